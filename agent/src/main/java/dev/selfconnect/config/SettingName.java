@@ -1,0 +1,63 @@
+package dev.selfconnect.config;
+
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * Every setting the agent knows, by its one name. It is spelled {@code selfconnect.stack-traces} as a system
+ * property, {@code SELFCONNECT_STACK_TRACES} as an environment variable and {@code stack-traces} as an agent argument.
+ */
+enum SettingName {
+    MODE("mode", Mode.ACCEPTED),
+    STACK_TRACES("stack-traces", "true or false"),
+    IGNORE("ignore", IgnoreList.ACCEPTED);
+
+    static final String PROPERTY_PREFIX = "selfconnect.";
+    static final String ENVIRONMENT_PREFIX = "SELFCONNECT_";
+
+    final String key;
+    final String accepted;
+
+    SettingName(String key, String accepted) {
+        this.key = key;
+        this.accepted = accepted;
+    }
+
+    String propertyName() {
+        return PROPERTY_PREFIX + key;
+    }
+
+    String environmentName() {
+        return ENVIRONMENT_PREFIX + key.replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    static SettingName byKey(String key) {
+        for (SettingName name : values()) {
+            if (name.key.equals(key)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    static SettingName byEnvironmentName(String variable) {
+        for (SettingName name : values()) {
+            if (name.environmentName().equals(variable)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** Every setting in one spelling, for error messages: {@code joined(SettingName::propertyName)}. */
+    static String joined(Function<SettingName, String> spelling) {
+        StringBuilder sb = new StringBuilder();
+        for (SettingName name : values()) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(spelling.apply(name));
+        }
+        return sb.toString();
+    }
+}

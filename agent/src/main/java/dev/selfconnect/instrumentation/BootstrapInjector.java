@@ -1,0 +1,68 @@
+package dev.selfconnect.instrumentation;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandles;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
+
+/**
+ * Defines the bridge class in the bootstrap class loader, where the instrumented JDK classes can see it. Its class
+ * file is read from the agent jar as bytes; the class must not be loaded from the jar before this runs.
+ */
+final class BootstrapInjector {
+
+    private BootstrapInjector() {
+    }
+
+    static void inject(Instrumentation instrumentation, String className) throws Exception {
+        byte[] classFile = readClassFile(className);
+        if (JavaBaseAccess.hasModules()) {
+            defineInJavaBase(classFile);
+        } else {
+            appendToBootstrapSearch(instrumentation, className, classFile);
+        }
+    }
+
+    /** JDK 9+: {@code MethodHandles.privateLookupIn(sun.nio.ch.Net, lookup()).defineClass(bytes)}, reflectively. */
+    private static void defineInJavaBase(byte[] classFile) throws Exception {
+        Class<?> host = Class.forName(JavaBaseAccess.PACKAGE + ".Net");
+        Object lookup = MethodHandles.class
+                .getMethod("privateLookupIn", Class.class, MethodHandles.Lookup.class)
+                .invoke(null, host, MethodHandles.lookup());
+        MethodHandles.Lookup.class.getMethod("defineClass", byte[].class).invoke(lookup, (Object) classFile);
+    }
+
+    /** JDK 8: a one-class jar appended to the bootstrap search path. */
+    private static void appendToBootstrapSearch(Instrumentation instrumentation, String className, byte[] classFile)
+            throws IOException {
+        File jar = File.createTempFile("selfconnect-bootstrap-", ".jar");
+        jar.deleteOnExit();
+        try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar))) {
+            out.putNextEntry(new ZipEntry(className.replace('.', '/') + ".class"));
+            out.write(classFile);
+            out.closeEntry();
+        }
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+    }
+
+    private static byte[] readClassFile(String className) throws IOException {
+        String resource = className.replace('.', '/') + ".class";
+        try (InputStream in = BootstrapInjector.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("the agent jar has no " + resource);
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                bytes.write(buffer, 0, n);
+            }
+            return bytes.toByteArray();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.selfconnect.demo;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The port the demo targets when none is given: a free even port inside the ephemeral range,
+ * because Linux hands out even source ports first, so a loop of connects reaches it in seconds.
+ */
+record PortChoice(int port, String reason) {
+
+    static PortChoice byDefault(Path rangeFile, InetAddress host) throws IOException, UsageException {
+        if (!Files.exists(rangeFile)) {
+            throw new UsageException(rangeFile + " does not exist: this does not look like Linux, so the demo"
+                    + " cannot find the ephemeral port range; pass --port N, an even port inside it");
+        }
+        EphemeralPortRange range = EphemeralPortRange.read(rangeFile);
+        if (range.isSinglePort()) {
+            return new PortChoice(range.first(), "the only port of the ephemeral port range " + range);
+        }
+        return new PortChoice(freeEvenPort(range, host), "a free even port of the ephemeral port range " + range);
+    }
+
+    /** Starts at a random even port so that concurrent runs rarely pick the same one. */
+    static int freeEvenPort(EphemeralPortRange range, InetAddress host) throws IOException {
+        int firstEven = range.first() + range.first() % 2;
+        int evenPorts = firstEven > range.last() ? 0 : (range.last() - firstEven) / 2 + 1;
+        int start = evenPorts == 0 ? 0 : ThreadLocalRandom.current().nextInt(evenPorts);
+        for (int i = 0; i < evenPorts; i++) {
+            int port = firstEven + 2 * ((start + i) % evenPorts);
+            if (isFree(host, port)) {
+                return port;
+            }
+        }
+        throw new IOException("no free even port in the ephemeral port range " + range);
+    }
+
+    /** Free: nothing is bound to it, not even an outgoing connection's source port. */
+    static boolean isFree(InetAddress host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(false);
+            probe.bind(new InetSocketAddress(host, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
