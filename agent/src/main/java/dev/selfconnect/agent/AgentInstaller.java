@@ -8,22 +8,28 @@ import dev.selfconnect.detection.ConnectGuard;
 import dev.selfconnect.detection.ConnectionResetter;
 import dev.selfconnect.instrumentation.ConnectInstrumentation;
 import dev.selfconnect.reporting.AgentLog;
+import dev.selfconnect.reporting.AgentStatistics;
 
 import java.lang.instrument.Instrumentation;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Reads the settings and installs the agent once, whichever entry point and however often it is called. */
+/**
+ * The agent's life in one JVM: installed once whichever entry point and however often it is called, reconfigured
+ * or removed when a running JVM is attached to again, and asked for its status.
+ */
 public final class AgentInstaller {
 
-    private static final AtomicBoolean installed = new AtomicBoolean();
+    private static final Object lock = new Object();
+    private static final AgentStatistics statistics = new AgentStatistics();
+    private static ConnectInstrumentation installation;
+    private static Settings settings;
 
     private AgentInstaller() {
     }
 
     static void installAtStartup(String arguments, Instrumentation instrumentation) {
-        Settings settings;
+        Settings loaded;
         try {
-            settings = SettingsLoader.load(arguments, System.getProperties(), System.getenv());
+            loaded = SettingsLoader.load(arguments, System.getProperties(), System.getenv());
         } catch (InvalidSettingException e) {
             AgentLog.error(e.getMessage());
             AgentLog.error("the JVM stops here, as it does for a bad -XX option; fix the setting or remove "
@@ -31,33 +37,85 @@ public final class AgentInstaller {
             System.exit(1);
             return;
         }
-        install(settings, instrumentation);
+        apply(loaded, instrumentation, false);
     }
 
-    static void installIntoRunningJvm(String arguments, Instrumentation instrumentation)
-            throws InvalidSettingException {
-        install(SettingsLoader.load(arguments, System.getProperties(), System.getenv()), instrumentation);
-    }
-
-    /** Installs with the given settings; never throws, so the application starts whatever happens here. */
-    public static void install(Settings settings, Instrumentation instrumentation) {
+    /**
+     * Installs with these settings, or, when the agent is already installed, reconfigures it if asked to and
+     * otherwise leaves it alone. Never throws: the application goes on whatever happens here.
+     *
+     * @return the line that was logged, which also answers an attach
+     */
+    static String apply(Settings newSettings, Instrumentation instrumentation, boolean reconfigure) {
         String agent = "selfconnect " + version();
-        if (ConnectInstrumentation.bridgeAlreadyInstalled() || !installed.compareAndSet(false, true)) {
-            AgentLog.info(agent + " is already installed in this JVM; this copy does nothing");
-            return;
+        synchronized (lock) {
+            String outcome;
+            try {
+                if (installation == null && ConnectInstrumentation.anotherCopyIsActive()) {
+                    outcome = agent + " is already installed in this JVM by another copy; this copy does nothing";
+                } else if (installation != null && !reconfigure) {
+                    outcome = agent + " is already installed in this JVM; this copy does nothing";
+                } else if (newSettings.mode() == Mode.OFF) {
+                    boolean removed = uninstall();
+                    settings = newSettings;
+                    outcome = agent + (removed ? " removed its instrumentation: " : " installed nothing: ")
+                            + newSettings.describe();
+                } else if (installation != null) {
+                    installation.replaceGuard(guard(newSettings));
+                    settings = newSettings;
+                    outcome = agent + " reconfigured: " + newSettings.describe();
+                } else {
+                    installation = ConnectInstrumentation.install(instrumentation, guard(newSettings));
+                    settings = newSettings;
+                    outcome = agent + " active on Java " + System.getProperty("java.version") + ": "
+                            + newSettings.describe();
+                }
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("installing " + agent + " (self-connections are not checked)", failure);
+                return agent + " failed to install: " + failure;
+            }
+            AgentLog.info(outcome);
+            return outcome;
         }
-        if (settings.mode() == Mode.OFF) {
-            AgentLog.info(agent + " installed nothing: " + settings.describe());
-            return;
+    }
+
+    /** Removes the instrumentation, if any: the JDK classes return to their original form. */
+    static String detach() {
+        String agent = "selfconnect " + version();
+        synchronized (lock) {
+            try {
+                String outcome = uninstall()
+                        ? agent + " detached: the JDK classes are restored and nothing is checked any more"
+                        : agent + " was not active in this JVM: nothing to detach";
+                AgentLog.info(outcome);
+                return outcome;
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("detaching " + agent, failure);
+                return agent + " failed to detach: " + failure;
+            }
         }
-        try {
-            ConnectInstrumentation.install(instrumentation,
-                    new ConnectGuard(settings, new ConnectionResetter()));
-            AgentLog.info(agent + " active on Java " + System.getProperty("java.version") + ": "
-                    + settings.describe());
-        } catch (Throwable failure) {
-            AgentLog.internalFailure("installing " + agent + " (self-connections are not checked)", failure);
+    }
+
+    static String status() {
+        synchronized (lock) {
+            String state = installation != null ? "active" : "not active";
+            return "selfconnect " + version() + " " + state + " on Java " + System.getProperty("java.version")
+                    + System.lineSeparator() + "settings: " + (settings == null ? "none" : settings.describe())
+                    + System.lineSeparator() + "counters: " + statistics.describe();
         }
+    }
+
+    private static boolean uninstall() throws ReflectiveOperationException {
+        if (installation == null) {
+            return false;
+        }
+        installation.uninstall();
+        installation = null;
+        return true;
+    }
+
+    private static ConnectGuard guard(Settings newSettings) {
+        return new ConnectGuard(newSettings, new ConnectionResetter(), statistics);
     }
 
     static String version() {

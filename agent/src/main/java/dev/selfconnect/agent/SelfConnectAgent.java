@@ -1,8 +1,12 @@
 package dev.selfconnect.agent;
 
+import dev.selfconnect.config.InvalidSettingException;
+import dev.selfconnect.config.SettingsLoader;
+import dev.selfconnect.reporting.AgentLog;
+
 import java.lang.instrument.Instrumentation;
 
-/** The agent's entry points; all the work is in {@link AgentInstaller}. */
+/** The agent's entry points; the work is in {@link AgentInstaller}. */
 public final class SelfConnectAgent {
 
     private SelfConnectAgent() {
@@ -13,8 +17,33 @@ public final class SelfConnectAgent {
         AgentInstaller.installAtStartup(arguments, instrumentation);
     }
 
-    /** Loaded into a running JVM: a bad setting fails the attach and leaves that JVM as it was. */
-    public static void agentmain(String arguments, Instrumentation instrumentation) throws Exception {
-        AgentInstaller.installIntoRunningJvm(arguments, instrumentation);
+    /**
+     * Loaded into a running JVM by an attach: installs, reconfigures, reports its status or detaches. A bad setting
+     * fails the attach and leaves that JVM as it was.
+     */
+    public static void agentmain(String arguments, Instrumentation instrumentation) {
+        AgentCommand command;
+        try {
+            command = AgentCommand.parse(arguments);
+        } catch (IllegalArgumentException e) {
+            AgentLog.error(e.getMessage());
+            throw e;
+        }
+        switch (command.kind) {
+            case STATUS:
+                command.reply(AgentInstaller.status());
+                return;
+            case DETACH:
+                command.reply(AgentInstaller.detach());
+                return;
+            default:
+                try {
+                    command.reply(AgentInstaller.apply(SettingsLoader.load(command.settingArguments,
+                            System.getProperties(), System.getenv()), instrumentation, true));
+                } catch (InvalidSettingException e) {
+                    command.reply("ERROR " + e.getMessage());
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+        }
     }
 }

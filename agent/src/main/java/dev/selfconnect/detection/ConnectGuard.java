@@ -4,6 +4,7 @@ import dev.selfconnect.SelfConnectException;
 import dev.selfconnect.config.Mode;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.reporting.AgentLog;
+import dev.selfconnect.reporting.AgentStatistics;
 import dev.selfconnect.reporting.SelfConnectionReport;
 
 import java.io.IOException;
@@ -13,6 +14,9 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.NetworkChannel;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.BiFunction;
 
 /**
@@ -24,15 +28,24 @@ public final class ConnectGuard implements BiFunction<Object, String, IOExceptio
 
     private final Settings settings;
     private final ConnectionResetter resetter;
+    private final AgentStatistics statistics;
     private final ThreadLocal<Boolean> handling = new ThreadLocal<Boolean>();
+    /** Connections already reported: a finishConnect on a connected channel returns true again. */
+    private final Map<Object, Boolean> reported = Collections.synchronizedMap(new WeakHashMap<Object, Boolean>());
 
-    public ConnectGuard(Settings settings, ConnectionResetter resetter) {
+    public ConnectGuard(Settings settings, ConnectionResetter resetter, AgentStatistics statistics) {
         this.settings = settings;
         this.resetter = resetter;
+        this.statistics = statistics;
+    }
+
+    public Settings settings() {
+        return settings;
     }
 
     @Override
     public IOException apply(Object connection, String api) {
+        statistics.countCheck();
         try {
             if (connection instanceof Socket) {
                 Socket socket = (Socket) connection;
@@ -78,11 +91,12 @@ public final class ConnectGuard implements BiFunction<Object, String, IOExceptio
         if (settings.ignore().matches(remoteAddress, remotePort)) {
             return null;
         }
-        if (handling.get() != null) {
-            // A connect made while reporting this one (a log handler that connects): let it through untouched.
+        if (handling.get() != null || reported.put(connection, Boolean.TRUE) != null) {
+            // Reported before, or a connect made while reporting this one (a log handler that connects): let it be.
             return null;
         }
         handling.set(Boolean.TRUE);
+        statistics.countSelfConnection();
         try {
             SelfConnection selfConnection = new SelfConnection(remoteAddress, remotePort, api,
                     Thread.currentThread().getName(), new Throwable().getStackTrace(), PortRange.ephemeral());
@@ -94,6 +108,7 @@ public final class ConnectGuard implements BiFunction<Object, String, IOExceptio
                 return null;
             }
             resetter.reset(connection);
+            statistics.countRejection();
             return new SelfConnectException(selfConnection.exceptionMessage());
         } finally {
             handling.remove();

@@ -1,58 +1,86 @@
 package dev.selfconnect.instrumentation;
 
 import dev.selfconnect.reporting.AgentLog;
-import net.bytebuddy.asm.AsmVisitorWrapper;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BiFunction;
 
-/** Installs the bridge, the guard behind it, and the advice in every JDK class where a TCP connect completes. */
+/**
+ * The agent's hold on the JVM: the bridge in the bootstrap loader, the guard behind it, and the transformer that
+ * weaves every JDK class where a TCP connect completes. It can swap the guard and undo everything.
+ */
 public final class ConnectInstrumentation {
 
-    static final String BRIDGE = "sun.nio.ch.SelfConnectBridge";
+    static final String BRIDGE = ConnectTransformer.BRIDGE.replace('/', '.');
 
-    private static final ConnectPoint[] CONNECT_POINTS = {
-        new SocketConnectPoint(),
-        new SocketChannelConnectPoint(),
-        new AsynchronousSocketChannelConnectPoint(),
-    };
+    private final Instrumentation instrumentation;
+    private final ConnectTransformer transformer;
+    private final Class<?> bridge;
 
-    private ConnectInstrumentation() {
+    private ConnectInstrumentation(Instrumentation instrumentation, ConnectTransformer transformer, Class<?> bridge) {
+        this.instrumentation = instrumentation;
+        this.transformer = transformer;
+        this.bridge = bridge;
     }
 
-    /** True when a bridge is already in the bootstrap loader: another copy of the agent got there first. */
-    public static boolean bridgeAlreadyInstalled() {
+    /**
+     * True when a bridge in the bootstrap loader has a guard that no instance of this class installed: another copy
+     * of the agent, loaded by another class loader, is active.
+     */
+    public static boolean anotherCopyIsActive() {
+        Class<?> bridge = definedBridge();
         try {
-            Class.forName(BRIDGE, false, null);
-            return true;
-        } catch (ClassNotFoundException e) {
+            return bridge != null && (Boolean) bridge.getMethod("isInstalled").invoke(null);
+        } catch (ReflectiveOperationException e) {
             return false;
         }
     }
 
-    public static void install(Instrumentation instrumentation, BiFunction<Object, String, IOException> guard)
-            throws Exception {
+    public static ConnectInstrumentation install(Instrumentation instrumentation,
+                                                 BiFunction<Object, String, IOException> guard) throws Exception {
         JavaBaseAccess.openToAgent(instrumentation);
-        BootstrapInjector.inject(instrumentation, BRIDGE);
-        Class.forName(BRIDGE, true, null).getMethod("install", BiFunction.class).invoke(null, guard);
-
-        Map<String, AsmVisitorWrapper> advice = new HashMap<String, AsmVisitorWrapper>();
-        for (ConnectPoint point : CONNECT_POINTS) {
-            advice.put(point.className().replace('.', '/'), point.advice());
+        Class<?> bridge = definedBridge();
+        if (bridge == null) {
+            BootstrapInjector.inject(instrumentation, BRIDGE);
+            bridge = Class.forName(BRIDGE, true, null);
         }
-        ConnectTransformer transformer = new ConnectTransformer(advice);
-        instrumentation.addTransformer(transformer, true);
-        retransformLoaded(instrumentation, transformer);
+        ConnectInstrumentation installation =
+                new ConnectInstrumentation(instrumentation, new ConnectTransformer(ConnectPoint.ALL), bridge);
+        installation.replaceGuard(guard);
+        instrumentation.addTransformer(installation.transformer, true);
+        installation.retransformLoaded();
+        weaveTheRestInTheBackground(installation.transformer);
+        return installation;
     }
 
-    /** Classes the JVM loaded before the agent (java.net.Socket may be among them) are woven now. */
-    private static void retransformLoaded(Instrumentation instrumentation, ConnectTransformer transformer) {
+    public void replaceGuard(BiFunction<Object, String, IOException> guard) throws ReflectiveOperationException {
+        bridge.getMethod("install", BiFunction.class).invoke(null, guard);
+    }
+
+    /** Restores the JDK classes as they were and empties the bridge: the JVM runs as if the agent never came. */
+    public void uninstall() throws ReflectiveOperationException {
+        bridge.getMethod("uninstall").invoke(null);
+        instrumentation.removeTransformer(transformer);
+        retransformLoaded();
+    }
+
+    private static Class<?> definedBridge() {
+        try {
+            return Class.forName(BRIDGE, false, null);
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Retransforms the target classes the JVM has loaded: with the transformer registered they are woven (classes
+     * loaded before the agent, java.net.Socket may be among them); without it they return to their original form.
+     */
+    private void retransformLoaded() {
         List<Class<?>> loaded = new ArrayList<Class<?>>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             if (type.getClassLoader() == null && transformer.targets(type.getName().replace('.', '/'))) {
@@ -63,9 +91,31 @@ public final class ConnectInstrumentation {
             try {
                 instrumentation.retransformClasses(type);
             } catch (UnmodifiableClassException | RuntimeException | LinkageError failure) {
-                AgentLog.internalFailure("retransforming " + type.getName() + " (its connects are not checked)",
-                        failure);
+                AgentLog.internalFailure("retransforming " + type.getName(), failure);
             }
         }
+    }
+
+    /**
+     * Loads (without initializing) the target classes the JVM has not loaded yet, on a daemon thread while the
+     * application starts, so that their weaving does not fall on the application's first connect. Nothing is missed:
+     * the transformer is already registered, and an application thread that needs one of these classes meanwhile
+     * waits for the load in progress, as class loading does.
+     */
+    private static void weaveTheRestInTheBackground(final ConnectTransformer transformer) {
+        Thread thread = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                for (String name : transformer.targetClassNames()) {
+                    try {
+                        Class.forName(name, false, null);
+                    } catch (Throwable absentOnThisJdk) {
+                        // e.g. no UnixAsynchronousSocketChannelImpl on Windows: nothing to weave
+                    }
+                }
+            }
+        }, "selfconnect-weaver");
+        thread.setDaemon(true);
+        thread.start();
     }
 }

@@ -1,44 +1,60 @@
 package dev.selfconnect.instrumentation;
 
 import dev.selfconnect.reporting.AgentLog;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
-import net.bytebuddy.dynamic.scaffold.InstrumentedType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.matcher.LatentMatcher;
-import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Weaves the advice into the few JDK classes where connects complete, and into nothing else: a class is matched by
- * its name in a small map before any Byte Buddy type is touched. The class format never changes (no new members),
- * so the same transformation works when a class is first loaded and when it is retransformed.
+ * Weaves the exit hook into the few JDK methods where connects complete, with the ASM that Byte Buddy ships, and
+ * touches no other class: a class is matched by its name in a small map before anything else happens. No member is
+ * added, so the same transformation serves a class's first load and its retransformation.
+ * <p>
+ * Each {@code return} of a hooked method becomes a jump to one exit block appended after the method's code, and so
+ * outside all of its try blocks: the exception the bridge may throw leaves the method as the application's own
+ * exception would, and is never caught by the JDK's handlers inside it.
+ * <pre>
+ *   void method:    exit: aload_0; ldc API; invokestatic SelfConnectBridge.afterConnect; return
+ *   boolean method: exit: dup; ifeq done; aload_0; ldc API; invokestatic SelfConnectBridge.afterConnect; done: ireturn
+ * </pre>
  */
 final class ConnectTransformer implements ClassFileTransformer {
 
-    private final Map<String, AsmVisitorWrapper> adviceByInternalName;
-    private final ByteBuddy byteBuddy = new ByteBuddy()
-            .with(TypeValidation.DISABLED)
-            .with(Implementation.Context.Disabled.Factory.INSTANCE)
-            .with(InstrumentedType.Factory.Default.FROZEN)
-            .with(VisibilityBridgeStrategy.Default.NEVER)
-            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
-    private final ClassFileLocator jdkClassFiles = ClassFileLocator.ForClassLoader.ofBootLoader();
+    static final String BRIDGE = "sun/nio/ch/SelfConnectBridge";
 
-    ConnectTransformer(Map<String, AsmVisitorWrapper> adviceByInternalName) {
-        this.adviceByInternalName = adviceByInternalName;
+    private final Map<String, List<ConnectPoint>> pointsByClass = new HashMap<String, List<ConnectPoint>>();
+
+    ConnectTransformer(ConnectPoint[] points) {
+        for (ConnectPoint point : points) {
+            List<ConnectPoint> list = pointsByClass.get(point.owner);
+            if (list == null) {
+                list = new ArrayList<ConnectPoint>();
+                pointsByClass.put(point.owner, list);
+            }
+            list.add(point);
+        }
     }
 
     boolean targets(String internalName) {
-        return adviceByInternalName.containsKey(internalName);
+        return pointsByClass.containsKey(internalName);
+    }
+
+    List<String> targetClassNames() {
+        List<String> names = new ArrayList<String>();
+        for (String internalName : pointsByClass.keySet()) {
+            names.add(internalName.replace('/', '.'));
+        }
+        return names;
     }
 
     @Override
@@ -47,24 +63,104 @@ final class ConnectTransformer implements ClassFileTransformer {
         if (loader != null || internalName == null) {
             return null;
         }
-        AsmVisitorWrapper advice = adviceByInternalName.get(internalName);
-        if (advice == null) {
+        List<ConnectPoint> points = pointsByClass.get(internalName);
+        if (points == null) {
             return null;
         }
         try {
-            String name = internalName.replace('/', '.');
-            ClassFileLocator classFiles = new ClassFileLocator.Compound(
-                    ClassFileLocator.Simple.of(name, classFile), jdkClassFiles);
-            TypePool types = TypePool.Default.WithLazyResolution.of(classFiles);
-            TypeDescription type = types.describe(name).resolve();
-            return byteBuddy.redefine(type, classFiles)
-                    .ignoreAlso(LatentMatcher.ForSelfDeclaredMethod.NOT_DECLARED)
-                    .visit(advice)
-                    .make(types)
-                    .getBytes();
+            return weave(classFile, points);
         } catch (Throwable failure) {
             AgentLog.internalFailure("instrumenting " + internalName + " (its connects are not checked)", failure);
             return null;
+        }
+    }
+
+    static byte[] weave(byte[] classFile, List<ConnectPoint> points) {
+        ClassReader reader = new ClassReader(classFile);
+        // Nothing is computed and frames stay compressed, so every method but the hooked ones is copied as it is.
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new HookingClassVisitor(writer, points), 0);
+        return writer.toByteArray();
+    }
+
+    private static final class HookingClassVisitor extends ClassVisitor {
+        private final List<ConnectPoint> points;
+        private String owner;
+
+        HookingClassVisitor(ClassVisitor next, List<ConnectPoint> points) {
+            super(Opcodes.ASM9, next);
+            this.points = points;
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName,
+                          String[] interfaces) {
+            owner = name;
+            super.visit(version, access, name, signature, superName, interfaces);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                         String[] exceptions) {
+            MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+            if ((access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+                return next;
+            }
+            for (ConnectPoint point : points) {
+                if (point.method.equals(name) && point.descriptor.equals(descriptor)) {
+                    return new ExitHook(next, owner, point);
+                }
+            }
+            return next;
+        }
+    }
+
+    private static final class ExitHook extends MethodVisitor {
+        private final String owner;
+        private final ConnectPoint point;
+        private final int returnOpcode;
+        private final Label exit = new Label();
+        /** The exit block's deepest stack: the returned boolean, 'this' and the API name. */
+        private static final int EXIT_BLOCK_STACK = 3;
+
+        ExitHook(MethodVisitor next, String owner, ConnectPoint point) {
+            super(Opcodes.ASM9, next);
+            this.owner = owner;
+            this.point = point;
+            this.returnOpcode = point.returnsBoolean() ? Opcodes.IRETURN : Opcodes.RETURN;
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            if (opcode == returnOpcode) {
+                super.visitJumpInsn(Opcodes.GOTO, exit);
+            } else {
+                super.visitInsn(opcode);
+            }
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            // The frame declares only 'this' (and the returned boolean): every jump here carries at least that.
+            Object[] locals = {owner};
+            Object[] stack = point.returnsBoolean() ? new Object[] {Opcodes.INTEGER} : new Object[0];
+            super.visitLabel(exit);
+            super.visitFrame(Opcodes.F_FULL, locals.length, locals, stack.length, stack);
+            Label done = new Label();
+            if (point.returnsBoolean()) {
+                super.visitInsn(Opcodes.DUP);
+                super.visitJumpInsn(Opcodes.IFEQ, done);
+            }
+            super.visitVarInsn(Opcodes.ALOAD, 0);
+            super.visitLdcInsn(point.api);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "afterConnect",
+                    "(Ljava/lang/Object;Ljava/lang/String;)V", false);
+            if (point.returnsBoolean()) {
+                super.visitLabel(done);
+                super.visitFrame(Opcodes.F_FULL, locals.length, locals, stack.length, stack);
+            }
+            super.visitInsn(returnOpcode);
+            super.visitMaxs(Math.max(maxStack, EXIT_BLOCK_STACK), maxLocals);
         }
     }
 }

@@ -1,0 +1,283 @@
+package dev.selfconnect.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.InetAddress;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SettingsLoaderTest {
+
+    private static final String DEFAULT_DESCRIPTION = "mode=log, stack-traces=true, ignore=none";
+    private static final String KNOWN_SETTINGS = "known settings are selfconnect.mode, selfconnect.stack-traces,"
+            + " selfconnect.ignore (as environment variables SELFCONNECT_MODE, SELFCONNECT_STACK_TRACES,"
+            + " SELFCONNECT_IGNORE)";
+    private static final String IGNORE_ACCEPTED = "a comma-separated list of PORT, LOW-HIGH, IP:PORT, [IPv6]:PORT"
+            + " or localhost:PORT, ports 1-65535";
+    private static final String NOT_KEY_VALUE = "is not key=value: expected settings such as"
+            + " mode=throw,stack-traces=false";
+
+    /** The three places a setting can come from, each spelling the setting its own way. */
+    enum Source {
+        AGENT_ARGUMENT {
+            @Override
+            Settings load(String key, String value) throws InvalidSettingException {
+                return SettingsLoader.load(key + "=" + value, new Properties(), Map.of());
+            }
+
+            @Override
+            String origin(String key, String value) {
+                return "agent argument " + key + "=" + value;
+            }
+        },
+        SYSTEM_PROPERTY {
+            @Override
+            Settings load(String key, String value) throws InvalidSettingException {
+                return SettingsLoader.load(null, properties("selfconnect." + key, value), Map.of());
+            }
+
+            @Override
+            String origin(String key, String value) {
+                return "system property selfconnect." + key;
+            }
+        },
+        ENVIRONMENT_VARIABLE {
+            @Override
+            Settings load(String key, String value) throws InvalidSettingException {
+                return SettingsLoader.load(null, new Properties(), Map.of(variable(key), value));
+            }
+
+            @Override
+            String origin(String key, String value) {
+                return "environment variable " + variable(key);
+            }
+        };
+
+        abstract Settings load(String key, String value) throws InvalidSettingException;
+
+        abstract String origin(String key, String value);
+
+        String error(String key, String value) {
+            return assertThrows(InvalidSettingException.class, () -> load(key, value)).getMessage();
+        }
+
+        static String variable(String key) {
+            return "SELFCONNECT_" + key.replace('-', '_').toUpperCase(Locale.ROOT);
+        }
+    }
+
+    @Test
+    void nothingSetGivesTheDefaults() throws Exception {
+        Settings settings = SettingsLoader.load(null, new Properties(), Map.of());
+
+        assertEquals(Mode.LOG, settings.mode());
+        assertTrue(settings.stackTraces());
+        assertTrue(settings.ignore().isEmpty());
+        assertEquals(DEFAULT_DESCRIPTION, settings.describe());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "  \t "})
+    void blankAgentArgumentsGiveTheDefaults(String arguments) throws Exception {
+        assertEquals(DEFAULT_DESCRIPTION, SettingsLoader.load(arguments, new Properties(), Map.of()).describe());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Source.class)
+    void modeIsReadFromEachSource(Source source) throws Exception {
+        assertEquals(Mode.THROW, source.load("mode", "throw").mode());
+        assertEquals(Mode.OFF, source.load("mode", "off").mode());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Source.class)
+    void stackTracesIsReadFromEachSource(Source source) throws Exception {
+        assertFalse(source.load("stack-traces", "false").stackTraces());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Source.class)
+    void ignoreIsReadFromEachSource(Source source) throws Exception {
+        Settings settings = source.load("ignore", "40000");
+
+        assertTrue(settings.ignore().matches(InetAddress.getLoopbackAddress(), 40000));
+        assertEquals("mode=log, stack-traces=true, ignore=40000", settings.describe());
+    }
+
+    @Test
+    void agentArgumentWinsOverSystemPropertyAndEnvironmentVariable() throws Exception {
+        Settings settings = SettingsLoader.load("mode=throw",
+                properties("selfconnect.mode", "off"), Map.of("SELFCONNECT_MODE", "log"));
+
+        assertEquals(Mode.THROW, settings.mode());
+    }
+
+    @Test
+    void systemPropertyWinsOverEnvironmentVariable() throws Exception {
+        Settings settings = SettingsLoader.load(null,
+                properties("selfconnect.mode", "off"), Map.of("SELFCONNECT_MODE", "throw"));
+
+        assertEquals(Mode.OFF, settings.mode());
+    }
+
+    @Test
+    void precedenceIsDecidedSettingBySetting() throws Exception {
+        Settings settings = SettingsLoader.load("mode=throw",
+                properties("selfconnect.stack-traces", "false"),
+                Map.of("SELFCONNECT_MODE", "off", "SELFCONNECT_IGNORE", "9090"));
+
+        assertEquals("mode=throw, stack-traces=false, ignore=9090", settings.describe());
+    }
+
+    @Test
+    void piecesWithoutEqualsContinueTheIgnoreListInAgentArguments() throws Exception {
+        Settings settings = SettingsLoader.load("mode=throw,ignore=8080,9090", new Properties(), Map.of());
+
+        assertEquals(Mode.THROW, settings.mode());
+        assertEquals("8080,9090", settings.ignore().toString());
+        assertTrue(settings.ignore().matches(InetAddress.getLoopbackAddress(), 9090));
+    }
+
+    @Test
+    void theNextKeyEndsTheIgnoreListInAgentArguments() throws Exception {
+        Settings settings = SettingsLoader.load("ignore=8080, 9090,stack-traces=false", new Properties(), Map.of());
+
+        assertEquals("mode=log, stack-traces=false, ignore=8080,9090", settings.describe());
+    }
+
+    @Test
+    void spacesAroundAgentArgumentsAreAllowed() throws Exception {
+        Settings settings = SettingsLoader.load(" mode = throw , stack-traces = false ", new Properties(), Map.of());
+
+        assertEquals("mode=throw, stack-traces=false, ignore=none", settings.describe());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"THROW", "Throw", " throw "})
+    void modeIgnoresCaseAndSurroundingSpace(String value) throws Exception {
+        assertEquals(Mode.THROW, Source.SYSTEM_PROPERTY.load("mode", value).mode());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"FALSE", "False", " false "})
+    void stackTracesIgnoresCaseAndSurroundingSpace(String value) throws Exception {
+        assertFalse(Source.SYSTEM_PROPERTY.load("stack-traces", value).stackTraces());
+    }
+
+    @Test
+    void trueIsAcceptedForStackTracesInAnyCase() throws Exception {
+        Settings settings = SettingsLoader.load("stack-traces=TRUE", new Properties(),
+                Map.of("SELFCONNECT_STACK_TRACES", "false"));
+
+        assertTrue(settings.stackTraces());
+    }
+
+    @Test
+    void unrelatedSystemPropertiesAndEnvironmentVariablesAreIgnored() throws Exception {
+        Properties properties = properties("java.version", "17");
+        properties.setProperty("selfconnectmode", "banana");
+        properties.setProperty("other.selfconnect.mode", "banana");
+        Map<String, String> environment = Map.of("PATH", "/usr/bin", "SELFCONNECTMODE", "banana",
+                "MY_SELFCONNECT_MODE", "banana");
+
+        assertEquals(DEFAULT_DESCRIPTION, SettingsLoader.load(null, properties, environment).describe());
+    }
+
+    @Test
+    void unknownAgentArgumentIsRejected() {
+        String message = agentArgumentError("mode=throw,colour=red");
+
+        assertEquals("unknown setting 'colour' (agent argument colour=red): known settings are mode,"
+                + " stack-traces, ignore", message);
+    }
+
+    @Test
+    void unknownSystemPropertyIsRejected() {
+        String message = assertThrows(InvalidSettingException.class, () -> SettingsLoader.load(null,
+                properties("selfconnect.stack_traces", "false"), Map.of())).getMessage();
+
+        assertEquals("unknown setting system property selfconnect.stack_traces='false': " + KNOWN_SETTINGS,
+                message);
+    }
+
+    @Test
+    void unknownEnvironmentVariableIsRejected() {
+        String message = assertThrows(InvalidSettingException.class, () -> SettingsLoader.load(null,
+                new Properties(), Map.of("SELFCONNECT_COLOUR", "red"))).getMessage();
+
+        assertEquals("unknown setting environment variable SELFCONNECT_COLOUR='red': " + KNOWN_SETTINGS, message);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Source.class)
+    void unknownModeIsRejectedNamingItsSource(Source source) {
+        assertEquals("invalid value 'loud' for selfconnect.mode (" + source.origin("mode", "loud")
+                + "): expected log, throw or off", source.error("mode", "loud"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Source.class)
+    void nonBooleanStackTracesIsRejectedNamingItsSource(Source source) {
+        assertEquals("invalid value 'yes' for selfconnect.stack-traces (" + source.origin("stack-traces", "yes")
+                + "): expected true or false", source.error("stack-traces", "yes"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"80x", "0", "65536", "9000-8000", "256.1.1.1:80", "[zz::1]:80", "host.example:80"})
+    void malformedIgnoreEntryIsRejectedNamingTheEntry(String entry) {
+        String value = "8080," + entry;
+
+        assertEquals("invalid value '" + value + "' for selfconnect.ignore (system property selfconnect.ignore),"
+                + " entry '" + entry + "' is malformed: expected " + IGNORE_ACCEPTED,
+                Source.SYSTEM_PROPERTY.error("ignore", value));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Source.class, names = {"SYSTEM_PROPERTY", "ENVIRONMENT_VARIABLE"})
+    void emptyIgnoreEntryIsRejected(Source source) {
+        assertEquals("invalid value '8080,,9090' for selfconnect.ignore (" + source.origin("ignore", "8080,,9090")
+                + "), entry '' is malformed: expected " + IGNORE_ACCEPTED, source.error("ignore", "8080,,9090"));
+    }
+
+    @Test
+    void emptyIgnoreEntryInAgentArgumentsIsRejected() {
+        assertEquals("invalid value '8080,,9090' for selfconnect.ignore (agent argument ignore=8080,,9090),"
+                + " entry '' is malformed: expected " + IGNORE_ACCEPTED, agentArgumentError("ignore=8080,,9090"));
+    }
+
+    @Test
+    void pieceWithoutEqualsAfterANonListSettingIsRejected() {
+        assertEquals("agent argument '9090' in 'mode=throw,9090' " + NOT_KEY_VALUE,
+                agentArgumentError("mode=throw,9090"));
+    }
+
+    @Test
+    void firstPieceWithoutEqualsIsRejected() {
+        assertEquals("agent argument 'throw' in 'throw' " + NOT_KEY_VALUE, agentArgumentError("throw"));
+    }
+
+    @Test
+    void trailingCommaAfterANonListSettingIsRejected() {
+        assertEquals("agent argument '' in 'mode=throw,' " + NOT_KEY_VALUE, agentArgumentError("mode=throw,"));
+    }
+
+    private static String agentArgumentError(String arguments) {
+        return assertThrows(InvalidSettingException.class,
+                () -> SettingsLoader.load(arguments, new Properties(), Map.of())).getMessage();
+    }
+
+    private static Properties properties(String key, String value) {
+        Properties properties = new Properties();
+        properties.setProperty(key, value);
+        return properties;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.selfconnect.reporting;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgentLogTest {
+
+    @Test
+    void internalFailureIsReportedWithItsStackTrace() {
+        String where = "checking a test connection " + UUID.randomUUID();
+
+        String err = StandardError.capture(() -> AgentLog.internalFailure(where, new IllegalStateException("boom")));
+
+        assertTrue(err.startsWith("[selfconnect] ERROR internal failure " + where
+                + " (reported once; the application goes on): java.lang.IllegalStateException: boom"
+                + System.lineSeparator()), err);
+        assertTrue(err.contains("\tat " + AgentLogTest.class.getName()), err);
+    }
+
+    @Test
+    void internalFailureIsReportedOncePerPlace() {
+        String where = "checking a test connection " + UUID.randomUUID();
+
+        String err = StandardError.capture(() -> {
+            AgentLog.internalFailure(where, new IllegalStateException("first"));
+            AgentLog.internalFailure(where, new IllegalStateException("second"));
+            AgentLog.internalFailure(where, new IllegalArgumentException("third"));
+        });
+
+        assertEquals(1, occurrences(err, "[selfconnect] ERROR"), err);
+        assertEquals(1, occurrences(err, System.lineSeparator() + "java.lang.IllegalStateException: first"), err);
+        assertFalse(err.contains("second") || err.contains("third"), err);
+    }
+
+    @Test
+    void internalFailuresAtDifferentPlacesAreEachReported() {
+        String first = "resetting a test connection " + UUID.randomUUID();
+        String second = "resetting another test connection " + UUID.randomUUID();
+
+        String err = StandardError.capture(() -> {
+            AgentLog.internalFailure(first, new IllegalStateException("boom"));
+            AgentLog.internalFailure(second, new IllegalStateException("boom"));
+        });
+
+        assertEquals(2, occurrences(err, "[selfconnect] ERROR"), err);
+        assertTrue(err.contains("internal failure " + first + " "), err);
+        assertTrue(err.contains("internal failure " + second + " "), err);
+    }
+
+    @Test
+    void levelsArePrefixedLines() {
+        String err = StandardError.capture(() -> {
+            AgentLog.info("one");
+            AgentLog.warn("two");
+            AgentLog.error("three");
+        });
+
+        String nl = System.lineSeparator();
+        assertEquals("[selfconnect] INFO one" + nl + "[selfconnect] WARN two" + nl + "[selfconnect] ERROR three" + nl,
+                err);
+    }
+
+    static int occurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            count++;
+        }
+        return count;
+    }
+}
