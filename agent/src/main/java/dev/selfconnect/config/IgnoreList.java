@@ -20,7 +20,8 @@ public final class IgnoreList {
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
     private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
     private static final Pattern IPV4_ENDPOINT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):(\\d{1,5})");
-    private static final Pattern IPV6_ENDPOINT = Pattern.compile("\\[([0-9A-Fa-f:.%\\w]+)]:(\\d{1,5})");
+    /** Hex digits, colons and dots only: anything else would make InetAddress.getByName look the text up as a name. */
+    private static final Pattern IPV6_ENDPOINT = Pattern.compile("\\[([0-9A-Fa-f:.]+)]:(\\d{1,5})");
     private static final Pattern LOCALHOST_ENDPOINT = Pattern.compile("localhost:(\\d{1,5})");
 
     public static final IgnoreList EMPTY = new IgnoreList(Collections.<Entry>emptyList(), "none");
@@ -43,7 +44,7 @@ public final class IgnoreList {
                 if (value.trim().isEmpty()) {
                     continue;
                 }
-                throw new MalformedEntry(raw);
+                throw new MalformedEntry(item);
             }
             entries.add(parseEntry(item));
             texts.add(item);

@@ -1,6 +1,5 @@
 package dev.selfconnect.config;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,8 +33,6 @@ class IgnoreListNameLookupTest {
         assertEquals(List.of("rejected host.example:80", "host.example resolves to 127.0.0.7"), output);
     }
 
-    @Disabled("bug: IgnoreList.literal() hands '[zz::1]' to InetAddress.getByName as 'zz::1', which the JDK looks up"
-            + " as a host name because it does not start with a hex digit or ':'; remove @Disabled once fixed")
     @Test
     void bracketedNonHexEntryIsRejectedEvenWhereItResolvesAsAName() throws Exception {
         List<String> output = parseInChildJvm("[zz::1]:80");

@@ -6,9 +6,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,9 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SettingsLoaderTest {
 
     private static final String DEFAULT_DESCRIPTION = "mode=log, stack-traces=true, ignore=none";
-    private static final String KNOWN_SETTINGS = "known settings are selfconnect.mode, selfconnect.stack-traces,"
-            + " selfconnect.ignore (as environment variables SELFCONNECT_MODE, SELFCONNECT_STACK_TRACES,"
-            + " SELFCONNECT_IGNORE)";
+    /** Error messages list every known setting, in each spelling (other settings may follow these three). */
+    private static final String KNOWN_PROPERTIES = spellings(SettingName::propertyName);
+    private static final String KNOWN_VARIABLES = spellings(SettingName::environmentName);
+    private static final String KNOWN_KEYS = spellings(name -> name.key);
+    private static final String KNOWN_SETTINGS = "known settings are " + KNOWN_PROPERTIES
+            + " (as environment variables " + KNOWN_VARIABLES + ")";
     private static final String IGNORE_ACCEPTED = "a comma-separated list of PORT, LOW-HIGH, IP:PORT, [IPv6]:PORT"
             + " or localhost:PORT, ports 1-65535";
     private static final String NOT_KEY_VALUE = "is not key=value: expected settings such as"
@@ -193,11 +199,20 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void knownSettingsAreListedInEachSpelling() {
+        assertTrue(KNOWN_KEYS.startsWith("mode, stack-traces, ignore"), KNOWN_KEYS);
+        assertTrue(KNOWN_PROPERTIES.startsWith("selfconnect.mode, selfconnect.stack-traces, selfconnect.ignore"),
+                KNOWN_PROPERTIES);
+        assertTrue(KNOWN_VARIABLES.startsWith("SELFCONNECT_MODE, SELFCONNECT_STACK_TRACES, SELFCONNECT_IGNORE"),
+                KNOWN_VARIABLES);
+    }
+
+    @Test
     void unknownAgentArgumentIsRejected() {
         String message = agentArgumentError("mode=throw,colour=red");
 
-        assertEquals("unknown setting 'colour' (agent argument colour=red): known settings are mode,"
-                + " stack-traces, ignore", message);
+        assertEquals("unknown setting 'colour' (agent argument colour=red): known settings are " + KNOWN_KEYS,
+                message);
     }
 
     @Test
@@ -273,6 +288,10 @@ class SettingsLoaderTest {
     private static String agentArgumentError(String arguments) {
         return assertThrows(InvalidSettingException.class,
                 () -> SettingsLoader.load(arguments, new Properties(), Map.of())).getMessage();
+    }
+
+    private static String spellings(Function<SettingName, String> spelling) {
+        return Arrays.stream(SettingName.values()).map(spelling).collect(Collectors.joining(", "));
     }
 
     private static Properties properties(String key, String value) {

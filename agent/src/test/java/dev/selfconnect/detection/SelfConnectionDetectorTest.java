@@ -66,6 +66,12 @@ class SelfConnectionDetectorTest {
     }
 
     @Test
+    void ipv6AddressEndingLikeAMappedOneIsNotItsIpv4Form() {
+        // ::1:ffff:127.0.0.1 has ffff and the IPv4 bytes in place, but a non-zero prefix: it is not ::ffff:0:0/96.
+        assertFalse(isSelfConnection(ip("::1:ffff:7f00:1"), 40000, LOOPBACK_V4, 40000));
+    }
+
+    @Test
     void ipv6LoopbackDiffersFromIpv4Loopback() {
         assertFalse(isSelfConnection(LOOPBACK_V6, 40000, LOOPBACK_V4, 40000));
         assertFalse(isSelfConnection(LOOPBACK_V4, 40000, LOOPBACK_V6, 40000));

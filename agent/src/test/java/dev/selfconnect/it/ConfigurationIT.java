@@ -112,7 +112,7 @@ class ConfigurationIT {
         for (Jdk jdk : ChildJvm.jdks()) {
             List<DynamicNode> tests = new ArrayList<>();
             for (Case c : CASES) {
-                tests.add(DynamicTest.dynamicTest(c.name(), () -> {
+                tests.add(DynamicTest.dynamicTest(jdk + ": " + c.name(), () -> {
                     Result result = c.setup().apply(ChildJvm.on(jdk)).runScenario("socket-connect");
                     if (!c.name().startsWith("bad setting")) {
                         assertEquals(0, result.exitCode(), result::toString);
@@ -121,7 +121,7 @@ class ConfigurationIT {
                     c.expectations().accept(result);
                 }));
             }
-            tests.add(DynamicTest.dynamicTest("a log handler that connects does not loop", () -> {
+            tests.add(DynamicTest.dynamicTest(jdk + ": a log handler that connects does not loop", () -> {
                 Result result = ChildJvm.on(jdk).agent("mode=log")
                         .runScenario("log-handler-connects");
                 assertEquals(0, result.exitCode(), result::toString);

@@ -64,8 +64,8 @@ class SelfConnectPathsIT {
         for (Jdk jdk : ChildJvm.jdks()) {
             List<DynamicNode> tests = new ArrayList<>();
             for (Path path : PATHS) {
-                tests.add(DynamicTest.dynamicTest(path.name() + " (log)", () -> logMode(jdk, path)));
-                tests.add(DynamicTest.dynamicTest(path.name() + " (throw)", () -> throwMode(jdk, path)));
+                tests.add(DynamicTest.dynamicTest(jdk + ": " + path.name() + " (log)", () -> logMode(jdk, path)));
+                tests.add(DynamicTest.dynamicTest(jdk + ": " + path.name() + " (throw)", () -> throwMode(jdk, path)));
             }
             nodes.add(DynamicContainer.dynamicContainer(jdk.name(), tests));
         }
