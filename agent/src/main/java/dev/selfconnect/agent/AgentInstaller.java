@@ -18,6 +18,9 @@ import java.lang.instrument.Instrumentation;
  */
 public final class AgentInstaller {
 
+    /** The system property that tells the command-line tool this agent's state in a running JVM. */
+    public static final String MARKER_PROPERTY = "dev.selfconnect.agent";
+
     private static final Object lock = new Object();
     private static final AgentStatistics statistics = new AgentStatistics();
     private static ConnectInstrumentation installation;
@@ -50,8 +53,10 @@ public final class AgentInstaller {
         String agent = "selfconnect " + version();
         synchronized (lock) {
             String outcome;
+            boolean anotherCopy = false;
             try {
                 if (installation == null && ConnectInstrumentation.anotherCopyIsActive()) {
+                    anotherCopy = true;
                     outcome = agent + " is already installed in this JVM by another copy; this copy does nothing";
                 } else if (installation != null && !reconfigure) {
                     outcome = agent + " is already installed in this JVM; this copy does nothing";
@@ -65,14 +70,20 @@ public final class AgentInstaller {
                     settings = newSettings;
                     outcome = agent + " reconfigured: " + newSettings.describe();
                 } else {
-                    installation = ConnectInstrumentation.install(instrumentation, guard(newSettings));
+                    // issue 6 (audit): the platform-server hook registers the MBean when JMX comes to exist
+                    installation = ConnectInstrumentation.install(instrumentation, guard(newSettings),
+                            new dev.selfconnect.management.PlatformRegistration(version()));
                     settings = newSettings;
                     outcome = agent + " active on Java " + System.getProperty("java.version") + ": "
                             + newSettings.describe();
                 }
             } catch (Throwable failure) {
                 AgentLog.internalFailure("installing " + agent + " (self-connections are not checked)", failure);
+                mark("failed");
                 return agent + " failed to install: " + failure;
+            }
+            if (!anotherCopy) {
+                mark(null);
             }
             AgentLog.info(outcome);
             return outcome;
@@ -87,6 +98,7 @@ public final class AgentInstaller {
                 String outcome = uninstall()
                         ? agent + " detached: the JDK classes are restored and nothing is checked any more"
                         : agent + " was not active in this JVM: nothing to detach";
+                mark(null);
                 AgentLog.info(outcome);
                 return outcome;
             } catch (Throwable failure) {
@@ -98,10 +110,30 @@ public final class AgentInstaller {
 
     static String status() {
         synchronized (lock) {
-            String state = installation != null ? "active" : "not active";
+            String state = installation != null ? "active" : settings == null ? "not active"
+                    : settings.mode() == Mode.OFF ? "not active (mode=off)" : "not active (detached)";
             return "selfconnect " + version() + " " + state + " on Java " + System.getProperty("java.version")
                     + System.lineSeparator() + "settings: " + (settings == null ? "none" : settings.describe())
                     + System.lineSeparator() + "counters: " + statistics.describe();
+        }
+    }
+
+    /**
+     * Leaves the agent's state in the system property {@value #MARKER_PROPERTY}, where {@code selfconnect.jar list}
+     * and the other commands read it through the attach API without loading anything into the JVM:
+     * {@code active|off|detached|failed; VERSION; SETTINGS}. The name is outside the {@code selfconnect.} prefix,
+     * which the agent reserves for its settings.
+     *
+     * @param failure "failed", or null to describe the state the agent is in
+     */
+    private static void mark(String failure) {
+        String state = failure != null ? failure : installation != null ? "active"
+                : settings != null && settings.mode() == Mode.OFF ? "off" : "detached";
+        try {
+            System.setProperty(MARKER_PROPERTY, state + "; " + version() + "; "
+                    + (settings == null ? "" : settings.describe()));
+        } catch (RuntimeException e) {
+            // A security manager may forbid it: only the listing loses the information.
         }
     }
 
@@ -115,7 +147,9 @@ public final class AgentInstaller {
     }
 
     private static ConnectGuard guard(Settings newSettings) {
-        return new ConnectGuard(newSettings, new ConnectionResetter(), statistics);
+        // issue 6 (audit): risk findings, JSON Lines file, JFR; Audit.configure reads the /proc files if risks are on
+        return new ConnectGuard(newSettings, new ConnectionResetter(), statistics,
+                dev.selfconnect.audit.Audit.configure(newSettings, statistics));
     }
 
     static String version() {

@@ -5,12 +5,15 @@ import java.util.function.Function;
 
 /**
  * Every setting the agent knows, by its one name. It is spelled {@code selfconnect.stack-traces} as a system
- * property, {@code SELFCONNECT_STACK_TRACES} as an environment variable and {@code stack-traces} as an agent argument.
+ * property, {@code SELFCONNECT_STACK_TRACES} as an environment variable and {@code stack-traces} as an agent argument
+ * ({@code audit.file}: {@code selfconnect.audit.file}, {@code SELFCONNECT_AUDIT_FILE}, {@code audit.file}).
  */
 enum SettingName {
     MODE("mode", Mode.ACCEPTED),
     STACK_TRACES("stack-traces", "true or false"),
-    IGNORE("ignore", IgnoreList.ACCEPTED);
+    IGNORE("ignore", IgnoreList.ACCEPTED),
+    RISKS("risks", "true or false (default: true in mode=log, false in mode=throw)"),
+    AUDIT_FILE("audit.file", "a path to a file the JVM can create or append to");
 
     static final String PROPERTY_PREFIX = "selfconnect.";
     static final String ENVIRONMENT_PREFIX = "SELFCONNECT_";
@@ -28,7 +31,7 @@ enum SettingName {
     }
 
     String environmentName() {
-        return ENVIRONMENT_PREFIX + key.replace('-', '_').toUpperCase(Locale.ROOT);
+        return ENVIRONMENT_PREFIX + key.replace('-', '_').replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
     static SettingName byKey(String key) {

@@ -24,6 +24,8 @@ public final class SettingsLoader {
         Mode mode = Settings.DEFAULTS.mode();
         boolean stackTraces = Settings.DEFAULTS.stackTraces();
         IgnoreList ignore = Settings.DEFAULTS.ignore();
+        Boolean risks = null;
+        String auditFile = null;
         for (Map.Entry<SettingName, RawValue> entry : raw.entrySet()) {
             SettingName name = entry.getKey();
             RawValue value = entry.getValue();
@@ -44,11 +46,25 @@ public final class SettingsLoader {
                         throw invalid(name, value, "entry '" + e.getMessage() + "' is malformed");
                     }
                     break;
+                case RISKS:
+                    risks = parseBoolean(name, value);
+                    break;
+                case AUDIT_FILE:
+                    auditFile = value.text.trim();
+                    if (auditFile.isEmpty()) {
+                        auditFile = null;
+                        break;
+                    }
+                    String problem = AuditFileCheck.problem(auditFile);
+                    if (problem != null) {
+                        throw invalid(name, value, problem);
+                    }
+                    break;
                 default:
                     throw new AssertionError(name);
             }
         }
-        return new Settings(mode, stackTraces, ignore);
+        return new Settings(mode, stackTraces, ignore, risks, auditFile);
     }
 
     private static void readEnvironment(Map<String, String> environment, Map<SettingName, RawValue> raw)

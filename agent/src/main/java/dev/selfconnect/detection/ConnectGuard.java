@@ -1,6 +1,7 @@
 package dev.selfconnect.detection;
 
 import dev.selfconnect.SelfConnectException;
+import dev.selfconnect.audit.Audit;
 import dev.selfconnect.config.Mode;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.reporting.AgentLog;
@@ -10,10 +11,13 @@ import dev.selfconnect.reporting.SelfConnectionReport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -23,6 +27,9 @@ import java.util.function.BiFunction;
  * Looks at every connection the JDK has just completed. The common case (local port differs from remote port)
  * costs two reads and allocates nothing. On a self-connection it writes the report and, in throw mode, resets the
  * connection and returns the exception that the bridge throws into the application.
+ * <p>
+ * With an {@link Audit}, a connect whose remote port lies in the ephemeral range (int compares against the cached
+ * range) goes on to the audit's risk check, and so does every server socket bound to a fixed port.
  */
 public final class ConnectGuard implements BiFunction<Object, String, IOException> {
 
@@ -32,11 +39,18 @@ public final class ConnectGuard implements BiFunction<Object, String, IOExceptio
     private final ThreadLocal<Boolean> handling = new ThreadLocal<Boolean>();
     /** Connections already reported: a finishConnect on a connected channel returns true again. */
     private final Map<Object, Boolean> reported = Collections.synchronizedMap(new WeakHashMap<Object, Boolean>());
+    /** Null: no audit (risk findings, audit file, JFR). */
+    private final Audit audit;
 
     public ConnectGuard(Settings settings, ConnectionResetter resetter, AgentStatistics statistics) {
+        this(settings, resetter, statistics, null);
+    }
+
+    public ConnectGuard(Settings settings, ConnectionResetter resetter, AgentStatistics statistics, Audit audit) {
         this.settings = settings;
         this.resetter = resetter;
         this.statistics = statistics;
+        this.audit = audit;
     }
 
     public Settings settings() {
@@ -45,17 +59,33 @@ public final class ConnectGuard implements BiFunction<Object, String, IOExceptio
 
     @Override
     public IOException apply(Object connection, String api) {
-        statistics.countCheck();
         try {
             if (connection instanceof Socket) {
+                statistics.countCheck();
                 Socket socket = (Socket) connection;
                 int port = socket.getPort();
-                if (port != socket.getLocalPort()) {
+                int localPort = socket.getLocalPort();
+                if (port != localPort) {
+                    if (audit != null && audit.mayBeAtRisk(port, localPort)) {
+                        // the local address only once the finding is new: Socket.getLocalAddress() is a syscall
+                        connectRisk(api, socket, null, localPort, socket.getInetAddress(), port);
+                    }
                     return null;
                 }
-                return check(connection, api, socket.getLocalAddress(), socket.getLocalPort(),
-                        socket.getInetAddress(), port);
+                InetAddress localAddress = socket.getLocalAddress();
+                InetAddress remoteAddress = socket.getInetAddress();
+                IOException rejection = check(connection, api, localAddress, localPort, remoteAddress, port);
+                if (audit != null && audit.mayBeAtRisk(port, localPort)) {
+                    connectRisk(api, null, localAddress, port, remoteAddress, port);
+                }
+                return rejection;
             }
+            if (connection instanceof ServerSocket || connection instanceof ServerSocketChannel
+                    || connection instanceof AsynchronousServerSocketChannel) {
+                bound(connection, api);
+                return null;
+            }
+            statistics.countCheck();
             if (connection instanceof NetworkChannel) {
                 return checkChannel(connection, api, (NetworkChannel) connection);
             }
@@ -76,11 +106,51 @@ public final class ConnectGuard implements BiFunction<Object, String, IOExceptio
         }
         InetSocketAddress localInet = (InetSocketAddress) local;
         InetSocketAddress remoteInet = (InetSocketAddress) remote;
-        if (localInet.getPort() != remoteInet.getPort()) {
-            return null;
+        int port = remoteInet.getPort();
+        IOException rejection = localInet.getPort() != port ? null : check(connection, api, localInet.getAddress(),
+                localInet.getPort(), remoteInet.getAddress(), port);
+        if (audit != null && audit.mayBeAtRisk(port, localInet.getPort())) {
+            connectRisk(api, null, localInet.getAddress(), localInet.getPort(), remoteInet.getAddress(), port);
         }
-        return check(connection, api, localInet.getAddress(), localInet.getPort(),
-                remoteInet.getAddress(), remoteInet.getPort());
+        return rejection;
+    }
+
+    /**
+     * The remote port is in the ephemeral range: the audit decides, unless this connect is the agent's own. The local
+     * address is that of {@code socket} when given (read only for a new finding), else {@code localAddress}.
+     */
+    private void connectRisk(String api, Socket socket, InetAddress localAddress, int localPort,
+                             InetAddress remoteAddress, int remotePort) {
+        if (!audit.isNewConnectRisk(remoteAddress, remotePort) || handling.get() != null) {
+            return;
+        }
+        handling.set(Boolean.TRUE);
+        try {
+            if (socket != null) {
+                localAddress = socket.getLocalAddress();
+            }
+            audit.connectedToPortAtRisk(localAddress, localPort, remoteAddress, remotePort, api);
+        } finally {
+            handling.remove();
+        }
+    }
+
+    /** A server socket bound to a fixed port (the bridge lets no other bind through). */
+    private void bound(Object server, String api) throws IOException {
+        if (audit == null || handling.get() != null) {
+            return;
+        }
+        SocketAddress local = server instanceof ServerSocket ? ((ServerSocket) server).getLocalSocketAddress()
+                : ((NetworkChannel) server).getLocalAddress();
+        if (!(local instanceof InetSocketAddress)) {
+            return;
+        }
+        handling.set(Boolean.TRUE);
+        try {
+            audit.listening(((InetSocketAddress) local).getAddress(), ((InetSocketAddress) local).getPort(), api);
+        } finally {
+            handling.remove();
+        }
     }
 
     private IOException check(Object connection, String api, InetAddress localAddress, int localPort,
@@ -101,9 +171,16 @@ public final class ConnectGuard implements BiFunction<Object, String, IOExceptio
             SelfConnection selfConnection = new SelfConnection(remoteAddress, remotePort, api,
                     Thread.currentThread().getName(), new Throwable().getStackTrace(), PortRange.ephemeral());
             boolean reject = settings.mode() == Mode.THROW;
-            SelfConnectionReport.write(selfConnection, reject
-                    ? "reset the connection and threw SelfConnectException (mode=throw)"
-                    : "the connection was left open (mode=log)", settings.stackTraces());
+            String outcome = reject ? "reset the connection and threw SelfConnectException (mode=throw)"
+                    : "the connection was left open (mode=log)";
+            SelfConnectionReport.write(selfConnection, outcome, settings.stackTraces());
+            if (audit != null) {
+                audit.selfConnection(remoteAddress, remotePort, api, selfConnection.thread(), selfConnection.stack(),
+                        "self-connection " + selfConnection.describe() + " via " + api + ": "
+                                + selfConnection.explanation() + "; " + outcome,
+                        "reserve port " + remotePort + " in net.ipv4.ip_local_reserved_ports or move the server"
+                                + " out of the ephemeral port range");
+            }
             if (!reject) {
                 return null;
             }

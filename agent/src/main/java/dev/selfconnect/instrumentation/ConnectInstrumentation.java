@@ -8,6 +8,7 @@ import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * The agent's hold on the JVM: the bridge in the bootstrap loader, the guard behind it, and the transformer that
@@ -42,6 +43,17 @@ public final class ConnectInstrumentation {
 
     public static ConnectInstrumentation install(Instrumentation instrumentation,
                                                  BiFunction<Object, String, IOException> guard) throws Exception {
+        return install(instrumentation, guard, null);
+    }
+
+    /**
+     * Installs, and hands every platform MBean server that {@code ManagementFactory.getPlatformMBeanServer()}
+     * returns to {@code platformServerHook} (null: none). The server is not created here; if the JVM had loaded
+     * ManagementFactory already (an attach), it is fetched once in the background, so the hook sees it.
+     */
+    public static ConnectInstrumentation install(Instrumentation instrumentation,
+                                                 BiFunction<Object, String, IOException> guard,
+                                                 Consumer<Object> platformServerHook) throws Exception {
         JavaBaseAccess.openToAgent(instrumentation);
         Class<?> bridge = definedBridge();
         if (bridge == null) {
@@ -49,11 +61,18 @@ public final class ConnectInstrumentation {
             bridge = Class.forName(BRIDGE, true, null);
         }
         ConnectInstrumentation installation =
-                new ConnectInstrumentation(instrumentation, new ConnectTransformer(ConnectPoint.ALL), bridge);
+                new ConnectInstrumentation(instrumentation,
+                        new ConnectTransformer(ConnectPoint.all(hasBindHook(bridge))), bridge);
         installation.replaceGuard(guard);
+        if (platformServerHook != null && hasBindHook(bridge)) {
+            bridge.getMethod("installPlatformServerHook", Consumer.class).invoke(null, platformServerHook);
+        }
         instrumentation.addTransformer(installation.transformer, true);
-        installation.retransformLoaded();
+        boolean managementLoaded = installation.retransformLoaded();
         weaveTheRestInTheBackground(installation.transformer);
+        if (managementLoaded && platformServerHook != null) {
+            fetchPlatformServerInTheBackground();
+        }
         return installation;
     }
 
@@ -68,6 +87,16 @@ public final class ConnectInstrumentation {
         retransformLoaded();
     }
 
+    /** A bridge defined by an older copy of the agent has no afterBind: its bind points are then not woven. */
+    private static boolean hasBindHook(Class<?> bridge) {
+        try {
+            bridge.getMethod("afterBind", Object.class, Object.class, String.class);
+            return true;
+        } catch (NoSuchMethodException olderBridge) {
+            return false;
+        }
+    }
+
     private static Class<?> definedBridge() {
         try {
             return Class.forName(BRIDGE, false, null);
@@ -80,11 +109,13 @@ public final class ConnectInstrumentation {
      * Retransforms the target classes the JVM has loaded: with the transformer registered they are woven (classes
      * loaded before the agent, java.net.Socket may be among them); without it they return to their original form.
      */
-    private void retransformLoaded() {
+    private boolean retransformLoaded() {
         List<Class<?>> loaded = new ArrayList<Class<?>>();
+        boolean managementLoaded = false;
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             if (type.getClassLoader() == null && transformer.targets(type.getName().replace('.', '/'))) {
                 loaded.add(type);
+                managementLoaded |= type.getName().equals(MANAGEMENT_FACTORY);
             }
         }
         for (Class<?> type : loaded) {
@@ -94,6 +125,25 @@ public final class ConnectInstrumentation {
                 AgentLog.internalFailure("retransforming " + type.getName(), failure);
             }
         }
+        return managementLoaded;
+    }
+
+    private static final String MANAGEMENT_FACTORY = "java.lang.management.ManagementFactory";
+
+    /** ManagementFactory is in use already: whether or not the server exists yet, the MBean shows up in it. */
+    private static void fetchPlatformServerInTheBackground() {
+        Thread thread = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    Class.forName(MANAGEMENT_FACTORY).getMethod("getPlatformMBeanServer").invoke(null);
+                } catch (Throwable failure) {
+                    AgentLog.internalFailure("fetching the platform MBean server", failure);
+                }
+            }
+        }, "selfconnect-jmx");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /**
@@ -107,6 +157,9 @@ public final class ConnectInstrumentation {
             @Override
             public void run() {
                 for (String name : transformer.targetClassNames()) {
+                    if (name.equals(MANAGEMENT_FACTORY)) {
+                        continue; // woven when the application loads it: JMX is not on the connect path
+                    }
                     try {
                         Class.forName(name, false, null);
                     } catch (Throwable absentOnThisJdk) {

@@ -2,7 +2,9 @@ package dev.selfconnect.instrumentation;
 
 /**
  * A JDK method on whose normal return a TCP connect has completed, and the API name the report gives it. Methods that
- * return a boolean report a completed connect with {@code true}; the hook runs only then.
+ * return a boolean report a completed connect with {@code true}; the hook runs only then. A bind point is a method on
+ * whose normal return a server socket is bound: its hook also passes the address the application asked for (the
+ * method's first parameter), so that a bind to port 0 is told apart from a bind to a fixed port.
  */
 final class ConnectPoint {
 
@@ -19,21 +21,71 @@ final class ConnectPoint {
         // Both an immediate and a pending connect; an exception here fails the Future or the handler.
         new ConnectPoint("sun/nio/ch/UnixAsynchronousSocketChannelImpl", "setConnected", "()V",
                 "AsynchronousSocketChannel"),
+        // Server sockets (issue 6: a listener on an unreserved ephemeral port). ServerSocket(port) constructors and
+        // bind(SocketAddress) end in the first; ServerSocketChannel.socket().bind in the second.
+        ConnectPoint.bind("java/net/ServerSocket", "bind", "(Ljava/net/SocketAddress;I)V", "ServerSocket"),
+        ConnectPoint.bind("sun/nio/ch/ServerSocketChannelImpl", "bind",
+                "(Ljava/net/SocketAddress;I)Ljava/nio/channels/ServerSocketChannel;", "ServerSocketChannel"),
+        ConnectPoint.bind("sun/nio/ch/AsynchronousServerSocketChannelImpl", "bind",
+                "(Ljava/net/SocketAddress;I)Ljava/nio/channels/AsynchronousServerSocketChannel;",
+                "AsynchronousServerSocketChannel"),
+        // Not a socket: the platform MBean server, handed to the agent when it comes to exist (issue 6, JMX).
+        ConnectPoint.platformMBeanServer(),
     };
 
     final String owner;
     final String method;
     final String descriptor;
     final String api;
+    final boolean bind;
+    /** A static method whose returned object the hook receives: ManagementFactory.getPlatformMBeanServer. */
+    final boolean staticResult;
 
     private ConnectPoint(String owner, String method, String descriptor, String api) {
+        this(owner, method, descriptor, api, false);
+    }
+
+    private ConnectPoint(String owner, String method, String descriptor, String api, boolean bind) {
+        this(owner, method, descriptor, api, bind, false);
+    }
+
+    private ConnectPoint(String owner, String method, String descriptor, String api, boolean bind,
+                         boolean staticResult) {
         this.owner = owner;
         this.method = method;
         this.descriptor = descriptor;
         this.api = api;
+        this.bind = bind;
+        this.staticResult = staticResult;
+    }
+
+    private static ConnectPoint platformMBeanServer() {
+        return new ConnectPoint("java/lang/management/ManagementFactory", "getPlatformMBeanServer",
+                "()Ljavax/management/MBeanServer;", "JMX", false, true);
+    }
+
+    private static ConnectPoint bind(String owner, String method, String descriptor, String api) {
+        return new ConnectPoint(owner, method, descriptor, api, true);
+    }
+
+    /** The points to weave: the bind and JMX points only where the bridge has their hooks (an older one may not). */
+    static ConnectPoint[] all(boolean withBindPoints) {
+        java.util.List<ConnectPoint> points = new java.util.ArrayList<ConnectPoint>();
+        for (ConnectPoint point : ALL) {
+            if (withBindPoints || !point.bind && !point.staticResult) {
+                points.add(point);
+            }
+        }
+        return points.toArray(new ConnectPoint[0]);
     }
 
     boolean returnsBoolean() {
         return descriptor.endsWith(")Z");
+    }
+
+    /** The internal name of the object the method returns, or null when it returns a primitive or nothing. */
+    String returnedObjectType() {
+        String returned = descriptor.substring(descriptor.indexOf(')') + 1);
+        return returned.startsWith("L") ? returned.substring(1, returned.length() - 1) : null;
     }
 }

@@ -26,7 +26,12 @@ import java.util.Map;
  * <pre>
  *   void method:    exit: aload_0; ldc API; invokestatic SelfConnectBridge.afterConnect; return
  *   boolean method: exit: dup; ifeq done; aload_0; ldc API; invokestatic SelfConnectBridge.afterConnect; done: ireturn
+ *   void bind:      exit: aload_0; aload_1; ldc API; invokestatic SelfConnectBridge.afterBind; return
+ *   object bind:    exit: aload_0; aload_1; ldc API; invokestatic SelfConnectBridge.afterBind; areturn
+ *   static result:  exit: dup; invokestatic SelfConnectBridge.afterPlatformMBeanServer; areturn
  * </pre>
+ * A bind method's returned object stays on the stack under the hook's arguments; 'this' stays in local 0 and the
+ * requested address in local 1 (the bind methods reassign that parameter at most to another SocketAddress).
  */
 final class ConnectTransformer implements ClassFileTransformer {
 
@@ -103,11 +108,13 @@ final class ConnectTransformer implements ClassFileTransformer {
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                          String[] exceptions) {
             MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-            if ((access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+            if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
                 return next;
             }
+            boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
             for (ConnectPoint point : points) {
-                if (point.method.equals(name) && point.descriptor.equals(descriptor)) {
+                if (point.method.equals(name) && point.descriptor.equals(descriptor)
+                        && isStatic == point.staticResult) {
                     return new ExitHook(next, owner, point);
                 }
             }
@@ -120,14 +127,15 @@ final class ConnectTransformer implements ClassFileTransformer {
         private final ConnectPoint point;
         private final int returnOpcode;
         private final Label exit = new Label();
-        /** The exit block's deepest stack: the returned boolean, 'this' and the API name. */
-        private static final int EXIT_BLOCK_STACK = 3;
+        /** The exit block's deepest stack: the returned value, 'this', the requested address and the API name. */
+        private static final int EXIT_BLOCK_STACK = 4;
 
         ExitHook(MethodVisitor next, String owner, ConnectPoint point) {
             super(Opcodes.ASM9, next);
             this.owner = owner;
             this.point = point;
-            this.returnOpcode = point.returnsBoolean() ? Opcodes.IRETURN : Opcodes.RETURN;
+            this.returnOpcode = point.returnsBoolean() ? Opcodes.IRETURN
+                    : point.returnedObjectType() != null ? Opcodes.ARETURN : Opcodes.RETURN;
         }
 
         @Override
@@ -141,9 +149,12 @@ final class ConnectTransformer implements ClassFileTransformer {
 
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
-            // The frame declares only 'this' (and the returned boolean): every jump here carries at least that.
-            Object[] locals = {owner};
-            Object[] stack = point.returnsBoolean() ? new Object[] {Opcodes.INTEGER} : new Object[0];
+            // The frame declares only 'this' (a bind point: and the requested address) and the returned value:
+            // every jump here carries at least that.
+            Object[] locals = point.staticResult ? new Object[0]
+                    : point.bind ? new Object[] {owner, "java/net/SocketAddress"} : new Object[] {owner};
+            Object[] stack = point.returnsBoolean() ? new Object[] {Opcodes.INTEGER}
+                    : point.returnedObjectType() != null ? new Object[] {point.returnedObjectType()} : new Object[0];
             super.visitLabel(exit);
             super.visitFrame(Opcodes.F_FULL, locals.length, locals, stack.length, stack);
             Label done = new Label();
@@ -151,10 +162,22 @@ final class ConnectTransformer implements ClassFileTransformer {
                 super.visitInsn(Opcodes.DUP);
                 super.visitJumpInsn(Opcodes.IFEQ, done);
             }
-            super.visitVarInsn(Opcodes.ALOAD, 0);
-            super.visitLdcInsn(point.api);
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "afterConnect",
-                    "(Ljava/lang/Object;Ljava/lang/String;)V", false);
+            if (point.staticResult) {
+                super.visitInsn(Opcodes.DUP);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "afterPlatformMBeanServer",
+                        "(Ljava/lang/Object;)V", false);
+            } else if (point.bind) {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                super.visitVarInsn(Opcodes.ALOAD, 1);
+                super.visitLdcInsn(point.api);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "afterBind",
+                        "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/String;)V", false);
+            } else {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                super.visitLdcInsn(point.api);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "afterConnect",
+                        "(Ljava/lang/Object;Ljava/lang/String;)V", false);
+            }
             if (point.returnsBoolean()) {
                 super.visitLabel(done);
                 super.visitFrame(Opcodes.F_FULL, locals.length, locals, stack.length, stack);

@@ -27,6 +27,18 @@ public final class JavaBaseAccess {
         }
     }
 
+    /** {@code ModuleLayer.boot().findModule(name).orElse(null)}, reflectively. */
+    private static Object bootModule(String name) {
+        try {
+            Class<?> layer = Class.forName("java.lang.ModuleLayer");
+            Object boot = layer.getMethod("boot").invoke(null);
+            Object optional = layer.getMethod("findModule", String.class).invoke(boot, name);
+            return optional.getClass().getMethod("orElse", Object.class).invoke(optional, (Object) null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     static void openToAgent(Instrumentation instrumentation) throws ReflectiveOperationException {
         if (!hasModules()) {
             return;
@@ -35,9 +47,13 @@ public final class JavaBaseAccess {
         Object javaBase = getModule.invoke(Object.class);
         Object agent = getModule.invoke(JavaBaseAccess.class);
         Map<String, Set<Object>> opens = Collections.singletonMap(PACKAGE, Collections.singleton(agent));
+        // The instrumented ManagementFactory (module java.management) calls the bridge in sun.nio.ch.
+        Object management = bootModule("java.management");
+        Map<String, Set<Object>> exports = management == null ? Collections.<String, Set<Object>>emptyMap()
+                : Collections.singletonMap(PACKAGE, Collections.singleton(management));
         Method redefineModule = Instrumentation.class.getMethod("redefineModule", getModule.getReturnType(),
                 Set.class, Map.class, Map.class, Set.class, Map.class);
-        redefineModule.invoke(instrumentation, javaBase, Collections.emptySet(), Collections.emptyMap(), opens,
+        redefineModule.invoke(instrumentation, javaBase, Collections.emptySet(), exports, opens,
                 Collections.emptySet(), Collections.emptyMap());
     }
 }

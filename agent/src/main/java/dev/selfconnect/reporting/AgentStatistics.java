@@ -8,6 +8,7 @@ public final class AgentStatistics {
     private final LongAdder checks = new LongAdder();
     private final LongAdder selfConnections = new LongAdder();
     private final LongAdder rejections = new LongAdder();
+    private final LongAdder risks = new LongAdder();
 
     /** A completed connect the agent looked at. */
     public void countCheck() {
@@ -23,6 +24,15 @@ public final class AgentStatistics {
         rejections.increment();
     }
 
+    /** A risk finding: a connect to, or a listener on, a local port in the ephemeral range that is not reserved. */
+    public void countRisk() {
+        risks.increment();
+    }
+
+    public long risks() {
+        return risks.sum();
+    }
+
     public long checks() {
         return checks.sum();
     }
@@ -36,6 +46,7 @@ public final class AgentStatistics {
     }
 
     public String describe() {
-        return "checks=" + checks() + ", self-connections=" + selfConnections() + ", exceptions-thrown=" + rejections();
+        return "checks=" + checks() + ", self-connections=" + selfConnections() + ", exceptions-thrown=" + rejections()
+                + ", risks-found=" + risks();
     }
 }

@@ -15,6 +15,7 @@ import java.util.function.BiFunction;
 public final class SelfConnectBridge {
 
     private static volatile BiFunction<Object, String, IOException> guard;
+    private static volatile java.util.function.Consumer<Object> platformServerHook;
 
     private SelfConnectBridge() {
     }
@@ -25,10 +26,50 @@ public final class SelfConnectBridge {
 
     public static void uninstall() {
         guard = null;
+        platformServerHook = null;
+    }
+
+    /** Who receives the platform MBean server (the agent registers its MBean there). */
+    public static void installPlatformServerHook(java.util.function.Consumer<Object> hook) {
+        platformServerHook = hook;
+    }
+
+    /** Called on every return of ManagementFactory.getPlatformMBeanServer(), with the server; never throws. */
+    public static void afterPlatformMBeanServer(Object server) {
+        java.util.function.Consumer<Object> hook = platformServerHook;
+        if (hook == null) {
+            return;
+        }
+        try {
+            hook.accept(server);
+        } catch (Throwable hookFailure) {
+            // The hook reports its own failures; whatever escapes it must not reach the application.
+        }
     }
 
     public static boolean isInstalled() {
         return guard != null;
+    }
+
+    /**
+     * Called on the normal return of a JDK method that has just bound a server socket. Only a bind to a fixed TCP
+     * port reaches the guard (a bind to port 0 takes whatever port the kernel gives); it never throws.
+     *
+     * @param server    the ServerSocket, ServerSocketChannel or AsynchronousServerSocketChannel that is bound
+     * @param requested the address the application asked to bind to
+     * @param api       the name of the API family, for the report
+     */
+    public static void afterBind(Object server, Object requested, String api) {
+        BiFunction<Object, String, IOException> current = guard;
+        if (current == null || !(requested instanceof java.net.InetSocketAddress)
+                || ((java.net.InetSocketAddress) requested).getPort() == 0) {
+            return;
+        }
+        try {
+            current.apply(server, api);
+        } catch (Throwable guardFailure) {
+            // The guard reports its own failures; whatever escapes it must not reach the application.
+        }
     }
 
     /**

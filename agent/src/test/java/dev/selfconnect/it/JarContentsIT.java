@@ -63,6 +63,8 @@ class JarContentsIT {
             assertEquals("dev.selfconnect.agent.SelfConnectAgent", attributes.getValue("Agent-Class"));
             assertEquals("true", attributes.getValue("Can-Retransform-Classes"));
             assertEquals("true", attributes.getValue("Can-Redefine-Classes"));
+            // java -jar selfconnect.jar list|attach|status|detach (issue 7)
+            assertEquals("dev.selfconnect.cli.Main", attributes.getValue("Main-Class"));
             assertTrue(attributes.getValue("Implementation-Version").matches("\\d+\\.\\d+\\.\\d+.*"));
         }
     }

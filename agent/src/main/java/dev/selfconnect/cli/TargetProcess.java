@@ -1,0 +1,274 @@
+package dev.selfconnect.cli;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+/**
+ * What Linux tells about a process in /proc before anything is sent to it: whether it exists, whose it is, whether a
+ * JVM runs in it and from which Java home. The attach mechanism sends SIGQUIT to its target, which kills a process
+ * that is not a JVM, so a pid is checked here first. Elsewhere (no /proc) every answer is "unknown" and the attach
+ * API's own errors speak.
+ */
+final class TargetProcess {
+
+    static final int UNKNOWN_UID = -1;
+    /** By name: loading the class would need java.instrument, which this tool's runtime may lack. */
+    private static final String AGENT_CLASS = "dev.selfconnect.agent.SelfConnectAgent";
+    private static final Path PROC = Paths.get("/proc");
+
+    final String pid;
+    private final Path dir;
+
+    private TargetProcess(String pid) {
+        this.pid = pid;
+        this.dir = PROC.resolve(pid);
+    }
+
+    /** The process, or a {@link CliException} naming what is wrong with the pid as given. */
+    static TargetProcess of(String pidArgument) throws CliException {
+        long pid;
+        try {
+            pid = Long.parseLong(pidArgument.trim());
+        } catch (NumberFormatException e) {
+            throw new CliException("'" + pidArgument + "' is not a process id: give the pid of a JVM, "
+                    + "as 'java -jar selfconnect.jar list' shows them");
+        }
+        if (pid <= 0) {
+            throw new CliException("'" + pidArgument + "' is not a process id: pids are positive numbers");
+        }
+        TargetProcess process = new TargetProcess(Long.toString(pid));
+        if (process.pid.equals(ownPid())) {
+            throw new CliException("process " + pid + " is this tool's own JVM: give the pid of another JVM");
+        }
+        if (procAvailable() && !Files.isDirectory(process.dir)) {
+            throw new CliException("there is no process with pid " + pid + " (list the JVMs you can attach to "
+                    + "with: java -jar selfconnect.jar list)");
+        }
+        return process;
+    }
+
+    static boolean procAvailable() {
+        return Files.isRegularFile(PROC.resolve("self/status"));
+    }
+
+    /** The effective uid of this process, or {@link #UNKNOWN_UID}. */
+    static int ownUid() {
+        return uidOf(PROC.resolve("self"));
+    }
+
+    /** The effective uid of the process, as this tool's user namespace sees it, or {@link #UNKNOWN_UID}. */
+    int uid() {
+        return uidOf(dir);
+    }
+
+    /** The process's short command name (the file name of its executable, at most 15 characters). */
+    String commandName() {
+        try {
+            return read(dir.resolve("comm")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    /**
+     * Whether a HotSpot or OpenJ9 JVM is mapped into the process: TRUE, FALSE, or null when its memory map cannot be
+     * read (another user's process, or no /proc).
+     */
+    Boolean runsJvm() {
+        if (!procAvailable()) {
+            return null;
+        }
+        try (BufferedReader maps = Files.newBufferedReader(dir.resolve("maps"), StandardCharsets.ISO_8859_1)) {
+            String line;
+            while ((line = maps.readLine()) != null) {
+                if (line.endsWith("/libjvm.so") || line.endsWith("/libj9vm29.so")) {
+                    return Boolean.TRUE;
+                }
+            }
+            return Boolean.FALSE;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the process has a selfconnect agent jar open (a JVM keeps the jar of an agent it loaded open): TRUE,
+     * FALSE, or null when its open files cannot be listed. It lets the listing leave alone the JVMs that never had
+     * the agent, rather than attach to every one.
+     */
+    Boolean hasAgentJarOpen() {
+        if (!procAvailable()) {
+            return null;
+        }
+        try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(dir.resolve("fd"))) {
+            for (Path descriptor : descriptors) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(descriptor).toString();
+                } catch (IOException | RuntimeException closedMeanwhile) {
+                    continue;
+                }
+                // A jar replaced since it was opened shows as "/path/x.jar (deleted)"; it is read through the fd.
+                if ((target.endsWith(".jar") || target.endsWith(".jar (deleted)")) && isAgentJar(descriptor)) {
+                    return Boolean.TRUE;
+                }
+            }
+            return Boolean.FALSE;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean isAgentJar(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile(), false)) {
+            Manifest manifest = file.getManifest();
+            return manifest != null && AGENT_CLASS.equals(manifest.getMainAttributes().getValue("Agent-Class"));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether the process's command line has this argument, or null when it cannot be read. */
+    Boolean commandLineHas(String argument) {
+        try {
+            for (String piece : read(dir.resolve("cmdline")).split("\u0000")) {
+                if (piece.equals(argument)) {
+                    return Boolean.TRUE;
+                }
+            }
+            return Boolean.FALSE;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The Java version of the runtime the process runs, from its release file, or "?". */
+    String javaVersion() {
+        String home = javaHome();
+        Path release = home == null ? null : ownView(home + "/release");
+        if (release != null) {
+            try {
+                for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
+                    if (line.startsWith("JAVA_VERSION=")) {
+                        return line.substring("JAVA_VERSION=".length()).replace("\"", "").trim();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // fall through
+            }
+        }
+        return "?";
+    }
+
+    /**
+     * Whether the process runs in another mount namespace than this tool but in the same pid namespace (a systemd
+     * service with PrivateTmp, a container sharing the host's pids): its /tmp is not this tool's. False if unknown.
+     */
+    boolean hasOwnTmpButSharesPids() {
+        return !sameNamespace("mnt") && sameNamespace("pid");
+    }
+
+    private boolean sameNamespace(String kind) {
+        try {
+            return Files.readSymbolicLink(PROC.resolve("self/ns/" + kind))
+                    .equals(Files.readSymbolicLink(dir.resolve("ns/" + kind)));
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** The Java home the process's {@code java} runs from, or null. */
+    String javaHome() {
+        try {
+            Path exe = Files.readSymbolicLink(dir.resolve("exe"));
+            Path bin = exe.getParent();
+            if (bin == null || !"bin".equals(String.valueOf(bin.getFileName())) || bin.getParent() == null) {
+                return null;
+            }
+            return bin.getParent().toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The process's view of a path of its own file system, through /proc/PID/root: the same file when it shares this
+     * tool's mount namespace, its own /tmp when it runs in a container or a systemd service with PrivateTmp. Null
+     * when that view cannot be used.
+     */
+    Path ownView(String path) {
+        if (!procAvailable() || path == null || !path.startsWith("/")) {
+            return null;
+        }
+        Path root = dir.resolve("root");
+        Path seen = Paths.get(root.toString() + path);
+        return Files.exists(seen) ? seen : null;
+    }
+
+    static String ownPid() {
+        try {
+            return Files.readSymbolicLink(PROC.resolve("self")).toString();
+        } catch (IOException | RuntimeException e) {
+            String name = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+            int at = name.indexOf('@');
+            return at > 0 ? name.substring(0, at) : "";
+        }
+    }
+
+    /** The user name of a uid from /etc/passwd, or null. */
+    static String userName(int uid) {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/etc/passwd"), StandardCharsets.UTF_8)) {
+                String[] fields = line.split(":", -1);
+                if (fields.length > 2 && fields[2].equals(Integer.toString(uid))) {
+                    return fields[0];
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no user database to ask
+        }
+        return null;
+    }
+
+    /** A /proc file, read in large blocks: Files.readAllBytes trusts its size, which /proc gives as 0. */
+    private static String read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            byte[] buffer = new byte[65536];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                bytes.write(buffer, 0, n);
+            }
+            return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static int uidOf(Path processDir) {
+        File status = processDir.resolve("status").toFile();
+        if (!status.isFile()) {
+            return UNKNOWN_UID;
+        }
+        try {
+            for (String line : Files.readAllLines(status.toPath(), StandardCharsets.ISO_8859_1)) {
+                if (line.startsWith("Uid:")) {
+                    String[] ids = line.substring(4).trim().split("\\s+");
+                    return Integer.parseInt(ids.length > 1 ? ids[1] : ids[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // it ended meanwhile
+        }
+        return UNKNOWN_UID;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.selfconnect.jfr;
+
+import dev.selfconnect.audit.AuditEvent;
+import dev.selfconnect.audit.EventSink;
+
+/**
+ * Turns audit events into JDK Flight Recorder events. This package is compiled for Java 11 (jdk.jfr is not in the
+ * Java 8 platform) and loaded only reflectively, where {@code jdk.jfr.FlightRecorder} exists.
+ */
+public final class JfrEventSink implements EventSink {
+
+    @Override
+    public void publish(AuditEvent event) {
+        SelfConnectJfrEvent jfr = AuditEvent.SELF_CONNECTION.equals(event.kind)
+                ? new SelfConnectionEvent() : new RiskFindingEvent();
+        if (!jfr.shouldCommit()) {
+            return;
+        }
+        jfr.kind = event.kind;
+        jfr.localAddress = event.localAddress == null ? null : event.localAddress.getHostAddress();
+        jfr.localPort = event.localPort;
+        jfr.remoteAddress = event.remoteAddress == null ? null : event.remoteAddress.getHostAddress();
+        jfr.remotePort = event.remotePort;
+        jfr.api = event.api;
+        jfr.threadName = event.thread;
+        jfr.message = event.message;
+        jfr.fix = event.fix;
+        jfr.applicationFrames = String.join("\n", event.frames);
+        jfr.commit();
+    }
+
+    @Override
+    public void close() {
+    }
+}

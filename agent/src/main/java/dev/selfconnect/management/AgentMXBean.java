@@ -1,0 +1,38 @@
+package dev.selfconnect.management;
+
+/**
+ * What the agent shows over JMX as {@code selfconnect:type=Agent}: the counters of the log and the summary, and the
+ * effective configuration.
+ */
+public interface AgentMXBean {
+
+    /** Completed connects the agent looked at. */
+    long getChecks();
+
+    long getSelfConnections();
+
+    /** SelfConnectExceptions thrown into the application (mode=throw). */
+    long getExceptionsThrown();
+
+    /** Connects to, and listeners on, local ports in the ephemeral range that are not reserved; once per endpoint. */
+    long getRisksFound();
+
+    /** The endpoints found, e.g. "listen 0.0.0.0:40005 (ServerSocket)". */
+    String[] getEndpointsAtRisk();
+
+    String getMode();
+
+    boolean isStackTraces();
+
+    String getIgnore();
+
+    boolean isRisks();
+
+    /** The JSON Lines file, or "" for none. */
+    String getAuditFile();
+
+    /** The configuration as the startup line shows it. */
+    String getSettings();
+
+    String getVersion();
+}

@@ -1,0 +1,28 @@
+package dev.selfconnect.audit;
+
+import dev.selfconnect.config.SettingsLoader;
+import dev.selfconnect.reporting.AgentStatistics;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+/** For the management and JFR tests: an audit over kernel files written into a directory. */
+public final class AuditTesting {
+
+    private AuditTesting() {
+    }
+
+    public static Audit configure(Path dir, String arguments, AgentStatistics statistics) throws Exception {
+        Path proc = Files.createDirectories(dir.resolve("proc"));
+        Files.writeString(proc.resolve("ip_local_port_range"), "40000 40999\n");
+        Files.writeString(proc.resolve("ip_local_reserved_ports"), "40001\n");
+        return Audit.configure(SettingsLoader.load(arguments, new Properties(), Map.of()), statistics, proc);
+    }
+
+    /** Runs the action with standard error captured, and returns what was written. */
+    public static String quietly(Stderr.Action action) throws Exception {
+        return Stderr.capture(action);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.selfconnect.audit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A real file, appended to by many threads through two writers at once (as two JVMs would). */
+class JsonLinesFileTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void manyThreadsAndTwoWritersAppendWholeLines() throws Exception {
+        Path path = dir.resolve("events.jsonl");
+        JsonLinesFile first = new JsonLinesFile(path.toString());
+        JsonLinesFile second = new JsonLinesFile(path.toString());
+        int threads = 16;
+        int perThread = 50;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            JsonLinesFile writer = t % 2 == 0 ? first : second;
+            Thread worker = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        writer.publish(new AuditEvent(AuditEvent.RISK_CONNECT, InetAddress.getLoopbackAddress(),
+                                41000 + i, InetAddress.getLoopbackAddress(), 40000 + id, "Socket",
+                                "worker " + id + " \"" + i + "\"", new String[] {"x".repeat(3000)}, "m", "f"));
+                    }
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        first.close();
+        second.close();
+
+        List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        assertEquals(threads * perThread, lines.size());
+        Set<String> threadNames = new HashSet<>();
+        for (String line : lines) {
+            Map<String, Object> event = StrictJson.object(line);
+            threadNames.add((String) event.get("thread"));
+        }
+        assertEquals(threads * perThread, threadNames.size(), "every event exactly once");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+    }
+
+    @Test
+    void anExistingFileIsAppendedTo() throws Exception {
+        Path path = dir.resolve("existing.jsonl");
+        Files.writeString(path, "{\"earlier\":true}\n");
+        JsonLinesFile file = new JsonLinesFile(path.toString());
+
+        file.publish(new AuditEvent(AuditEvent.RISK_LISTEN, InetAddress.getLoopbackAddress(), 40005, null, 0,
+                "ServerSocket", "main", new String[0], "m", "f"));
+        file.close();
+
+        List<String> lines = Files.readAllLines(path);
+        assertEquals(2, lines.size());
+        assertEquals("{\"earlier\":true}", lines.get(0));
+        assertTrue(lines.get(1).contains("\"kind\":\"risk-listen\""));
+    }
+}

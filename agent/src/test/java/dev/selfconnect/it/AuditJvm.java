@@ -1,0 +1,114 @@
+package dev.selfconnect.it;
+
+import dev.selfconnect.it.ChildJvm.Jdk;
+import dev.selfconnect.it.ChildJvm.Result;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Runs {@code dev.selfconnect.scenarios.AuditScenarios} in a fresh JVM with the real selfconnect.jar, inside a private
+ * network namespace ({@code unshare -rn}) whose ephemeral range is 40000-40999 and whose reserved ports are 40001:
+ * the audit reads both from the namespace's own /proc/sys/net/ipv4.
+ */
+final class AuditJvm {
+
+    static final String RANGE = "40000 40999";
+    static final String RESERVED = "40001";
+    private static final Path TEST_CLASSES = Paths.get("target/test-classes").toAbsolutePath();
+    private static final long TIMEOUT_SECONDS = 120;
+
+    private final Jdk jdk;
+    private final List<String> jvmOptions = new ArrayList<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
+
+    private AuditJvm(Jdk jdk) {
+        this.jdk = jdk;
+    }
+
+    static AuditJvm on(Jdk jdk) {
+        ChildJvm.on(jdk); // skips (or fails under CI) where 'unshare -rn' does not work
+        return new AuditJvm(jdk);
+    }
+
+    AuditJvm agent(String arguments) {
+        jvmOptions.add("-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath()
+                + (arguments == null ? "" : "=" + arguments));
+        return this;
+    }
+
+    AuditJvm jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    AuditJvm env(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
+    Result run(String... arguments) {
+        List<String> command = new ArrayList<>(List.of("unshare", "-rn", "sh", "-c",
+                "ip link set lo up && echo \"$SC_RANGE\" > /proc/sys/net/ipv4/ip_local_port_range"
+                        + " && echo \"$SC_RESERVED\" > /proc/sys/net/ipv4/ip_local_reserved_ports && exec \"$@\"",
+                "sh", jdk.java().toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", TEST_CLASSES.toString(), "dev.selfconnect.scenarios.AuditScenarios"));
+        command.addAll(Arrays.asList(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(name -> name.startsWith("SELFCONNECT_"));
+        builder.environment().putAll(environment);
+        builder.environment().put("SC_RANGE", RANGE);
+        builder.environment().put("SC_RESERVED", RESERVED);
+        try {
+            Process process = builder.start();
+            CompletableFuture<String> out = drain(process.getInputStream());
+            CompletableFuture<String> err = drain(process.getErrorStream());
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                fail("timed out after " + TIMEOUT_SECONDS + " s: " + command + "\nstdout: " + out.getNow("")
+                        + "\nstderr: " + err.getNow(""));
+            }
+            return new Result(command, process.exitValue(), out.join(), err.join());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static CompletableFuture<String> drain(InputStream stream) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (stream) {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, runnable -> {
+            Thread thread = new Thread(runnable, "drain");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+
+    /** The value the scenario printed as {@code RESULT mbean NAME=value}, or null. */
+    static String mbean(Result result, String attribute) {
+        String prefix = "RESULT mbean " + attribute + "=";
+        return result.results().stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))
+                .findFirst().orElse(null);
+    }
+}

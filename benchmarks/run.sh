@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The selfconnect benchmark suite (issue 5) in one command, from anywhere in the repo:
+#
+#   bash benchmarks/run.sh                 # build the agent and the suite, run everything on JDK 17 and 25
+#
+# For each JDK it measures, with and without -javaagent:agent/target/selfconnect.jar:
+#   - JVM start of a trivial main (also with an empty premain-only agent), 30 runs each;
+#   - the first connect+close in a fresh JVM, per connect path, 20 runs each;
+#   - classes loaded (-Xlog:class+load, by origin and package) and heap/metaspace used after System.gc();
+#   - per connect+close with JMH and its gc profiler (B/op): Socket, SocketChannel blocking and non-blocking,
+#     AsynchronousSocketChannel; 3 rounds of one fork per configuration (order flipped each round),
+#     3 x 1 s warm-up + 5 x 1 s measurement per fork.
+# and prints medians, p10-p90 spreads, agent-minus-none differences and PASS/FAIL for each target of issue 5.
+# About 10 minutes per JDK. The summary and the raw samples (CSV) land in benchmarks/target/bench-results/.
+# The machine should be quiet (load average < 1): --wait-quiet waits for that first.
+#
+# Options:
+#   --startup-only | --jmh-only    run one half only
+#   --jdk17-only | --jdk25-only    one JDK only (the JDKs: $JDK17, $JDK25; defaults below)
+#   --quick                        a smoke run with few samples (about 2 min per JDK); its figures mean little
+#   --no-build                     use the jars already built
+#   --wait-quiet[=MINUTES]         before starting, wait until the 1-minute load average is below 1 (default 30 min)
+#   --KEY=VALUE                    passed to the suite: --runs, --connect-runs, --footprint-runs, --rounds,
+#                                  --warmups, --iterations, --iteration-ms, --agent, --out
+#
+# JMH alone, by hand: java -jar benchmarks/target/benchmarks.jar ConnectBenchmark -prof gc \
+#                         [-jvmArgsAppend -javaagent:agent/target/selfconnect.jar]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JDK17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
+JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+jdks="$JDK17,$JDK25"
+build=true
+wait_minutes=0
+suite_args=()
+
+for arg in "$@"; do
+    case "$arg" in
+        --startup-only) suite_args+=(--only=startup) ;;
+        --jmh-only) suite_args+=(--only=jmh) ;;
+        --jdk17-only) jdks=$JDK17 ;;
+        --jdk25-only) jdks=$JDK25 ;;
+        --quick) suite_args+=(--runs=5 --connect-runs=3 --footprint-runs=2 --rounds=1 --warmups=1 --iterations=2
+                              --iteration-ms=500) ;;
+        --no-build) build=false ;;
+        --wait-quiet) wait_minutes=30 ;;
+        --wait-quiet=*) wait_minutes=${arg#--wait-quiet=} ;;
+        --*=*) suite_args+=("$arg") ;;
+        *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+    esac
+done
+
+if $build; then
+    echo "building agent/target/selfconnect.jar and benchmarks/target/*.jar"
+    mvn -q -B -Pbenchmarks -DskipTests -pl agent,benchmarks package
+fi
+
+if [ "$wait_minutes" -gt 0 ]; then
+    deadline=$(($(date +%s) + wait_minutes * 60))
+    until awk '{ exit !($1 < 1) }' /proc/loadavg; do
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            echo "load average still $(cut -d' ' -f1-3 /proc/loadavg) after $wait_minutes min: measuring anyway"
+            break
+        fi
+        echo "waiting for a quiet machine: load average $(cut -d' ' -f1-3 /proc/loadavg)"
+        sleep 30
+    done
+fi
+
+exec "$JDK17/bin/java" -cp benchmarks/target/benchmarks.jar dev.selfconnect.bench.Suite --jdks="$jdks" \
+    "${suite_args[@]}"

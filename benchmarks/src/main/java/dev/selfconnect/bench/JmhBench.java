@@ -1,0 +1,130 @@
+package dev.selfconnect.bench;
+
+import dev.selfconnect.bench.jmh.ConnectBenchmark;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link ConnectBenchmark} through JMH's API, with and without the agent, with JMH's gc profiler. Rather than all
+ * forks of one configuration and then all of the other, it runs rounds of one fork each, the order flipping every
+ * round (none, agent; agent, none; ...), so that slow drifts of the machine's load hit both alike. Each round's
+ * agent/none ratio is kept, as the spread of the ratio.
+ */
+final class JmhBench {
+
+    /** Per path and configuration: µs per connect+close and bytes allocated per connect+close, per iteration. */
+    record Samples(List<Double> micros, List<Double> bytes) {
+    }
+
+    record Result(Map<ConnectPath, Map<String, Samples>> samples,
+                  Map<ConnectPath, List<Double>> roundRatios) {
+    }
+
+    private final String jdkLabel;
+    private final String java;
+    private final String agentJar;
+    private final String agentClass;
+    private final PrintWriter raw;
+    private final Path logs;
+
+    JmhBench(String jdkLabel, String java, String agentJar, String agentClass, PrintWriter raw, Path logs) {
+        this.jdkLabel = jdkLabel;
+        this.java = java;
+        this.agentJar = agentJar;
+        this.agentClass = agentClass;
+        this.raw = raw;
+        this.logs = logs;
+    }
+
+    Result run(int rounds, int warmups, int iterations, int iterationMillis) throws Exception {
+        Map<ConnectPath, Map<String, Samples>> samples = new LinkedHashMap<>();
+        Map<ConnectPath, List<Double>> ratios = new LinkedHashMap<>();
+        for (ConnectPath path : ConnectPath.values()) {
+            Map<String, Samples> byConfig = new LinkedHashMap<>();
+            byConfig.put("none", new Samples(new ArrayList<>(), new ArrayList<>()));
+            byConfig.put("selfconnect", new Samples(new ArrayList<>(), new ArrayList<>()));
+            samples.put(path, byConfig);
+            ratios.put(path, new ArrayList<>());
+        }
+        for (int round = 0; round < rounds; round++) {
+            Map<String, Map<ConnectPath, Double>> roundMedians = new LinkedHashMap<>();
+            List<String> order = round % 2 == 0 ? List.of("none", "selfconnect") : List.of("selfconnect", "none");
+            for (String config : order) {
+                Suite.progress(jdkLabel + ": JMH round " + (round + 1) + "/" + rounds + ", " + config);
+                Map<ConnectPath, Double> medians = new LinkedHashMap<>();
+                for (RunResult run : runOnce(config, round, warmups, iterations, iterationMillis)) {
+                    BenchmarkParams params = run.getParams();
+                    ConnectPath path = ConnectPath.valueOf(params.getParam("path"));
+                    Samples target = samples.get(path).get(config);
+                    List<Double> thisFork = new ArrayList<>();
+                    for (BenchmarkResult fork : run.getBenchmarkResults()) {
+                        for (IterationResult iteration : fork.getIterationResults()) {
+                            double micros = iteration.getPrimaryResult().getScore();
+                            double bytes = allocatedBytesPerOp(iteration);
+                            target.micros().add(micros);
+                            target.bytes().add(bytes);
+                            thisFork.add(micros);
+                            raw.printf("%s,jmh_us_per_op_%s,%s,%.4f%n", jdkLabel, path, config, micros);
+                            raw.printf("%s,jmh_bytes_per_op_%s,%s,%.2f%n", jdkLabel, path, config, bytes);
+                        }
+                    }
+                    medians.put(path, new Stats(thisFork).median());
+                }
+                roundMedians.put(config, medians);
+            }
+            for (ConnectPath path : ConnectPath.values()) {
+                ratios.get(path).add(roundMedians.get("selfconnect").get(path) / roundMedians.get("none").get(path));
+            }
+            raw.flush();
+        }
+        return new Result(samples, ratios);
+    }
+
+    private List<RunResult> runOnce(String config, int round, int warmups, int iterations, int iterationMillis)
+            throws Exception {
+        boolean withAgent = config.equals("selfconnect");
+        List<String> jvmArgs = new ArrayList<>(List.of(
+                "-Dbench.agentClass=" + agentClass, "-Dbench.agentExpected=" + withAgent));
+        if (withAgent) {
+            jvmArgs.add("-javaagent:" + agentJar);
+        }
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(ConnectBenchmark.class.getName() + ".connectClose")
+                .jvm(java)
+                .jvmArgsAppend(jvmArgs.toArray(new String[0]))
+                .forks(1)
+                .warmupIterations(warmups)
+                .warmupTime(TimeValue.milliseconds(iterationMillis))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.milliseconds(iterationMillis))
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(true)
+                .output(logs.resolve("jmh-" + jdkLabel.replace(' ', '-') + "-round" + (round + 1) + "-" + config
+                        + ".log").toString());
+        return new ArrayList<>(new Runner(options.build()).run());
+    }
+
+    /** JMH's gc profiler's gc.alloc.rate.norm: bytes allocated per operation by the whole JVM. */
+    private static double allocatedBytesPerOp(IterationResult iteration) {
+        for (Map.Entry<String, org.openjdk.jmh.results.Result> entry : iteration.getSecondaryResults().entrySet()) {
+            if (entry.getKey().endsWith("gc.alloc.rate.norm")) {
+                return entry.getValue().getScore();
+            }
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,287 @@
+package dev.selfconnect.bench;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Measurements that need a fresh JVM each: wall time of a trivial main, first connect, classes loaded, footprint.
+ * Every measurement runs its configurations in turn (none, empty, agent, none, ...) with the first one shifted each
+ * round, so that a burst of load on the machine hits all of them alike.
+ */
+final class StartupBench {
+
+    /** A way to start the JVM: no agent, the empty agent, or selfconnect.jar. */
+    record Config(String name, List<String> jvmArgs) {
+    }
+
+    /** Classes one JVM loaded, by where they came from, and when (JVM uptime, ms) main's class was loaded. */
+    record ClassCounts(int total, int agentShaded, int agentOwn, int jdkFromCds, int notFromCds,
+                       double mainLoadedAtMs, double firstAgentClassAtMs, Map<String, Integer> byPackage) {
+    }
+
+    record Result(Map<String, Stats> wallMs,
+                  Map<String, ClassCounts> classes,
+                  Map<ConnectPath, Map<String, Stats>> firstConnectMs,
+                  Map<String, Map<String, Stats>> footprintBytes,
+                  String agentStderr) {
+    }
+
+    private static final Pattern CLASS_LOAD =
+            Pattern.compile("^\\[(\\d+)[.,](\\d+)s\\]\\[info\\s*\\]\\[class,load\\s*\\] (\\S+) source: (.*)$");
+
+    private final String java;
+    private final String probeJar;
+    private final List<Config> configs;
+    private final Config none;
+    private final Config agent;
+    private final PrintWriter raw;
+    private final String jdkLabel;
+    private final Path scratch;
+
+    StartupBench(String jdkLabel, String java, String probeJar, List<Config> configs, PrintWriter raw, Path scratch) {
+        this.jdkLabel = jdkLabel;
+        this.java = java;
+        this.probeJar = probeJar;
+        this.configs = configs;
+        this.none = configs.get(0);
+        this.agent = configs.get(configs.size() - 1);
+        this.raw = raw;
+        this.scratch = scratch;
+    }
+
+    Result run(int wallRuns, int connectRuns, int footprintRuns) throws Exception {
+        Suite.progress(jdkLabel + ": JVM start of a trivial main, " + wallRuns + " runs per configuration");
+        Map<String, Stats> wall = wallTime(wallRuns);
+
+        Suite.progress(jdkLabel + ": classes loaded by a trivial main");
+        Map<String, ClassCounts> classes = new LinkedHashMap<>();
+        for (Config config : configs) {
+            classes.put(config.name(), classLoads(config));
+        }
+
+        Map<ConnectPath, Map<String, Stats>> firstConnect = new LinkedHashMap<>();
+        Map<String, Map<String, Stats>> footprint;
+        try (LoopbackServer server = new LoopbackServer()) {
+            String port = Integer.toString(server.address().getPort());
+            for (ConnectPath path : ConnectPath.values()) {
+                Suite.progress(jdkLabel + ": first connect+close on " + path + ", " + connectRuns + " runs per configuration");
+                firstConnect.put(path, firstConnect(path, port, connectRuns));
+            }
+            Suite.progress(jdkLabel + ": heap and metaspace, " + footprintRuns + " runs per configuration");
+            footprint = footprint(port, footprintRuns);
+        }
+        String stderr = runProbe(agent, List.of("-cp", probeJar, "dev.selfconnect.bench.startup.TrivialMain"))[1];
+        return new Result(wall, classes, firstConnect, footprint, stderr.strip());
+    }
+
+    private Map<String, Stats> wallTime(int runs) throws Exception {
+        Map<String, List<Double>> samples = samples(configs);
+        List<String> trivial = List.of("-cp", probeJar, "dev.selfconnect.bench.startup.TrivialMain");
+        for (int round = -2; round < runs; round++) { // two rounds of warm-up fill the file cache
+            for (Config config : rotated(configs, round)) {
+                long start = System.nanoTime();
+                Process process = new ProcessBuilder(command(config, trivial))
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                int exit = process.waitFor();
+                double ms = (System.nanoTime() - start) / 1e6;
+                if (exit != 0) {
+                    throw new IllegalStateException(config.name() + ": trivial main exited with " + exit);
+                }
+                if (round >= 0) {
+                    samples.get(config.name()).add(ms);
+                    raw.printf("%s,wall_ms,%s,%.3f%n", jdkLabel, config.name(), ms);
+                }
+            }
+        }
+        return stats(samples);
+    }
+
+    /** Three runs with -Xlog:class+load; the counts are the same every run, the times are medians. */
+    private ClassCounts classLoads(Config config) throws Exception {
+        List<ClassCounts> runs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Path log = scratch.resolve("class-load.log");
+            Files.deleteIfExists(log);
+            List<String> args = new ArrayList<>();
+            args.add("-Xlog:class+load=info:file=" + log);
+            args.addAll(List.of("-cp", probeJar, "dev.selfconnect.bench.startup.TrivialMain"));
+            runProbe(config, args);
+            runs.add(parseClassLoads(Files.readAllLines(log, StandardCharsets.UTF_8)));
+        }
+        ClassCounts first = runs.get(0);
+        double mainAt = new Stats(runs.stream().map(ClassCounts::mainLoadedAtMs).toList()).median();
+        double agentAt = new Stats(runs.stream().map(ClassCounts::firstAgentClassAtMs).toList()).median();
+        raw.printf("%s,classes_loaded,%s,%d%n", jdkLabel, config.name(), first.total());
+        raw.printf("%s,main_class_loaded_at_ms,%s,%.1f%n", jdkLabel, config.name(), mainAt);
+        return new ClassCounts(first.total(), first.agentShaded(), first.agentOwn(), first.jdkFromCds(),
+                first.notFromCds(), mainAt, agentAt, first.byPackage());
+    }
+
+    static ClassCounts parseClassLoads(List<String> lines) {
+        int total = 0;
+        int shaded = 0;
+        int own = 0;
+        int cds = 0;
+        int notCds = 0;
+        double mainAt = Double.NaN;
+        double firstAgentAt = Double.NaN;
+        Map<String, Integer> byPackage = new TreeMap<>();
+        for (String line : lines) {
+            Matcher m = CLASS_LOAD.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            double atMs = Double.parseDouble(m.group(1) + "." + m.group(2)) * 1000;
+            String name = m.group(3);
+            String source = m.group(4);
+            total++;
+            byPackage.merge(packagePrefix(name), 1, Integer::sum);
+            boolean harness = name.startsWith("dev.selfconnect.bench.");
+            boolean agentClass = !harness && (name.startsWith("dev.selfconnect.") || source.contains("selfconnect.jar")
+                    || name.contains("SelfConnect"));
+            if (agentClass && name.startsWith("dev.selfconnect.shaded.")) {
+                shaded++;
+            } else if (agentClass) {
+                own++;
+            } else if (source.startsWith("shared objects file")) {
+                cds++;
+            } else if (!harness) {
+                notCds++;
+            }
+            if (agentClass && Double.isNaN(firstAgentAt)) {
+                firstAgentAt = atMs;
+            }
+            if (name.equals("dev.selfconnect.bench.startup.TrivialMain")) {
+                mainAt = atMs;
+            }
+        }
+        return new ClassCounts(total, shaded, own, cds, notCds, mainAt, firstAgentAt, byPackage);
+    }
+
+    /** dev.selfconnect.shaded.bytebuddy.jar.asm for the shaded classes, java.lang.invoke for the others. */
+    private static String packagePrefix(String className) {
+        String[] parts = className.split("\\.");
+        int depth = className.startsWith("dev.selfconnect.shaded.") ? 6 : 3;
+        return String.join(".", Arrays.copyOf(parts, Math.max(1, Math.min(depth, parts.length - 1))));
+    }
+
+    /** How many more classes the agent's JVM loaded than the plain one, by package prefix, most first. */
+    static Map<String, Integer> extraClassesByPackage(ClassCounts plain, ClassCounts withAgent) {
+        Map<String, Integer> extra = new HashMap<>();
+        withAgent.byPackage().forEach((prefix, n) -> {
+            int more = n - plain.byPackage().getOrDefault(prefix, 0);
+            if (more != 0) {
+                extra.put(prefix, more);
+            }
+        });
+        return extra.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+    }
+
+    private Map<String, Stats> firstConnect(ConnectPath path, String port, int runs) throws Exception {
+        List<Config> pair = List.of(none, agent);
+        Map<String, List<Double>> samples = samples(pair);
+        for (int round = 0; round < runs; round++) {
+            for (Config config : rotated(pair, round)) {
+                String out = runProbe(config, List.of("-cp", probeJar, "dev.selfconnect.bench.startup.Probe",
+                        "connect", path.name(), port))[0];
+                double ms = Long.parseLong(values(out).get("firstConnectNanos")) / 1e6;
+                samples.get(config.name()).add(ms);
+                raw.printf("%s,first_connect_ms_%s,%s,%.4f%n", jdkLabel, path, config.name(), ms);
+            }
+        }
+        return stats(samples);
+    }
+
+    private Map<String, Map<String, Stats>> footprint(String port, int runs) throws Exception {
+        Map<String, Map<String, List<Double>>> samples = new LinkedHashMap<>();
+        for (int round = 0; round < runs; round++) {
+            for (Config config : rotated(configs, round)) {
+                String out = runProbe(config, List.of("-cp", probeJar, "dev.selfconnect.bench.startup.Probe",
+                        "footprint", port))[0];
+                values(out).forEach((key, value) -> {
+                    samples.computeIfAbsent(config.name(), c -> new LinkedHashMap<>())
+                            .computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(value));
+                    raw.printf("%s,%s,%s,%s%n", jdkLabel, key, config.name(), value);
+                });
+            }
+        }
+        Map<String, Map<String, Stats>> result = new LinkedHashMap<>();
+        samples.forEach((config, byKey) -> result.put(config, stats(byKey)));
+        return result;
+    }
+
+    /** Runs one JVM to its end; returns its stdout and stderr, and fails on a non-zero exit. */
+    private String[] runProbe(Config config, List<String> args) throws Exception {
+        Path out = scratch.resolve("probe.out");
+        Path err = scratch.resolve("probe.err");
+        Process process = new ProcessBuilder(command(config, args))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(config.name() + ": " + args + " did not end in 120 s");
+        }
+        String stdout = Files.readString(out);
+        String stderr = Files.readString(err);
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException(config.name() + ": " + args + " exited with " + process.exitValue()
+                    + "\n" + stdout + stderr);
+        }
+        return new String[] {stdout, stderr};
+    }
+
+    private List<String> command(Config config, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(config.jvmArgs());
+        command.addAll(args);
+        return command;
+    }
+
+    private static Map<String, String> values(String output) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : output.split("\\R")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                values.put(line.substring(0, eq), line.substring(eq + 1).trim());
+            }
+        }
+        return values;
+    }
+
+    /** The configurations in turn, starting at a different one each round. */
+    static <T> List<T> rotated(List<T> items, int round) {
+        int shift = Math.floorMod(round, items.size());
+        List<T> result = new ArrayList<>(items.subList(shift, items.size()));
+        result.addAll(items.subList(0, shift));
+        return result;
+    }
+
+    private static Map<String, List<Double>> samples(List<Config> configs) {
+        Map<String, List<Double>> samples = new LinkedHashMap<>();
+        configs.forEach(c -> samples.put(c.name(), new ArrayList<>()));
+        return samples;
+    }
+
+    private static Map<String, Stats> stats(Map<String, List<Double>> samples) {
+        Map<String, Stats> stats = new LinkedHashMap<>();
+        samples.forEach((key, values) -> stats.put(key, new Stats(values)));
+        return stats;
+    }
+}

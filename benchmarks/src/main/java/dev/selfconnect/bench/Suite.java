@@ -1,0 +1,256 @@
+package dev.selfconnect.bench;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+
+/**
+ * The whole benchmark suite of issue 5, for each JDK: JVM start, first connect, classes, footprint (fresh JVMs) and
+ * the per-connect cost (JMH), each with and without the agent; then one summary with medians, spreads, agent/none
+ * differences and a PASS or FAIL per target. Started by {@code benchmarks/run.sh}, which documents the options.
+ */
+public final class Suite {
+
+    // The targets of issue 5.
+    static final double MAX_CONNECT_OVERHEAD = 0.01;       // per connect+close, agent/none - 1
+    static final double MAX_ALLOCATED_BYTES = 8;           // per connect; less than half of the smallest object
+    static final double MAX_START_MS = 100;                // JVM start, agent - none
+    static final double MAX_FIRST_CONNECT_MS = 5;          // first connect+close, agent - none
+    static final double MAX_METASPACE_BYTES = 5_000_000;   // metaspace used, agent - none
+
+    private static final long STARTED = System.nanoTime();
+
+    private final Map<String, String> options;
+    private final StringBuilder report = new StringBuilder();
+    private final List<String> verdicts = new ArrayList<>();
+
+    private Suite(Map<String, String> options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>(Map.of(
+                "jdks", "/usr/lib/jvm/java-17-openjdk-amd64,/usr/lib/jvm/temurin-25-jdk-amd64",
+                "agent", "agent/target/selfconnect.jar",
+                "empty-agent", "benchmarks/target/bench-empty-agent.jar",
+                "probe", "benchmarks/target/bench-probe.jar",
+                "out", "benchmarks/target/bench-results",
+                "only", "all",
+                "runs", "30", "connect-runs", "20", "footprint-runs", "5", "rounds", "3"));
+        options.putAll(Map.of("warmups", "3", "iterations", "5", "iteration-ms", "1000"));
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            String key = arg.startsWith("--") && eq > 2 ? arg.substring(2, eq) : null;
+            if (key == null || !options.containsKey(key)) {
+                throw new IllegalArgumentException("unknown argument " + arg + "; known: --KEY=VALUE with KEY in "
+                        + options.keySet());
+            }
+            options.put(key, arg.substring(eq + 1));
+        }
+        new Suite(options).run();
+    }
+
+    private void run() throws Exception {
+        Path out = Paths.get(options.get("out"));
+        Files.createDirectories(out);
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        // A copy, so that a rebuild of the agent during the run cannot change or break what is measured.
+        Path work = Files.createDirectories(out.resolve("work-" + stamp).toAbsolutePath());
+        Path agentJar = Files.copy(Paths.get(options.get("agent")), work.resolve("selfconnect.jar"));
+        String agentClass;
+        try (JarFile jar = new JarFile(agentJar.toFile())) {
+            agentClass = jar.getManifest().getMainAttributes().getValue("Premain-Class");
+        }
+        line("selfconnect benchmark suite, " + LocalDateTime.now().withNano(0));
+        line("agent: %s (%,d bytes, modified %s, sha256 %s, Premain-Class %s)", options.get("agent"),
+                Files.size(agentJar), Files.getLastModifiedTime(Paths.get(options.get("agent"))),
+                sha256(agentJar).substring(0, 12), agentClass);
+        line("machine: %d cores; load average (1, 5, 15 min) at start: %s", Runtime.getRuntime().availableProcessors(),
+                loadAverage());
+
+        try (PrintWriter raw = new PrintWriter(Files.newBufferedWriter(out.resolve("raw-" + stamp + ".csv")))) {
+            raw.println("jdk,measure,config,value");
+            for (String jdkHome : options.get("jdks").split(",")) {
+                String java = Paths.get(jdkHome, "bin", "java").toString();
+                String label = "JDK " + jdkVersion(Paths.get(jdkHome));
+                line("");
+                line("=== %s (%s) ===", label, jdkHome);
+                if (!options.get("only").equals("jmh")) {
+                    startup(label, java, agentJar.toString(), raw, work);
+                }
+                if (!options.get("only").equals("startup")) {
+                    jmh(label, java, agentJar.toString(), agentClass, raw, work);
+                }
+            }
+        }
+        line("");
+        line("=== Targets (issue 5) ===");
+        verdicts.forEach(this::line);
+        line("load average at end: %s; took %.1f min", loadAverage(), (System.nanoTime() - STARTED) / 60e9);
+        Files.writeString(out.resolve("summary-" + stamp + ".txt"), report);
+        System.out.println();
+        System.out.print(report);
+        System.out.println("(summary in " + out.resolve("summary-" + stamp + ".txt") + ", raw samples in "
+                + out.resolve("raw-" + stamp + ".csv") + ")");
+    }
+
+    private void startup(String label, String java, String agentJar, PrintWriter raw, Path work) throws Exception {
+        String loadBefore = loadAverage();
+        List<StartupBench.Config> configs = List.of(
+                new StartupBench.Config("none", List.of()),
+                new StartupBench.Config("empty agent", List.of("-javaagent:" + options.get("empty-agent"))),
+                new StartupBench.Config("selfconnect", List.of("-javaagent:" + agentJar)));
+        StartupBench.Result r = new StartupBench(label, java, options.get("probe"), configs, raw, work)
+                .run(intOption("runs"), intOption("connect-runs"), intOption("footprint-runs"));
+
+        line("");
+        line("JVM start, trivial main, wall time (ms; %s runs each, interleaved; load %s before, %s after)",
+                options.get("runs"), loadBefore, loadAverage());
+        line("  %-13s %8s %8s %8s %8s %8s  %-22s", "", "median", "p10", "p90", "min", "max", "vs none (medians)");
+        Stats none = r.wallMs().get("none");
+        r.wallMs().forEach((config, s) -> line("  %-13s %8.1f %8.1f %8.1f %8.1f %8.1f  %s", config, s.median(),
+                s.p10(), s.p90(), s.min(), s.max(), config.equals("none") ? ""
+                        : String.format("%+.1f ms, x%.2f", s.median() - none.median(), s.median() / none.median())));
+        double startAdded = r.wallMs().get("selfconnect").median() - none.median();
+        verdict(label, "JVM start: agent adds <= 100 ms", startAdded <= MAX_START_MS,
+                "%+.1f ms (margin %.1f ms); empty agent %+.1f ms", startAdded, MAX_START_MS - startAdded,
+                r.wallMs().get("empty agent").median() - none.median());
+
+        line("");
+        line("Classes loaded by the trivial main (-Xlog:class+load), and when main's class loaded (JVM uptime)");
+        line("  %-13s %6s %15s %11s %13s %13s %14s %16s", "", "total", "agent shaded", "agent own", "JDK from CDS",
+                "not from CDS", "main at (ms)", "1st agent class");
+        r.classes().forEach((config, c) -> line("  %-13s %6d %15d %11d %13d %13d %14.1f %16s", config, c.total(),
+                c.agentShaded(), c.agentOwn(), c.jdkFromCds(), c.notFromCds(), c.mainLoadedAtMs(),
+                Double.isNaN(c.firstAgentClassAtMs()) ? "-" : String.format("%.1f ms", c.firstAgentClassAtMs())));
+        StringBuilder extra = new StringBuilder();
+        StartupBench.extraClassesByPackage(r.classes().get("none"), r.classes().get("selfconnect")).entrySet()
+                .stream().limit(10).forEach(e -> extra.append(String.format("%s %+d, ", e.getKey(), e.getValue())));
+        line("  classes selfconnect adds, by package: %s", extra.length() == 0 ? "none" : extra.substring(0, extra.length() - 2));
+        line("  the agent says: %s", r.agentStderr().isEmpty() ? "(nothing)" : r.agentStderr().replace("\n", " | "));
+
+        line("");
+        line("First connect+close in a fresh JVM, server in another JVM (ms; %s runs each, interleaved)",
+                options.get("connect-runs"));
+        line("  %-20s %22s %22s %10s", "path", "none median [p10-p90]", "agent median [p10-p90]", "added");
+        r.firstConnectMs().forEach((path, byConfig) -> {
+            Stats n = byConfig.get("none");
+            Stats a = byConfig.get("selfconnect");
+            double added = a.median() - n.median();
+            line("  %-20s %22s %22s %+9.2f", path, spread(n, "%.2f"), spread(a, "%.2f"), added);
+            verdict(label, "first connect (" + path + "): agent adds <= 5 ms", added <= MAX_FIRST_CONNECT_MS,
+                    "%+.2f ms (margin %.2f ms)", added, MAX_FIRST_CONNECT_MS - added);
+        });
+
+        line("");
+        line("Heap and metaspace used after System.gc() (MB = 10^6 bytes; median of %s runs)",
+                options.get("footprint-runs"));
+        line("  %-13s %14s %14s %14s %14s %14s", "", "heap at start", "meta at start", "heap connected",
+                "meta connected", "classes conn.");
+        Map<String, Stats> plain = r.footprintBytes().get("none");
+        r.footprintBytes().forEach((config, s) -> line("  %-13s %14s %14s %14s %14s %14.0f", config,
+                mb(s, plain, "start.heapUsed"), mb(s, plain, "start.metaspaceUsed"),
+                mb(s, plain, "connected.heapUsed"), mb(s, plain, "connected.metaspaceUsed"),
+                s.get("connected.classesLoaded").median()));
+        Map<String, Stats> agent = r.footprintBytes().get("selfconnect");
+        double metaAdded = Math.max(
+                agent.get("start.metaspaceUsed").median() - plain.get("start.metaspaceUsed").median(),
+                agent.get("connected.metaspaceUsed").median() - plain.get("connected.metaspaceUsed").median());
+        verdict(label, "metaspace: agent adds <= 5 MB", metaAdded <= MAX_METASPACE_BYTES,
+                "%+.2f MB (margin %.2f MB); heap after connects %+.2f MB", metaAdded / 1e6,
+                (MAX_METASPACE_BYTES - metaAdded) / 1e6,
+                (agent.get("connected.heapUsed").median() - plain.get("connected.heapUsed").median()) / 1e6);
+    }
+
+    private void jmh(String label, String java, String agentJar, String agentClass, PrintWriter raw, Path work)
+            throws Exception {
+        String loadBefore = loadAverage();
+        JmhBench.Result r = new JmhBench(label, java, agentJar, agentClass, raw, work).run(intOption("rounds"),
+                intOption("warmups"), intOption("iterations"), intOption("iteration-ms"));
+        line("");
+        line("Per connect+close, JMH (us/op; %s rounds x 1 fork per config x %s iterations x %s ms, after %s warm-up;"
+                        + " load %s before, %s after)", options.get("rounds"), options.get("iterations"),
+                options.get("iteration-ms"), options.get("warmups"), loadBefore, loadAverage());
+        line("  %-20s %20s %20s %8s %18s %9s %9s %8s", "path", "none median [p10-p90]", "agent median [p10-p90]",
+                "added", "rounds min..max", "B/op none", "B/op agent", "added");
+        r.samples().forEach((path, byConfig) -> {
+            Stats n = new Stats(byConfig.get("none").micros());
+            Stats a = new Stats(byConfig.get("selfconnect").micros());
+            Stats rounds = new Stats(r.roundRatios().get(path));
+            double overhead = a.median() / n.median() - 1;
+            double bytesNone = new Stats(byConfig.get("none").bytes()).median();
+            double bytesAgent = new Stats(byConfig.get("selfconnect").bytes()).median();
+            line("  %-20s %20s %20s %+7.2f%% %18s %9.1f %9.1f %+8.1f", path, spread(n, "%.2f"),
+                    spread(a, "%.2f"), overhead * 100, String.format("%+.2f..%+.2f%%", (rounds.min() - 1) * 100,
+                            (rounds.max() - 1) * 100), bytesNone, bytesAgent, bytesAgent - bytesNone);
+            boolean withinNoise = rounds.min() <= 1 && 1 <= rounds.max();
+            verdict(label, "per connect (" + path + "): agent adds <= 1%", overhead <= MAX_CONNECT_OVERHEAD,
+                    "%+.2f%% (margin %.2f pts); rounds %+.2f%%..%+.2f%%%s", overhead * 100,
+                    (MAX_CONNECT_OVERHEAD - overhead) * 100, (rounds.min() - 1) * 100, (rounds.max() - 1) * 100,
+                    withinNoise ? ", within noise" : ", outside the rounds' noise");
+            double bytes = bytesAgent - bytesNone;
+            verdict(label, "allocation (" + path + "): agent allocates 0 B/op", bytes < MAX_ALLOCATED_BYTES,
+                    "%+.1f B/op (%.1f -> %.1f; PASS below %.0f)", bytes, bytesNone, bytesAgent, MAX_ALLOCATED_BYTES);
+        });
+    }
+
+    private void verdict(String jdk, String target, boolean pass, String format, Object... args) {
+        verdicts.add(String.format("  [%s] %-7s %-46s %s", pass ? "PASS" : "FAIL", jdk.replace("JDK ", "JDK")
+                .replaceAll("^(JDK\\d+).*", "$1"), target, String.format(format, args)));
+    }
+
+    private static String spread(Stats s, String format) {
+        return String.format(format + " [" + format + "-" + format + "]", s.median(), s.p10(), s.p90());
+    }
+
+    private static String mb(Map<String, Stats> config, Map<String, Stats> plain, String key) {
+        double value = config.get(key).median();
+        double added = value - plain.get(key).median();
+        return config == plain ? String.format("%.2f", value / 1e6)
+                : String.format("%.2f (%+.2f)", value / 1e6, added / 1e6);
+    }
+
+    private int intOption(String key) {
+        return Integer.parseInt(options.get(key));
+    }
+
+    private void line(String format, Object... args) {
+        report.append(args.length == 0 ? format : String.format(format, args)).append('\n');
+    }
+
+    static void progress(String message) {
+        System.out.printf("[%5.0f s] %s (load %s)%n", (System.nanoTime() - STARTED) / 1e9, message, loadAverage());
+    }
+
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Paths.get("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static String jdkVersion(Path home) throws Exception {
+        for (String line : Files.readAllLines(home.resolve("release"))) {
+            if (line.startsWith("JAVA_VERSION=")) {
+                return line.substring("JAVA_VERSION=".length()).replace("\"", "");
+            }
+        }
+        return home.getFileName().toString();
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}
