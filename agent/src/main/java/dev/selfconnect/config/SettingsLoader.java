@@ -21,50 +21,67 @@ public final class SettingsLoader {
         readSystemProperties(systemProperties, raw);
         readAgentArguments(agentArguments, raw);
 
+        Parsed parsed = new Parsed();
+        for (RawValue winner : raw.values()) {
+            for (RawValue value = winner.shadowed; value != null; value = value.shadowed) {
+                // A value that a higher source overrides must still be valid: a bad input is never silently dropped.
+                parse(value.name, value, new Parsed(), false);
+            }
+        }
+        for (Map.Entry<SettingName, RawValue> entry : raw.entrySet()) {
+            parse(entry.getKey(), entry.getValue(), parsed, true);
+        }
+        return new Settings(parsed.mode, parsed.stackTraces, parsed.ignore, parsed.risks, parsed.auditFile);
+    }
+
+    /** The values read so far; starts at the defaults. */
+    private static final class Parsed {
         Mode mode = Settings.DEFAULTS.mode();
         boolean stackTraces = Settings.DEFAULTS.stackTraces();
         IgnoreList ignore = Settings.DEFAULTS.ignore();
-        Boolean risks = null;
-        String auditFile = null;
-        for (Map.Entry<SettingName, RawValue> entry : raw.entrySet()) {
-            SettingName name = entry.getKey();
-            RawValue value = entry.getValue();
-            switch (name) {
-                case MODE:
-                    mode = Mode.parse(value.text);
-                    if (mode == null) {
-                        throw invalid(name, value, null);
-                    }
-                    break;
-                case STACK_TRACES:
-                    stackTraces = parseBoolean(name, value);
-                    break;
-                case IGNORE:
-                    try {
-                        ignore = IgnoreList.parse(value.text);
-                    } catch (IgnoreList.MalformedEntry e) {
-                        throw invalid(name, value, "entry '" + e.getMessage() + "' is malformed");
-                    }
-                    break;
-                case RISKS:
-                    risks = parseBoolean(name, value);
-                    break;
-                case AUDIT_FILE:
-                    auditFile = value.text.trim();
-                    if (auditFile.isEmpty()) {
-                        auditFile = null;
-                        break;
-                    }
+        Boolean risks;
+        String auditFile;
+    }
+
+    /**
+     * Parses one value into {@code parsed}. Only the winning audit file is checked for writability, because the
+     * check creates the file.
+     */
+    private static void parse(SettingName name, RawValue value, Parsed parsed, boolean winner)
+            throws InvalidSettingException {
+        switch (name) {
+            case MODE:
+                parsed.mode = Mode.parse(value.text);
+                if (parsed.mode == null) {
+                    throw invalid(name, value, null);
+                }
+                break;
+            case STACK_TRACES:
+                parsed.stackTraces = parseBoolean(name, value);
+                break;
+            case IGNORE:
+                try {
+                    parsed.ignore = IgnoreList.parse(value.text);
+                } catch (IgnoreList.MalformedEntry e) {
+                    throw invalid(name, value, "entry '" + e.getMessage() + "' is malformed");
+                }
+                break;
+            case RISKS:
+                parsed.risks = parseBoolean(name, value);
+                break;
+            case AUDIT_FILE:
+                String auditFile = value.text.trim();
+                parsed.auditFile = auditFile.isEmpty() ? null : auditFile;
+                if (winner && parsed.auditFile != null) {
                     String problem = AuditFileCheck.problem(auditFile);
                     if (problem != null) {
                         throw invalid(name, value, problem);
                     }
-                    break;
-                default:
-                    throw new AssertionError(name);
-            }
+                }
+                break;
+            default:
+                throw new AssertionError(name);
         }
-        return new Settings(mode, stackTraces, ignore, risks, auditFile);
     }
 
     private static void readEnvironment(Map<String, String> environment, Map<SettingName, RawValue> raw)
@@ -79,7 +96,7 @@ public final class SettingsLoader {
             if (name == null) {
                 throw unknown(origin, variable.getValue());
             }
-            raw.put(name, new RawValue(variable.getValue(), origin));
+            put(raw, name, new RawValue(name, variable.getValue(), origin));
         }
     }
 
@@ -95,7 +112,7 @@ public final class SettingsLoader {
             if (name == null) {
                 throw unknown(origin, value);
             }
-            raw.put(name, new RawValue(value, origin));
+            put(raw, name, new RawValue(name, value, origin));
         }
     }
 
@@ -114,7 +131,9 @@ public final class SettingsLoader {
             if (equals < 0) {
                 if (previous == SettingName.IGNORE) {
                     RawValue list = raw.get(previous);
-                    raw.put(previous, new RawValue(list.text + "," + piece, list.origin + "," + piece));
+                    RawValue continued = new RawValue(previous, list.text + "," + piece, list.origin + "," + piece);
+                    continued.shadowed = list.shadowed;
+                    raw.put(previous, continued);
                     continue;
                 }
                 throw new InvalidSettingException("agent argument '" + piece + "' in '" + arguments
@@ -128,7 +147,7 @@ public final class SettingsLoader {
                 throw new InvalidSettingException("unknown setting '" + key + "' (" + origin
                         + "): known settings are " + SettingName.joined(n -> n.key));
             }
-            raw.put(name, new RawValue(value, origin));
+            put(raw, name, new RawValue(name, value, origin));
             previous = name;
         }
     }
@@ -156,11 +175,19 @@ public final class SettingsLoader {
                 + " (as environment variables " + SettingName.joined(SettingName::environmentName) + ")");
     }
 
+    private static void put(Map<SettingName, RawValue> raw, SettingName name, RawValue value) {
+        value.shadowed = raw.put(name, value);
+    }
+
     private static final class RawValue {
+        final SettingName name;
         final String text;
         final String origin;
+        /** The value of a lower-precedence source that this one overrides, if any. */
+        RawValue shadowed;
 
-        RawValue(String text, String origin) {
+        RawValue(SettingName name, String text, String origin) {
+            this.name = name;
             this.text = text;
             this.origin = origin;
         }

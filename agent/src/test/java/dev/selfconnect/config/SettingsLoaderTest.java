@@ -136,6 +136,24 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void aBadValueInAnOverriddenSourceIsStillAnError() {
+        String message = assertThrows(InvalidSettingException.class, () -> SettingsLoader.load(null,
+                properties("selfconnect.mode", "log"), Map.of("SELFCONNECT_MODE", "banana"))).getMessage();
+
+        assertEquals("invalid value 'banana' for selfconnect.mode (environment variable SELFCONNECT_MODE): "
+                + "expected log, throw or off", message);
+    }
+
+    @Test
+    void aBadListOverriddenByAnAgentArgumentIsStillAnError() {
+        String message = assertThrows(InvalidSettingException.class, () -> SettingsLoader.load("ignore=8080",
+                properties("selfconnect.ignore", "80x"), Map.of())).getMessage();
+
+        assertTrue(message.startsWith("invalid value '80x' for selfconnect.ignore (system property "
+                + "selfconnect.ignore), entry '80x' is malformed"), message);
+    }
+
+    @Test
     void precedenceIsDecidedSettingBySetting() throws Exception {
         Settings settings = SettingsLoader.load("mode=throw",
                 properties("selfconnect.stack-traces", "false"),

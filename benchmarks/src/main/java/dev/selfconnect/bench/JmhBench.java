@@ -30,46 +30,55 @@ final class JmhBench {
     record Samples(List<Double> micros, List<Double> bytes) {
     }
 
-    record Result(Map<ConnectPath, Map<String, Samples>> samples,
-                  Map<ConnectPath, List<Double>> roundRatios) {
+    /** Per case ("SOCKET / fixed"): the samples of each configuration, and each round's agent/none ratio. */
+    record Result(Map<String, Map<String, Samples>> samples, Map<String, List<Double>> roundRatios) {
     }
 
     private final String jdkLabel;
     private final String java;
     private final String agentJar;
     private final String agentClass;
+    private final List<String> servers;
     private final PrintWriter raw;
     private final Path logs;
 
-    JmhBench(String jdkLabel, String java, String agentJar, String agentClass, PrintWriter raw, Path logs) {
+    JmhBench(String jdkLabel, String java, String agentJar, String agentClass, List<String> servers, PrintWriter raw,
+             Path logs) {
         this.jdkLabel = jdkLabel;
         this.java = java;
         this.agentJar = agentJar;
         this.agentClass = agentClass;
+        this.servers = servers;
         this.raw = raw;
         this.logs = logs;
     }
 
+    static String label(ConnectPath path, String server) {
+        return path + " / " + server;
+    }
+
     Result run(int rounds, int warmups, int iterations, int iterationMillis) throws Exception {
-        Map<ConnectPath, Map<String, Samples>> samples = new LinkedHashMap<>();
-        Map<ConnectPath, List<Double>> ratios = new LinkedHashMap<>();
-        for (ConnectPath path : ConnectPath.values()) {
-            Map<String, Samples> byConfig = new LinkedHashMap<>();
-            byConfig.put("none", new Samples(new ArrayList<>(), new ArrayList<>()));
-            byConfig.put("selfconnect", new Samples(new ArrayList<>(), new ArrayList<>()));
-            samples.put(path, byConfig);
-            ratios.put(path, new ArrayList<>());
+        Map<String, Map<String, Samples>> samples = new LinkedHashMap<>();
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        for (String server : servers) {
+            for (ConnectPath path : ConnectPath.values()) {
+                Map<String, Samples> byConfig = new LinkedHashMap<>();
+                byConfig.put("none", new Samples(new ArrayList<>(), new ArrayList<>()));
+                byConfig.put("selfconnect", new Samples(new ArrayList<>(), new ArrayList<>()));
+                samples.put(label(path, server), byConfig);
+                ratios.put(label(path, server), new ArrayList<>());
+            }
         }
         for (int round = 0; round < rounds; round++) {
-            Map<String, Map<ConnectPath, Double>> roundMedians = new LinkedHashMap<>();
+            Map<String, Map<String, Double>> roundMedians = new LinkedHashMap<>();
             List<String> order = round % 2 == 0 ? List.of("none", "selfconnect") : List.of("selfconnect", "none");
             for (String config : order) {
                 Suite.progress(jdkLabel + ": JMH round " + (round + 1) + "/" + rounds + ", " + config);
-                Map<ConnectPath, Double> medians = new LinkedHashMap<>();
+                Map<String, Double> medians = new LinkedHashMap<>();
                 for (RunResult run : runOnce(config, round, warmups, iterations, iterationMillis)) {
                     BenchmarkParams params = run.getParams();
-                    ConnectPath path = ConnectPath.valueOf(params.getParam("path"));
-                    Samples target = samples.get(path).get(config);
+                    String label = label(ConnectPath.valueOf(params.getParam("path")), params.getParam("server"));
+                    Samples target = samples.get(label).get(config);
                     List<Double> thisFork = new ArrayList<>();
                     for (BenchmarkResult fork : run.getBenchmarkResults()) {
                         for (IterationResult iteration : fork.getIterationResults()) {
@@ -78,16 +87,16 @@ final class JmhBench {
                             target.micros().add(micros);
                             target.bytes().add(bytes);
                             thisFork.add(micros);
-                            raw.printf("%s,jmh_us_per_op_%s,%s,%.4f%n", jdkLabel, path, config, micros);
-                            raw.printf("%s,jmh_bytes_per_op_%s,%s,%.2f%n", jdkLabel, path, config, bytes);
+                            raw.printf("%s,jmh_us_per_op %s,%s,%.4f%n", jdkLabel, label, config, micros);
+                            raw.printf("%s,jmh_bytes_per_op %s,%s,%.2f%n", jdkLabel, label, config, bytes);
                         }
                     }
-                    medians.put(path, new Stats(thisFork).median());
+                    medians.put(label, new Stats(thisFork).median());
                 }
                 roundMedians.put(config, medians);
             }
-            for (ConnectPath path : ConnectPath.values()) {
-                ratios.get(path).add(roundMedians.get("selfconnect").get(path) / roundMedians.get("none").get(path));
+            for (String label : samples.keySet()) {
+                ratios.get(label).add(roundMedians.get("selfconnect").get(label) / roundMedians.get("none").get(label));
             }
             raw.flush();
         }
@@ -106,6 +115,7 @@ final class JmhBench {
                 .include(ConnectBenchmark.class.getName() + ".connectClose")
                 .jvm(java)
                 .jvmArgsAppend(jvmArgs.toArray(new String[0]))
+                .param("server", servers.toArray(new String[0]))
                 .forks(1)
                 .warmupIterations(warmups)
                 .warmupTime(TimeValue.milliseconds(iterationMillis))

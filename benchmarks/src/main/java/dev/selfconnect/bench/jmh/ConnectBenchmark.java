@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 @State(Scope.Thread)
@@ -40,22 +40,26 @@ public class ConnectBenchmark {
     @Param({"SOCKET", "CHANNEL_BLOCKING", "CHANNEL_NONBLOCKING", "ASYNC"})
     public ConnectPath path;
 
-    private LoopbackServer server;
+    /** The server's port: "fixed" (below the ephemeral range) or "ephemeral"; see {@link LoopbackServer}. */
+    @Param({LoopbackServer.FIXED, LoopbackServer.EPHEMERAL})
+    public String server;
+
+    private LoopbackServer loopbackServer;
     private InetSocketAddress address;
     private Selector selector;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         checkAgent();
-        server = new LoopbackServer();
-        address = server.address();
+        loopbackServer = new LoopbackServer(server);
+        address = loopbackServer.address();
         selector = Selector.open();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         selector.close();
-        server.close();
+        loopbackServer.close();
     }
 
     @Benchmark
