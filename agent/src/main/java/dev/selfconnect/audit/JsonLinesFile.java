@@ -1,5 +1,7 @@
 package dev.selfconnect.audit;
 
+import dev.selfconnect.config.AuditFileCheck;
+
 import dev.selfconnect.reporting.AgentLog;
 
 import java.io.IOException;
@@ -7,12 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The {@code selfconnect.audit.file}: one JSON object per event and line, appended. Many threads append through one
@@ -63,24 +62,11 @@ final class JsonLinesFile implements EventSink {
 
     private FileChannel open() throws IOException {
         if (channel == null || !channel.isOpen()) {
-            createOwnerOnly(path);
+            AuditFileCheck.createOwnerOnly(path);
             channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
                     StandardOpenOption.CREATE);
         }
         return channel;
-    }
-
-    static void createOwnerOnly(Path path) throws IOException {
-        if (Files.exists(path)) {
-            return;
-        }
-        try {
-            Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(path);
-        } catch (FileAlreadyExistsException createdMeanwhile) {
-            // another JVM created it first
-        }
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Makes sure the audit file can be written before the agent starts: creates it readable and writable by its owner
  * only (where the file system has POSIX permissions) and opens it for appending once.
  */
-final class AuditFileCheck {
+public final class AuditFileCheck {
 
     private AuditFileCheck() {
     }
@@ -39,7 +39,7 @@ final class AuditFileCheck {
     }
 
     /** Creates the file with mode 0600 unless it exists; an existing file keeps its permissions. */
-    static void createOwnerOnly(Path path) throws IOException {
+    public static void createOwnerOnly(Path path) throws IOException {
         if (Files.exists(path)) {
             return;
         }

@@ -1,5 +1,6 @@
 package dev.selfconnect.audit;
 
+import dev.selfconnect.testing.Stderr;
 import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.reporting.AgentStatistics;
 

@@ -1,5 +1,6 @@
 package dev.selfconnect.audit;
 
+import dev.selfconnect.testing.Stderr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -30,7 +30,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class AttachHarness {
 
     static final Path TEST_CLASSES = Paths.get("target/test-classes").toAbsolutePath();
-    private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
     private static final long CLI_TIMEOUT_SECONDS = 60;
 
     private AttachHarness() {
@@ -68,7 +67,7 @@ final class AttachHarness {
          * namespace; the tool, run outside it, attaches all the same (the namespace shares /tmp and the pids).
          */
         static Target inNamespace(Jdk jdk, String... jvmOptions) {
-            requireNamespaces();
+            ChildJvm.requireNamespaces();
             List<String> command = new ArrayList<>(List.of("unshare", "-rn", "sh", "-c",
                     "ip link set lo up && echo '40000 40000' > /proc/sys/net/ipv4/ip_local_port_range && exec \"$@\"",
                     "sh"));
@@ -80,7 +79,7 @@ final class AttachHarness {
          * (attach socket, hsperfdata) is not the tool's, as in a systemd service with PrivateTmp=yes.
          */
         static Target inNamespaceWithPrivateTmp(Jdk jdk) {
-            requireNamespaces();
+            ChildJvm.requireNamespaces();
             Assumptions.assumeFalse(TEST_CLASSES.startsWith("/tmp") || jdk.home().toAbsolutePath().startsWith("/tmp"),
                     "the test classes or the JDK are under /tmp, which the target's private /tmp would hide");
             List<String> command = new ArrayList<>(List.of("unshare", "-rnm", "sh", "-c",
@@ -243,27 +242,5 @@ final class AttachHarness {
             thread.setDaemon(true);
             thread.start();
         });
-    }
-
-    private static Boolean namespacesWork;
-
-    private static synchronized void requireNamespaces() {
-        if (namespacesWork == null) {
-            try {
-                Process p = new ProcessBuilder("unshare", "-rn", "true").redirectErrorStream(true).start();
-                namespacesWork = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-            } catch (IOException e) {
-                namespacesWork = false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                namespacesWork = false;
-            }
-        }
-        if (!namespacesWork) {
-            if (CI) {
-                fail("'unshare -rn' does not work here, and CI=true: the attach tests need a network namespace");
-            }
-            Assumptions.abort("'unshare -rn' does not work here: the attach tests need a network namespace");
-        }
     }
 }

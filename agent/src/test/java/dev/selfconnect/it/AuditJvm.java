@@ -3,10 +3,6 @@ package dev.selfconnect.it;
 import dev.selfconnect.it.ChildJvm.Jdk;
 import dev.selfconnect.it.ChildJvm.Result;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -14,10 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs {@code dev.selfconnect.scenarios.AuditScenarios} in a fresh JVM with the real selfconnect.jar, inside a private
@@ -29,7 +22,6 @@ final class AuditJvm {
     static final String RANGE = "40000 40999";
     static final String RESERVED = "40001";
     private static final Path TEST_CLASSES = Paths.get("target/test-classes").toAbsolutePath();
-    private static final long TIMEOUT_SECONDS = 120;
 
     private final Jdk jdk;
     private final List<String> jvmOptions = new ArrayList<>();
@@ -73,39 +65,9 @@ final class AuditJvm {
         builder.environment().putAll(environment);
         builder.environment().put("SC_RANGE", RANGE);
         builder.environment().put("SC_RESERVED", RESERVED);
-        try {
-            Process process = builder.start();
-            CompletableFuture<String> out = drain(process.getInputStream());
-            CompletableFuture<String> err = drain(process.getErrorStream());
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("timed out after " + TIMEOUT_SECONDS + " s: " + command + "\nstdout: " + out.getNow("")
-                        + "\nstderr: " + err.getNow(""));
-            }
-            return new Result(command, process.exitValue(), out.join(), err.join());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return ChildJvm.run(builder);
     }
 
-    private static CompletableFuture<String> drain(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (stream) {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, runnable -> {
-            Thread thread = new Thread(runnable, "drain");
-            thread.setDaemon(true);
-            thread.start();
-        });
-    }
-
-    /** The value the scenario printed as {@code RESULT mbean NAME=value}, or null. */
     static String mbean(Result result, String attribute) {
         String prefix = "RESULT mbean " + attribute + "=";
         return result.results().stream().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))

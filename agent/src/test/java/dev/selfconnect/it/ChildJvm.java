@@ -116,6 +116,12 @@ final class ChildJvm {
         builder.environment().keySet().removeIf(name -> name.startsWith("SELFCONNECT_"));
         builder.environment().putAll(environment);
         builder.environment().put("SC_RANGE", portRange);
+        return run(builder);
+    }
+
+    /** Starts the process, collects its output, and fails the test if it runs longer than the timeout. */
+    static Result run(ProcessBuilder builder) {
+        List<String> command = builder.command();
         try {
             Process process = builder.start();
             CompletableFuture<String> out = drain(process.getInputStream());
@@ -146,7 +152,7 @@ final class ChildJvm {
 
     private static Boolean namespacesWork;
 
-    private static synchronized void requireNamespaces() {
+    static synchronized void requireNamespaces() {
         if (namespacesWork == null) {
             try {
                 Process p = new ProcessBuilder("unshare", "-rn", "true").redirectErrorStream(true).start();

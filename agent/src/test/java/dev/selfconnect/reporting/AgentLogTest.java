@@ -1,5 +1,6 @@
 package dev.selfconnect.reporting;
 
+import dev.selfconnect.testing.Stderr;
 import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
@@ -11,10 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AgentLogTest {
 
     @Test
-    void internalFailureIsReportedWithItsStackTrace() {
+    void internalFailureIsReportedWithItsStackTrace() throws Exception {
         String where = "checking a test connection " + UUID.randomUUID();
 
-        String err = StandardError.capture(() -> AgentLog.internalFailure(where, new IllegalStateException("boom")));
+        String err = Stderr.capture(() -> AgentLog.internalFailure(where, new IllegalStateException("boom")));
 
         assertTrue(err.startsWith("[selfconnect] ERROR internal failure " + where
                 + " (reported once; the application goes on): java.lang.IllegalStateException: boom"
@@ -23,10 +24,10 @@ class AgentLogTest {
     }
 
     @Test
-    void internalFailureIsReportedOncePerPlace() {
+    void internalFailureIsReportedOncePerPlace() throws Exception {
         String where = "checking a test connection " + UUID.randomUUID();
 
-        String err = StandardError.capture(() -> {
+        String err = Stderr.capture(() -> {
             AgentLog.internalFailure(where, new IllegalStateException("first"));
             AgentLog.internalFailure(where, new IllegalStateException("second"));
             AgentLog.internalFailure(where, new IllegalArgumentException("third"));
@@ -38,11 +39,11 @@ class AgentLogTest {
     }
 
     @Test
-    void internalFailuresAtDifferentPlacesAreEachReported() {
+    void internalFailuresAtDifferentPlacesAreEachReported() throws Exception {
         String first = "resetting a test connection " + UUID.randomUUID();
         String second = "resetting another test connection " + UUID.randomUUID();
 
-        String err = StandardError.capture(() -> {
+        String err = Stderr.capture(() -> {
             AgentLog.internalFailure(first, new IllegalStateException("boom"));
             AgentLog.internalFailure(second, new IllegalStateException("boom"));
         });
@@ -53,8 +54,8 @@ class AgentLogTest {
     }
 
     @Test
-    void levelsArePrefixedLines() {
-        String err = StandardError.capture(() -> {
+    void levelsArePrefixedLines() throws Exception {
+        String err = Stderr.capture(() -> {
             AgentLog.info("one");
             AgentLog.warn("two");
             AgentLog.error("three");

@@ -1,5 +1,6 @@
 package dev.selfconnect.reporting;
 
+import dev.selfconnect.testing.Stderr;
 import dev.selfconnect.detection.SelfConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,7 +129,7 @@ class SelfConnectionReportTest {
         SelfConnection connection = new SelfConnection(InetAddress.getByName("127.0.0.1"), 40000, "Socket.connect",
                 "main", stack, null);
 
-        String err = StandardError.capture(() ->
+        String err = Stderr.capture(() ->
                 SelfConnectionReport.write(connection, "the connection was left open (mode=log)", true));
 
         assertEquals(RECORD_START + NL + "\tat " + stack[1] + NL, err);
@@ -140,7 +141,7 @@ class SelfConnectionReportTest {
         SelfConnection connection = new SelfConnection(InetAddress.getByName("127.0.0.1"), 40000, "Socket.connect",
                 "main", applicationFrames(3), null);
 
-        String err = StandardError.capture(() ->
+        String err = Stderr.capture(() ->
                 SelfConnectionReport.write(connection, "the connection was left open (mode=log)", false));
 
         assertEquals(RECORD_START + NL, err);

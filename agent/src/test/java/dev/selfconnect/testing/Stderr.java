@@ -1,16 +1,20 @@
-package dev.selfconnect.reporting;
+package dev.selfconnect.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs an action with System.err captured, and restores it afterwards. */
-final class StandardError {
+public final class Stderr {
 
-    private StandardError() {
+    private Stderr() {
     }
 
-    static String capture(Runnable action) {
+    public interface Action {
+        void run() throws Exception;
+    }
+
+    public static String capture(Action action) throws Exception {
         PrintStream original = System.err;
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
