@@ -2,6 +2,7 @@ package dev.selfconnect.jfr;
 
 import dev.selfconnect.audit.AuditEvent;
 import dev.selfconnect.audit.EventSink;
+import jdk.jfr.FlightRecorder;
 
 /**
  * Turns audit events into JDK Flight Recorder events. This package is compiled for Java 11 (jdk.jfr is not in the
@@ -11,6 +12,11 @@ public final class JfrEventSink implements EventSink {
 
     @Override
     public void publish(AuditEvent event) {
+        // Without a recording JFR is not initialized, and the first event class would initialize it (about 300 ms
+        // on the connect that reports): nothing would record the event anyway.
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         SelfConnectJfrEvent jfr = AuditEvent.SELF_CONNECTION.equals(event.kind)
                 ? new SelfConnectionEvent() : new RiskFindingEvent();
         if (!jfr.shouldCommit()) {
