@@ -17,12 +17,15 @@ public final class IgnoreList {
     static final String ACCEPTED =
             "a comma-separated list of PORT, LOW-HIGH, IP:PORT, [IPv6]:PORT or localhost:PORT, ports 1-65535";
 
-    private static final Pattern PORT = Pattern.compile("\\d{1,5}");
-    private static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
-    private static final Pattern IPV4_ENDPOINT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):(\\d{1,5})");
-    /** Hex digits, colons and dots only: anything else would make InetAddress.getByName look the text up as a name. */
-    private static final Pattern IPV6_ENDPOINT = Pattern.compile("\\[([0-9A-Fa-f:.]+)]:(\\d{1,5})");
-    private static final Pattern LOCALHOST_ENDPOINT = Pattern.compile("localhost:(\\d{1,5})");
+    /** Compiled on the first parse only: an agent started without an ignore list loads no regex classes. */
+    private static final class Shapes {
+        static final Pattern PORT = Pattern.compile("\\d{1,5}");
+        static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
+        static final Pattern IPV4_ENDPOINT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):(\\d{1,5})");
+        /** Hex digits, colons and dots only: anything else would make InetAddress.getByName look it up as a name. */
+        static final Pattern IPV6_ENDPOINT = Pattern.compile("\\[([0-9A-Fa-f:.]+)]:(\\d{1,5})");
+        static final Pattern LOCALHOST_ENDPOINT = Pattern.compile("localhost:(\\d{1,5})");
+    }
 
     public static final IgnoreList EMPTY = new IgnoreList(Collections.<Entry>emptyList(), "none");
 
@@ -75,11 +78,11 @@ public final class IgnoreList {
 
     private static Entry parseEntry(String item) throws MalformedEntry {
         Matcher m;
-        if (PORT.matcher(item).matches()) {
+        if (Shapes.PORT.matcher(item).matches()) {
             int port = port(item, item);
             return new Entry(null, false, port, port);
         }
-        if ((m = PORT_RANGE.matcher(item)).matches()) {
+        if ((m = Shapes.PORT_RANGE.matcher(item)).matches()) {
             int low = port(m.group(1), item);
             int high = port(m.group(2), item);
             if (low > high) {
@@ -87,11 +90,11 @@ public final class IgnoreList {
             }
             return new Entry(null, false, low, high);
         }
-        if ((m = LOCALHOST_ENDPOINT.matcher(item)).matches()) {
+        if ((m = Shapes.LOCALHOST_ENDPOINT.matcher(item)).matches()) {
             int port = port(m.group(1), item);
             return new Entry(null, true, port, port);
         }
-        if ((m = IPV4_ENDPOINT.matcher(item)).matches()) {
+        if ((m = Shapes.IPV4_ENDPOINT.matcher(item)).matches()) {
             for (String octet : m.group(1).split("\\.")) {
                 if (Integer.parseInt(octet) > 255) {
                     throw new MalformedEntry(item);
@@ -100,7 +103,7 @@ public final class IgnoreList {
             int port = port(m.group(2), item);
             return new Entry(literal(m.group(1), item), false, port, port);
         }
-        if ((m = IPV6_ENDPOINT.matcher(item)).matches() && m.group(1).indexOf(':') >= 0) {
+        if ((m = Shapes.IPV6_ENDPOINT.matcher(item)).matches() && m.group(1).indexOf(':') >= 0) {
             int port = port(m.group(2), item);
             return new Entry(literal(m.group(1), item), false, port, port);
         }
