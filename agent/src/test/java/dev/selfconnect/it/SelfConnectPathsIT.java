@@ -106,9 +106,13 @@ class SelfConnectPathsIT {
         String selfConnection = "self-connection " + path.endpoint() + " -> " + path.endpoint();
         assertEquals(0, result.exitCode(), result::toString);
         List<String> warnings = result.warnings();
-        // HttpClient retries a refused connect once, and the retry self-connects again.
-        int expected = path.scenario().equals("http-client") ? 2 : 1;
-        assertEquals(expected, warnings.size(), result::toString);
+        if (path.scenario().equals("http-client")) {
+            // HttpClient may retry a refused connect once on its own (whether it does depends on its timing), and
+            // the retry self-connects again: one record per connect attempt.
+            assertTrue(warnings.size() == 1 || warnings.size() == 2, result::toString);
+        } else {
+            assertEquals(1, warnings.size(), result::toString);
+        }
         for (String warning : warnings) {
             assertTrue(warning.contains(selfConnection + " via " + path.api() + " on thread \""), result::toString);
             assertTrue(warning.endsWith("reset the connection and threw SelfConnectException (mode=throw)"),
