@@ -3,30 +3,39 @@
 #
 #   bash benchmarks/run.sh                 # build the agent and the suite, run everything on JDK 17 and 25
 #
-# For each JDK it measures, with and without -javaagent:agent/target/selfconnect.jar:
+# For each JDK it measures, with and without -javaagent:agent/target/selfconnect.jar (copied at the start, so a
+# rebuild during the run changes nothing):
 #   - JVM start of a trivial main (also with an empty premain-only agent), 30 runs each;
-#   - the first connect+close in a fresh JVM, per connect path, 20 runs each;
+#   - the first connect+close in a fresh JVM, per connect path, 20 runs each, to a server (in the suite's JVM) on a
+#     fixed port below the ephemeral range; also, for information, Socket to a server on an ephemeral port (the
+#     agent's audit reports that as a risk) and Socket after 1 s of idling;
 #   - classes loaded (-Xlog:class+load, by origin and package) and heap/metaspace used after System.gc();
 #   - per connect+close with JMH and its gc profiler (B/op): Socket, SocketChannel blocking and non-blocking,
-#     AsynchronousSocketChannel; 3 rounds of one fork per configuration (order flipped each round),
-#     3 x 1 s warm-up + 5 x 1 s measurement per fork.
-# and prints medians, p10-p90 spreads, agent-minus-none differences and PASS/FAIL for each target of issue 5.
-# About 10 minutes per JDK. The summary and the raw samples (CSV) land in benchmarks/target/bench-results/.
-# The machine should be quiet (load average < 1): --wait-quiet waits for that first.
+#     AsynchronousSocketChannel, each to a fixed-port and to an ephemeral-port server; 3 rounds of one fork per
+#     configuration (the order flipped each round), 2 x 1 s warm-up + 5 x 1 s measurement per fork.
+# Then it prints medians, p10-p90 spreads, agent-minus-none differences and PASS/FAIL with the margin for each target
+# of issue 5. About 10 minutes per JDK. The summary, the raw samples (CSV) and JMH's logs land in
+# benchmarks/target/bench-results/. The machine should be quiet (load average < 1): --wait-quiet waits for that.
+#
+# TIME_WAIT: a loop of connects that the client closes first would park every port it used in TIME_WAIT and run out
+# of ephemeral ports within a second. The Socket and SocketChannel paths close with SO_LINGER 0 (a RST, no TIME_WAIT
+# anywhere); AsynchronousSocketChannel, which has no SO_LINGER, reads until the server has closed and closes second.
 #
 # Options:
 #   --startup-only | --jmh-only    run one half only
 #   --jdk17-only | --jdk25-only    one JDK only (the JDKs: $JDK17, $JDK25; defaults below)
-#   --quick                        a smoke run with few samples (about 2 min per JDK); its figures mean little
+#   --quick                        a smoke run with few samples (under 2 min per JDK); its figures mean little
 #   --no-build                     use the jars already built
 #   --wait-quiet[=MINUTES]         before starting, wait until the 1-minute load average is below 1 (default 30 min)
-#   --KEY=VALUE                    passed to the suite: --runs, --connect-runs, --footprint-runs, --rounds,
-#                                  --warmups, --iterations, --iteration-ms, --agent, --out
+#   --KEY=VALUE                    passed to the suite: --runs, --connect-runs, --footprint-runs, --rounds, --warmups,
+#                                  --iterations, --iteration-ms, --servers=fixed,ephemeral, --agent, --out,
+#                                  --jmh-jvm-args="-XX:-DoEscapeAnalysis" (JVM options for the JMH forks)
 #
-# JMH alone, by hand: java -jar benchmarks/target/benchmarks.jar ConnectBenchmark -prof gc \
+# JMH alone, by hand: java -jar benchmarks/target/benchmarks.jar ConnectBenchmark -prof gc [-p server=fixed] \
 #                         [-jvmArgsAppend -javaagent:agent/target/selfconnect.jar]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+cd "$(dirname "$self")/.."
 
 JDK17=${JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -47,7 +56,7 @@ for arg in "$@"; do
         --wait-quiet) wait_minutes=30 ;;
         --wait-quiet=*) wait_minutes=${arg#--wait-quiet=} ;;
         --*=*) suite_args+=("$arg") ;;
-        *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
+        *) sed -n '2,/^set -euo/p' "$self" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
     esac
 done
 

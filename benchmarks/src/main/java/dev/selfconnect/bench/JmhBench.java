@@ -39,16 +39,18 @@ final class JmhBench {
     private final String agentJar;
     private final String agentClass;
     private final List<String> servers;
+    private final List<String> extraJvmArgs;
     private final PrintWriter raw;
     private final Path logs;
 
-    JmhBench(String jdkLabel, String java, String agentJar, String agentClass, List<String> servers, PrintWriter raw,
-             Path logs) {
+    JmhBench(String jdkLabel, String java, String agentJar, String agentClass, List<String> servers,
+             List<String> extraJvmArgs, PrintWriter raw, Path logs) {
         this.jdkLabel = jdkLabel;
         this.java = java;
         this.agentJar = agentJar;
         this.agentClass = agentClass;
         this.servers = servers;
+        this.extraJvmArgs = extraJvmArgs;
         this.raw = raw;
         this.logs = logs;
     }
@@ -106,8 +108,9 @@ final class JmhBench {
     private List<RunResult> runOnce(String config, int round, int warmups, int iterations, int iterationMillis)
             throws Exception {
         boolean withAgent = config.equals("selfconnect");
-        List<String> jvmArgs = new ArrayList<>(List.of(
-                "-Dbench.agentClass=" + agentClass, "-Dbench.agentExpected=" + withAgent));
+        List<String> jvmArgs = new ArrayList<>(extraJvmArgs);
+        jvmArgs.add("-Dbench.agentClass=" + agentClass);
+        jvmArgs.add("-Dbench.agentExpected=" + withAgent);
         if (withAgent) {
             jvmArgs.add("-javaagent:" + agentJar);
         }

@@ -39,7 +39,8 @@ public final class LoopbackServer implements AutoCloseable {
     private static ServerSocket bindBelowEphemeralRange() throws IOException {
         int low = 32768;
         try {
-            low = Integer.parseInt(Files.readString(Paths.get("/proc/sys/net/ipv4/ip_local_port_range"))
+            // readAllLines: Files.readString reads only the first byte of this file on JDK 17
+            low = Integer.parseInt(Files.readAllLines(Paths.get("/proc/sys/net/ipv4/ip_local_port_range")).get(0)
                     .trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             // not Linux: the usual lower bound

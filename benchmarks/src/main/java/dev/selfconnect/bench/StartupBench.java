@@ -32,9 +32,22 @@ final class StartupBench {
                        double mainLoadedAtMs, double firstAgentClassAtMs, Map<String, Integer> byPackage) {
     }
 
+    /** One first-connect measurement: a path, a server ("fixed" or "ephemeral" port), a sleep before it. */
+    record ConnectCase(ConnectPath path, String server, int delayMs) {
+        /** The cases that the target is about: every path, to a server on a fixed port, right at the start of main. */
+        boolean isTarget() {
+            return server.equals(LoopbackServer.FIXED) && delayMs == 0;
+        }
+
+        @Override
+        public String toString() {
+            return path + " / " + server + (delayMs == 0 ? "" : ", after " + delayMs + " ms");
+        }
+    }
+
     record Result(Map<String, Stats> wallMs,
                   Map<String, ClassCounts> classes,
-                  Map<ConnectPath, Map<String, Stats>> firstConnectMs,
+                  Map<ConnectCase, Map<String, Stats>> firstConnectMs,
                   Map<String, Map<String, Stats>> footprintBytes,
                   String agentStderr) {
     }
@@ -72,16 +85,23 @@ final class StartupBench {
             classes.put(config.name(), classLoads(config));
         }
 
-        Map<ConnectPath, Map<String, Stats>> firstConnect = new LinkedHashMap<>();
+        Map<ConnectCase, Map<String, Stats>> firstConnect = new LinkedHashMap<>();
         Map<String, Map<String, Stats>> footprint;
-        try (LoopbackServer server = new LoopbackServer()) {
-            String port = Integer.toString(server.address().getPort());
+        try (LoopbackServer fixed = new LoopbackServer(LoopbackServer.FIXED);
+             LoopbackServer ephemeral = new LoopbackServer(LoopbackServer.EPHEMERAL)) {
+            List<ConnectCase> cases = new ArrayList<>();
             for (ConnectPath path : ConnectPath.values()) {
-                Suite.progress(jdkLabel + ": first connect+close on " + path + ", " + connectRuns + " runs per configuration");
-                firstConnect.put(path, firstConnect(path, port, connectRuns));
+                cases.add(new ConnectCase(path, LoopbackServer.FIXED, 0));
+            }
+            cases.add(new ConnectCase(ConnectPath.SOCKET, LoopbackServer.EPHEMERAL, 0));
+            cases.add(new ConnectCase(ConnectPath.SOCKET, LoopbackServer.FIXED, 1000));
+            for (ConnectCase c : cases) {
+                Suite.progress(jdkLabel + ": first connect+close, " + c + ", " + connectRuns + " runs per configuration");
+                LoopbackServer server = c.server().equals(LoopbackServer.FIXED) ? fixed : ephemeral;
+                firstConnect.put(c, firstConnect(c, server.address().getPort(), connectRuns));
             }
             Suite.progress(jdkLabel + ": heap and metaspace, " + footprintRuns + " runs per configuration");
-            footprint = footprint(port, footprintRuns);
+            footprint = footprint(footprintRuns, fixed.address().getPort(), ephemeral.address().getPort());
         }
         String stderr = runProbe(agent, List.of("-cp", probeJar, "dev.selfconnect.bench.startup.TrivialMain"))[1];
         return new Result(wall, classes, firstConnect, footprint, stderr.strip());
@@ -194,29 +214,29 @@ final class StartupBench {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
 
-    private Map<String, Stats> firstConnect(ConnectPath path, String port, int runs) throws Exception {
+    private Map<String, Stats> firstConnect(ConnectCase c, int port, int runs) throws Exception {
         List<Config> pair = List.of(none, agent);
         Map<String, List<Double>> samples = samples(pair);
         for (int round = 0; round < runs; round++) {
             for (Config config : rotated(pair, round)) {
                 String out = runProbe(config, List.of("-cp", probeJar, "dev.selfconnect.bench.startup.Probe",
-                        "connect", path.name(), port))[0];
+                        "connect", c.path().name(), Integer.toString(port), Integer.toString(c.delayMs())))[0];
                 double ms = Long.parseLong(values(out).get("firstConnectNanos")) / 1e6;
                 samples.get(config.name()).add(ms);
-                raw.printf("%s,first_connect_ms_%s,%s,%.4f%n", jdkLabel, path, config.name(), ms);
+                raw.printf("%s,first_connect_ms %s,%s,%.4f%n", jdkLabel, c, config.name(), ms);
             }
         }
         return stats(samples);
     }
 
-    private Map<String, Map<String, Stats>> footprint(String port, int runs) throws Exception {
+    private Map<String, Map<String, Stats>> footprint(int runs, int fixedPort, int ephemeralPort) throws Exception {
         Map<String, Map<String, List<Double>>> samples = new LinkedHashMap<>();
         for (int round = 0; round < runs; round++) {
             for (Config config : rotated(configs, round)) {
                 String out = runProbe(config, List.of("-cp", probeJar, "dev.selfconnect.bench.startup.Probe",
-                        "footprint", port))[0];
+                        "footprint", Integer.toString(fixedPort), Integer.toString(ephemeralPort)))[0];
                 values(out).forEach((key, value) -> {
-                    samples.computeIfAbsent(config.name(), c -> new LinkedHashMap<>())
+                    samples.computeIfAbsent(config.name(), k -> new LinkedHashMap<>())
                             .computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(value));
                     raw.printf("%s,%s,%s,%s%n", jdkLabel, key, config.name(), value);
                 });

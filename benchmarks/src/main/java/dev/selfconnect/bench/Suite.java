@@ -47,7 +47,8 @@ public final class Suite {
                 "out", "benchmarks/target/bench-results",
                 "only", "all",
                 "runs", "30", "connect-runs", "20", "footprint-runs", "5", "rounds", "3"));
-        options.putAll(Map.of("warmups", "3", "iterations", "5", "iteration-ms", "1000"));
+        options.putAll(Map.of("warmups", "2", "iterations", "5", "iteration-ms", "1000",
+                "servers", LoopbackServer.FIXED + "," + LoopbackServer.EPHEMERAL, "jmh-jvm-args", ""));
         for (String arg : args) {
             int eq = arg.indexOf('=');
             String key = arg.startsWith("--") && eq > 2 ? arg.substring(2, eq) : null;
@@ -140,16 +141,19 @@ public final class Suite {
         line("  the agent says: %s", r.agentStderr().isEmpty() ? "(nothing)" : r.agentStderr().replace("\n", " | "));
 
         line("");
-        line("First connect+close in a fresh JVM, server in another JVM (ms; %s runs each, interleaved)",
-                options.get("connect-runs"));
-        line("  %-20s %22s %22s %10s", "path", "none median [p10-p90]", "agent median [p10-p90]", "added");
-        r.firstConnectMs().forEach((path, byConfig) -> {
+        line("First connect+close in a fresh JVM, to a server in another JVM on a fixed port (below the ephemeral range)"
+                + " or an ephemeral one (ms; %s runs each, interleaved)", options.get("connect-runs"));
+        line("  %-32s %22s %22s %10s", "path / server port", "none median [p10-p90]", "agent median [p10-p90]",
+                "added");
+        r.firstConnectMs().forEach((c, byConfig) -> {
             Stats n = byConfig.get("none");
             Stats a = byConfig.get("selfconnect");
             double added = a.median() - n.median();
-            line("  %-20s %22s %22s %+9.2f", path, spread(n, "%.2f"), spread(a, "%.2f"), added);
-            verdict(label, "first connect (" + path + "): agent adds <= 5 ms", added <= MAX_FIRST_CONNECT_MS,
-                    "%+.2f ms (margin %.2f ms)", added, MAX_FIRST_CONNECT_MS - added);
+            line("  %-32s %22s %22s %+9.2f", c, spread(n, "%.2f"), spread(a, "%.2f"), added);
+            if (c.isTarget()) {
+                verdict(label, "first connect (" + c.path() + "): agent adds <= 5 ms", added <= MAX_FIRST_CONNECT_MS,
+                        "%+.2f ms (margin %.2f ms)", added, MAX_FIRST_CONNECT_MS - added);
+            }
         });
 
         line("");
@@ -175,38 +179,57 @@ public final class Suite {
     private void jmh(String label, String java, String agentJar, String agentClass, PrintWriter raw, Path work)
             throws Exception {
         String loadBefore = loadAverage();
-        JmhBench.Result r = new JmhBench(label, java, agentJar, agentClass, raw, work).run(intOption("rounds"),
-                intOption("warmups"), intOption("iterations"), intOption("iteration-ms"));
+        List<String> jvmArgs = options.get("jmh-jvm-args").isBlank() ? List.of()
+                : List.of(options.get("jmh-jvm-args").trim().split("\\s+"));
+        JmhBench.Result r = new JmhBench(label, java, agentJar, agentClass,
+                List.of(options.get("servers").split(",")), jvmArgs, raw, work)
+                .run(intOption("rounds"), intOption("warmups"), intOption("iterations"), intOption("iteration-ms"));
         line("");
         line("Per connect+close, JMH (us/op; %s rounds x 1 fork per config x %s iterations x %s ms, after %s warm-up;"
                         + " load %s before, %s after)", options.get("rounds"), options.get("iterations"),
                 options.get("iteration-ms"), options.get("warmups"), loadBefore, loadAverage());
-        line("  %-20s %20s %20s %8s %18s %9s %9s %8s", "path", "none median [p10-p90]", "agent median [p10-p90]",
-                "added", "rounds min..max", "B/op none", "B/op agent", "added");
-        r.samples().forEach((path, byConfig) -> {
-            Stats n = new Stats(byConfig.get("none").micros());
-            Stats a = new Stats(byConfig.get("selfconnect").micros());
-            Stats rounds = new Stats(r.roundRatios().get(path));
+        line("  server port: fixed = below the ephemeral range; ephemeral = inside it (the agent's audit risk path)."
+                + " B/op: JMH -prof gc, whole JVM.%s", jvmArgs.isEmpty() ? "" : " JVM options: " + jvmArgs);
+        line("  %-32s %20s %20s %8s %8s %18s %9s %9s %7s", "path / server port", "none median [p10-p90]",
+                "agent median [p10-p90]", "added", "p10 add", "rounds min..max", "B/op none", "B/op agent", "added");
+        String worstAllocation = null;
+        double worstBytes = Double.NEGATIVE_INFINITY;
+        for (Map.Entry<String, Map<String, JmhBench.Samples>> e : r.samples().entrySet()) {
+            String c = e.getKey();
+            Stats n = new Stats(e.getValue().get("none").micros());
+            Stats a = new Stats(e.getValue().get("selfconnect").micros());
+            Stats rounds = new Stats(r.roundRatios().get(c));
             double overhead = a.median() / n.median() - 1;
-            double bytesNone = new Stats(byConfig.get("none").bytes()).median();
-            double bytesAgent = new Stats(byConfig.get("selfconnect").bytes()).median();
-            line("  %-20s %20s %20s %+7.2f%% %18s %9.1f %9.1f %+8.1f", path, spread(n, "%.2f"),
-                    spread(a, "%.2f"), overhead * 100, String.format("%+.2f..%+.2f%%", (rounds.min() - 1) * 100,
-                            (rounds.max() - 1) * 100), bytesNone, bytesAgent, bytesAgent - bytesNone);
-            boolean withinNoise = rounds.min() <= 1 && 1 <= rounds.max();
-            verdict(label, "per connect (" + path + "): agent adds <= 1%", overhead <= MAX_CONNECT_OVERHEAD,
-                    "%+.2f%% (margin %.2f pts); rounds %+.2f%%..%+.2f%%%s", overhead * 100,
-                    (MAX_CONNECT_OVERHEAD - overhead) * 100, (rounds.min() - 1) * 100, (rounds.max() - 1) * 100,
-                    withinNoise ? ", within noise" : ", outside the rounds' noise");
-            double bytes = bytesAgent - bytesNone;
-            verdict(label, "allocation (" + path + "): agent allocates 0 B/op", bytes < MAX_ALLOCATED_BYTES,
-                    "%+.1f B/op (%.1f -> %.1f; PASS below %.0f)", bytes, bytesNone, bytesAgent, MAX_ALLOCATED_BYTES);
-        });
+            double bytesNone = new Stats(e.getValue().get("none").bytes()).median();
+            double bytesAgent = new Stats(e.getValue().get("selfconnect").bytes()).median();
+            String roundRange = String.format("%+.2f..%+.2f%%", (rounds.min() - 1) * 100, (rounds.max() - 1) * 100);
+            line("  %-32s %20s %20s %+7.2f%% %+7.2f%% %18s %9.1f %9.1f %+7.1f", c, spread(n, "%.2f"),
+                    spread(a, "%.2f"), overhead * 100, (a.p10() / n.p10() - 1) * 100, roundRange,
+                    bytesNone, bytesAgent, bytesAgent - bytesNone);
+            // Over 1% but some round saw no more than 1%: the machine's noise hides the answer, neither PASS nor FAIL.
+            String outcome = overhead <= MAX_CONNECT_OVERHEAD ? "PASS"
+                    : rounds.min() - 1 <= MAX_CONNECT_OVERHEAD ? "NOISE" : "FAIL";
+            verdict(label, "per connect (" + c + "): agent adds <= 1%", outcome,
+                    "%+.2f%% (margin %.2f pts); per round %s", overhead * 100,
+                    (MAX_CONNECT_OVERHEAD - overhead) * 100, roundRange);
+            if (bytesAgent - bytesNone > worstBytes) {
+                worstBytes = bytesAgent - bytesNone;
+                worstAllocation = c;
+            }
+        }
+        verdict(label, "allocation: agent allocates 0 B/op (worst path)", worstBytes < MAX_ALLOCATED_BYTES,
+                "%+.1f B/op on %s (PASS below %.0f, half the smallest object)", worstBytes, worstAllocation,
+                MAX_ALLOCATED_BYTES);
     }
 
     private void verdict(String jdk, String target, boolean pass, String format, Object... args) {
-        verdicts.add(String.format("  [%s] %-7s %-46s %s", pass ? "PASS" : "FAIL", jdk.replace("JDK ", "JDK")
-                .replaceAll("^(JDK\\d+).*", "$1"), target, String.format(format, args)));
+        verdict(jdk, target, pass ? "PASS" : "FAIL", format, args);
+    }
+
+    private void verdict(String jdk, String target, String outcome, String format, Object... args) {
+        String major = jdk.replaceAll("^JDK (\\d+).*", "JDK$1");
+        verdicts.add(String.format("  %-7s %-6s %-58s %s", "[" + outcome + "]", major, target,
+                String.format(format, args)));
     }
 
     private static String spread(Stats s, String format) {
@@ -234,7 +257,7 @@ public final class Suite {
 
     static String loadAverage() {
         try {
-            String[] fields = Files.readString(Paths.get("/proc/loadavg")).trim().split("\\s+");
+            String[] fields = Files.readAllLines(Paths.get("/proc/loadavg")).get(0).trim().split("\\s+");
             return fields[0] + " " + fields[1] + " " + fields[2];
         } catch (Exception e) {
             return "unknown";

@@ -9,12 +9,13 @@ import java.net.InetSocketAddress;
 import java.nio.channels.Selector;
 
 /**
- * Runs in a fresh JVM started by the suite and prints {@code key=value} lines on stdout.
+ * Runs in a fresh JVM started by the suite and prints {@code key=value} lines on stdout. The servers are in the
+ * suite's JVM, so that nothing of the connect path is loaded here before the timed connect.
  * <ul>
- * <li>{@code connect PATH PORT}: the time of this JVM's first connect+close, on PATH, to a server in another JVM
- * (so that nothing of the connect path is loaded before the timed connect).</li>
- * <li>{@code footprint PORT}: heap and metaspace used after a full GC, at the start of main and again after one
- * connect on every path.</li>
+ * <li>{@code connect PATH PORT [DELAY_MS]}: the time of this JVM's first connect+close, on PATH, to 127.0.0.1:PORT;
+ * after sleeping DELAY_MS first, if given.</li>
+ * <li>{@code footprint PORT...}: heap and metaspace used after a full GC, at the start of main and again after one
+ * connect on every path to the first port and one Socket connect to each other port.</li>
  * </ul>
  */
 public final class Probe {
@@ -23,10 +24,14 @@ public final class Probe {
     }
 
     public static void main(String[] args) throws Exception {
-        InetSocketAddress server = new InetSocketAddress(InetAddress.getByName("127.0.0.1"),
-                Integer.parseInt(args[args.length - 1]));
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
         if (args[0].equals("connect")) {
             ConnectPath path = ConnectPath.valueOf(args[1]);
+            InetSocketAddress server = new InetSocketAddress(loopback, Integer.parseInt(args[2]));
+            long delayMs = args.length > 3 ? Long.parseLong(args[3]) : 0;
+            if (delayMs > 0) {
+                Thread.sleep(delayMs);
+            }
             long start = System.nanoTime();
             Selector selector = path == ConnectPath.CHANNEL_NONBLOCKING ? Selector.open() : null;
             path.connectAndClose(server, selector);
@@ -36,12 +41,15 @@ public final class Probe {
             printFootprint("start");
             try (Selector selector = Selector.open()) {
                 for (ConnectPath path : ConnectPath.values()) {
-                    path.connectAndClose(server, selector);
+                    path.connectAndClose(new InetSocketAddress(loopback, Integer.parseInt(args[1])), selector);
+                }
+                for (int i = 2; i < args.length; i++) {
+                    ConnectPath.SOCKET.connectAndClose(new InetSocketAddress(loopback, Integer.parseInt(args[i])), null);
                 }
             }
             printFootprint("connected");
         } else {
-            throw new IllegalArgumentException("usage: Probe connect PATH PORT | Probe footprint PORT");
+            throw new IllegalArgumentException("usage: Probe connect PATH PORT [DELAY_MS] | Probe footprint PORT...");
         }
     }
 
