@@ -82,6 +82,8 @@ public final class AuditScenarios {
             }
         }
         try (Socket s = new Socket()) {
+            // One of the clients above may have had 40990 as its source port and left it in TIME_WAIT.
+            s.setReuseAddress(true);
             s.bind(new InetSocketAddress("127.0.0.1", 40990));
             s.connect(new InetSocketAddress("127.0.0.1", 40990));
             System.out.println("RESULT self-connected " + s.getLocalPort() + " -> " + s.getPort());
