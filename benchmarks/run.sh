@@ -60,11 +60,6 @@ for arg in "$@"; do
     esac
 done
 
-if $build; then
-    echo "building agent/target/selfconnect.jar and benchmarks/target/*.jar"
-    mvn -q -B -Pbenchmarks -DskipTests -pl agent,benchmarks package
-fi
-
 if [ "$wait_minutes" -gt 0 ]; then
     deadline=$(($(date +%s) + wait_minutes * 60))
     until awk '{ exit !($1 < 1) }' /proc/loadavg; do
@@ -75,6 +70,11 @@ if [ "$wait_minutes" -gt 0 ]; then
         echo "waiting for a quiet machine: load average $(cut -d' ' -f1-3 /proc/loadavg)"
         sleep 30
     done
+fi
+
+if $build; then
+    echo "building agent/target/selfconnect.jar and benchmarks/target/*.jar"
+    mvn -q -B -Pbenchmarks -DskipTests -pl agent,benchmarks package
 fi
 
 exec "$JDK17/bin/java" -cp benchmarks/target/benchmarks.jar dev.selfconnect.bench.Suite --jdks="$jdks" \
