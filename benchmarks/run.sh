@@ -29,6 +29,7 @@
 #   --wait-quiet[=MINUTES]         before starting, wait until the 1-minute load average is below 1 (default 30 min)
 #   --KEY=VALUE                    passed to the suite: --runs, --connect-runs, --footprint-runs, --rounds, --warmups,
 #                                  --iterations, --iteration-ms, --servers=fixed,ephemeral, --agent, --out,
+#                                  --paths=SOCKET,CHANNEL_BLOCKING,CHANNEL_NONBLOCKING,ASYNC (JMH cases),
 #                                  --jmh-jvm-args="-XX:-DoEscapeAnalysis" (JVM options for the JMH forks)
 #
 # JMH alone, by hand: java -jar benchmarks/target/benchmarks.jar ConnectBenchmark -prof gc [-p server=fixed] \

@@ -38,17 +38,20 @@ final class JmhBench {
     private final String java;
     private final String agentJar;
     private final String agentClass;
+    private final List<ConnectPath> paths;
     private final List<String> servers;
     private final List<String> extraJvmArgs;
     private final PrintWriter raw;
     private final Path logs;
 
-    JmhBench(String jdkLabel, String java, String agentJar, String agentClass, List<String> servers,
+    JmhBench(String jdkLabel, String java, String agentJar, String agentClass, List<ConnectPath> paths,
+             List<String> servers,
              List<String> extraJvmArgs, PrintWriter raw, Path logs) {
         this.jdkLabel = jdkLabel;
         this.java = java;
         this.agentJar = agentJar;
         this.agentClass = agentClass;
+        this.paths = paths;
         this.servers = servers;
         this.extraJvmArgs = extraJvmArgs;
         this.raw = raw;
@@ -63,7 +66,7 @@ final class JmhBench {
         Map<String, Map<String, Samples>> samples = new LinkedHashMap<>();
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
         for (String server : servers) {
-            for (ConnectPath path : ConnectPath.values()) {
+            for (ConnectPath path : paths) {
                 Map<String, Samples> byConfig = new LinkedHashMap<>();
                 byConfig.put("none", new Samples(new ArrayList<>(), new ArrayList<>()));
                 byConfig.put("selfconnect", new Samples(new ArrayList<>(), new ArrayList<>()));
@@ -118,6 +121,7 @@ final class JmhBench {
                 .include(ConnectBenchmark.class.getName() + ".connectClose")
                 .jvm(java)
                 .jvmArgsAppend(jvmArgs.toArray(new String[0]))
+                .param("path", paths.stream().map(ConnectPath::name).toArray(String[]::new))
                 .param("server", servers.toArray(new String[0]))
                 .forks(1)
                 .warmupIterations(warmups)
