@@ -28,25 +28,6 @@ final class EphemeralPorts {
         return low + "-" + high;
     }
 
-    /** Parses "low high" (separated by white space) as the kernel writes it; null for anything else. */
-    static int[] parseRange(String text) {
-        String trimmed = text.trim();
-        int gap = 0;
-        while (gap < trimmed.length() && !Character.isWhitespace(trimmed.charAt(gap))) {
-            gap++;
-        }
-        if (gap == trimmed.length()) {
-            return null;
-        }
-        try {
-            int low = Integer.parseInt(trimmed.substring(0, gap));
-            int high = Integer.parseInt(trimmed.substring(gap).trim());
-            return low < 1 || high > 65535 || low > high ? null : new int[] {low, high};
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
     /** The fix, as a command an operator can paste: the reserved list as it is, plus this port. */
     String reserveCommand(int port) {
         return "sysctl -w net.ipv4.ip_local_reserved_ports=" + reserved.with(Collections.singletonList(port));

@@ -1,5 +1,6 @@
 package dev.selfconnect.audit;
 
+import dev.selfconnect.detection.PortRange;
 import dev.selfconnect.reporting.AgentLog;
 
 import java.io.FileInputStream;
@@ -97,7 +98,7 @@ final class PortFiles {
             current = null;
             return;
         }
-        int[] range = rangeText == null ? null : EphemeralPorts.parseRange(rangeText);
+        PortRange range = rangeText == null ? null : PortRange.parse(rangeText);
         if (range == null) {
             once("range " + rangeText, "the risk audit cannot use " + rangeFile + ": '" + rangeText
                     + "' is not 'LOW HIGH'; it is off until the file is fixed");
@@ -112,7 +113,7 @@ final class PortFiles {
         } catch (IOException e) {
             if (!reservedFile.toFile().exists()) {
                 // an old kernel without reserved ports: nothing is reserved
-                current = new EphemeralPorts(range[0], range[1], reserved);
+                current = new EphemeralPorts(range.low(), range.high(), reserved);
                 return;
             }
             once("reserved " + e, "the risk audit cannot read " + reservedFile + " (" + e
@@ -121,7 +122,7 @@ final class PortFiles {
             once("reserved " + reservedText, "the risk audit cannot parse " + reservedFile + " ('"
                     + reservedText.trim() + "': " + malformed.getMessage() + "); it counts no port as reserved");
         }
-        current = new EphemeralPorts(range[0], range[1], reserved);
+        current = new EphemeralPorts(range.low(), range.high(), reserved);
     }
 
     private void once(String key, String message) {

@@ -35,22 +35,34 @@ public final class PortRange {
         }
     }
 
-    /** Parses "low high" as the kernel writes it (separated by white space); null for anything else. */
-    static PortRange parse(String text) {
-        String[] parts = text.trim().split("\\s+");
-        if (parts.length != 2) {
+    /**
+     * Parses "low high" as the kernel writes it (separated by white space); null for anything else. No regex: the
+     * audit parses this on its start path.
+     */
+    public static PortRange parse(String text) {
+        String trimmed = text.trim();
+        int gap = 0;
+        while (gap < trimmed.length() && !Character.isWhitespace(trimmed.charAt(gap))) {
+            gap++;
+        }
+        if (gap == trimmed.length()) {
             return null;
         }
         try {
-            int low = Integer.parseInt(parts[0]);
-            int high = Integer.parseInt(parts[1]);
-            if (low < 1 || high > 65535 || low > high) {
-                return null;
-            }
-            return new PortRange(low, high);
+            int low = Integer.parseInt(trimmed.substring(0, gap));
+            int high = Integer.parseInt(trimmed.substring(gap).trim());
+            return low < 1 || high > 65535 || low > high ? null : new PortRange(low, high);
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    public int low() {
+        return low;
+    }
+
+    public int high() {
+        return high;
     }
 
     public boolean contains(int port) {

@@ -1,5 +1,7 @@
 package dev.selfconnect.detection;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -104,5 +106,19 @@ class PortRangeTest {
         assertEquals(2, bounds.length, line);
         assertEquals(Integer.parseInt(bounds[0]) + "-" + Integer.parseInt(bounds[1]),
                 PortRange.ephemeral().toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"32768\t60999", "32768 60999\n", "  32768   60999  ", "32768 \t 60999"})
+    void theRangeAsTheKernelWritesItGivesItsBounds(String text) {
+        PortRange range = PortRange.parse(text);
+
+        assertArrayEquals(new int[] {32768, 60999}, new int[] {range.low(), range.high()});
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "32768", "32768 60999 1", "a b", "0 100", "100 70000", "60999 32768", "32768-60999"})
+    void anythingElseIsNotARange(String text) {
+        assertNull(PortRange.parse(text));
     }
 }
