@@ -55,13 +55,14 @@ public final class AgentInstaller {
             String outcome;
             boolean anotherCopy = false;
             try {
-                if (installation == null && ConnectInstrumentation.anotherCopyIsActive()) {
+                if (installation == null && ConnectInstrumentation.anotherCopyIsActive(instrumentation)) {
                     anotherCopy = true;
                     outcome = agent + " is already installed in this JVM by another copy; this copy does nothing";
                 } else if (installation != null && !reconfigure) {
                     outcome = agent + " is already installed in this JVM; this copy does nothing";
                 } else if (newSettings.mode() == Mode.OFF) {
-                    boolean removed = uninstall();
+                    boolean removed = installation != null;
+                    uninstall();
                     settings = newSettings;
                     outcome = agent + (removed ? " removed its instrumentation: " : " installed nothing: ")
                             + newSettings.describe();
@@ -72,7 +73,7 @@ public final class AgentInstaller {
                 } else {
                     // issue 6 (audit): the platform-server hook registers the MBean when JMX comes to exist
                     installation = ConnectInstrumentation.install(instrumentation, guard(newSettings),
-                            new dev.selfconnect.management.PlatformRegistration(version()));
+                            new dev.selfconnect.management.PlatformRegistration(version()), !reconfigure);
                     settings = newSettings;
                     outcome = agent + " active on Java " + System.getProperty("java.version") + ": "
                             + newSettings.describe();
@@ -90,14 +91,20 @@ public final class AgentInstaller {
         }
     }
 
-    /** Removes the instrumentation, if any: the JDK classes return to their original form. */
+    /**
+     * Removes the instrumentation, if any: nothing is checked any more, and the JDK classes woven by
+     * retransformation (all of them after an attach) return to their original form.
+     */
     static String detach() {
         String agent = "selfconnect " + version();
         synchronized (lock) {
             try {
-                String outcome = uninstall()
-                        ? agent + " detached: the JDK classes are restored and nothing is checked any more"
-                        : agent + " was not active in this JVM: nothing to detach";
+                boolean active = installation != null;
+                boolean restored = uninstall();
+                String outcome = !active ? agent + " was not active in this JVM: nothing to detach"
+                        : restored ? agent + " detached: the JDK classes are restored and nothing is checked any more"
+                        : agent + " detached: nothing is checked any more; the JDK classes woven as they loaded at "
+                        + "startup keep a hook that does nothing";
                 mark(null);
                 AgentLog.info(outcome);
                 return outcome;
@@ -137,13 +144,14 @@ public final class AgentInstaller {
         }
     }
 
-    private static boolean uninstall() throws ReflectiveOperationException {
+    /** @return true if the JDK classes are back in their original form (also when nothing was installed) */
+    private static boolean uninstall() {
         if (installation == null) {
-            return false;
+            return true;
         }
-        installation.uninstall();
+        boolean restored = installation.uninstall();
         installation = null;
-        return true;
+        return restored;
     }
 
     private static ConnectGuard guard(Settings newSettings) {

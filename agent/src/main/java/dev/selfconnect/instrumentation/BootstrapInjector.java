@@ -6,7 +6,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.invoke.MethodHandles;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.zip.ZipEntry;
@@ -20,22 +19,16 @@ final class BootstrapInjector {
     private BootstrapInjector() {
     }
 
-    static void inject(Instrumentation instrumentation, String className) throws Exception {
+    /**
+     * @param javaBase the module system (JDK 9+), or null on JDK 8
+     */
+    static void inject(Instrumentation instrumentation, JavaBaseAccess javaBase, String className) throws Exception {
         byte[] classFile = readClassFile(className);
-        if (JavaBaseAccess.hasModules()) {
-            defineInJavaBase(classFile);
+        if (javaBase != null) {
+            javaBase.defineInJavaBase(classFile);
         } else {
             appendToBootstrapSearch(instrumentation, className, classFile);
         }
-    }
-
-    /** JDK 9+: {@code MethodHandles.privateLookupIn(sun.nio.ch.Net, lookup()).defineClass(bytes)}, reflectively. */
-    private static void defineInJavaBase(byte[] classFile) throws Exception {
-        Class<?> host = Class.forName(JavaBaseAccess.PACKAGE + ".Net");
-        Object lookup = MethodHandles.class
-                .getMethod("privateLookupIn", Class.class, MethodHandles.Lookup.class)
-                .invoke(null, host, MethodHandles.lookup());
-        MethodHandles.Lookup.class.getMethod("defineClass", byte[].class).invoke(lookup, (Object) classFile);
     }
 
     /** JDK 8: a one-class jar appended to the bootstrap search path. */

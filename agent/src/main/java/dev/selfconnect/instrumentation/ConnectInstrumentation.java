@@ -1,6 +1,7 @@
 package dev.selfconnect.instrumentation;
 
 import dev.selfconnect.reporting.AgentLog;
+import sun.nio.ch.SelfConnectBridge;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -11,124 +12,165 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * The agent's hold on the JVM: the bridge in the bootstrap loader, the guard behind it, and the transformer that
- * weaves every JDK class where a TCP connect completes. It can swap the guard and undo everything.
+ * The agent's hold on the JVM: the bridge in the bootstrap loader, the guard behind it, and the transformers that
+ * weave every JDK class where a TCP connect completes. It can swap the guard and undo what can be undone.
+ * <p>
+ * Weaving costs the application nothing once it is done, because no transformer of the agent stays registered
+ * without need: while one is, the JVM calls it for every class it loads, which cost about 25 µs a class on JDK 17
+ * (about 80 ms for 3,000 classes). Installed at startup, the agent weaves with a transformer that cannot retransform,
+ * so the woven bytes become the ones every later retransformation of those classes starts from (JVMTI's
+ * ClassFileLoadHook), and a JFR recording or another agent that retransforms SocketChannelImpl keeps the hooks.
+ * That transformer is removed as soon as a background thread has loaded every target class. Classes the JVM had
+ * loaded before the agent came (any at startup, all on an attach) can only be woven by retransformation, and the
+ * transformer that did it stays registered so that another agent's retransformation keeps the hooks too.
  */
 public final class ConnectInstrumentation {
 
     static final String BRIDGE = ConnectTransformer.BRIDGE.replace('/', '.');
+    private static final String MANAGEMENT_FACTORY = "java.lang.management.ManagementFactory";
 
     private final Instrumentation instrumentation;
-    private final ConnectTransformer transformer;
-    private final Class<?> bridge;
+    /** Weaves the target classes as they load; removed once all are loaded. Null on an attach. */
+    private final ConnectTransformer loadTimeWeaver;
+    /** Weaves target classes loaded before the agent, by retransformation; null if there were none at startup. */
+    private final ConnectTransformer retransformer;
 
-    private ConnectInstrumentation(Instrumentation instrumentation, ConnectTransformer transformer, Class<?> bridge) {
+    private ConnectInstrumentation(Instrumentation instrumentation, ConnectTransformer loadTimeWeaver,
+                                   ConnectTransformer retransformer) {
         this.instrumentation = instrumentation;
-        this.transformer = transformer;
-        this.bridge = bridge;
+        this.loadTimeWeaver = loadTimeWeaver;
+        this.retransformer = retransformer;
     }
 
     /**
      * True when a bridge in the bootstrap loader has a guard that no instance of this class installed: another copy
      * of the agent, loaded by another class loader, is active.
      */
-    public static boolean anotherCopyIsActive() {
-        Class<?> bridge = definedBridge();
-        try {
-            return bridge != null && (Boolean) bridge.getMethod("isInstalled").invoke(null);
-        } catch (ReflectiveOperationException e) {
+    public static boolean anotherCopyIsActive(Instrumentation instrumentation) throws ReflectiveOperationException {
+        if (!bridgeIsDefined()) {
             return false;
         }
+        openJavaBase(instrumentation); // this copy's module may not have been given access to the bridge yet
+        return SelfConnectBridge.isInstalled();
     }
 
-    public static ConnectInstrumentation install(Instrumentation instrumentation,
-                                                 BiFunction<Object, String, IOException> guard) throws Exception {
-        return install(instrumentation, guard, null);
+    private static JavaBaseAccess openJavaBase(Instrumentation instrumentation) throws ReflectiveOperationException {
+        JavaBaseAccess javaBase = JavaBaseAccess.ofThisJvm();
+        if (javaBase != null) {
+            javaBase.openToAgent(instrumentation);
+        }
+        return javaBase;
     }
 
     /**
      * Installs, and hands every platform MBean server that {@code ManagementFactory.getPlatformMBeanServer()}
      * returns to {@code platformServerHook} (null: none). The server is not created here; if the JVM had loaded
      * ManagementFactory already (an attach), it is fetched once in the background, so the hook sees it.
+     * <p>
+     * The bridge is called directly, but only once it is defined in the bootstrap loader: a reference resolved
+     * before would, on JDK 8, load the agent jar's own copy of it, which no JDK class calls.
+     *
+     * @param atStartup true from premain: weave as the classes load (see the class comment); false on an attach
      */
     public static ConnectInstrumentation install(Instrumentation instrumentation,
                                                  BiFunction<Object, String, IOException> guard,
-                                                 Consumer<Object> platformServerHook) throws Exception {
-        JavaBaseAccess.openToAgent(instrumentation);
-        Class<?> bridge = definedBridge();
-        if (bridge == null) {
-            BootstrapInjector.inject(instrumentation, BRIDGE);
-            bridge = Class.forName(BRIDGE, true, null);
+                                                 Consumer<Object> platformServerHook,
+                                                 boolean atStartup) throws Exception {
+        JavaBaseAccess javaBase = openJavaBase(instrumentation);
+        if (!bridgeIsDefined()) {
+            BootstrapInjector.inject(instrumentation, javaBase, BRIDGE);
         }
-        ConnectInstrumentation installation =
-                new ConnectInstrumentation(instrumentation,
-                        new ConnectTransformer(ConnectPoint.all(hasBindHook(bridge))), bridge);
-        installation.replaceGuard(guard);
-        if (platformServerHook != null && hasBindHook(bridge)) {
-            bridge.getMethod("installPlatformServerHook", Consumer.class).invoke(null, platformServerHook);
+        if (SelfConnectBridge.class.getClassLoader() != null) {
+            throw new IllegalStateException("the bridge was loaded from the agent jar instead of the bootstrap "
+                    + "class loader; the JDK classes could not call it");
         }
-        instrumentation.addTransformer(installation.transformer, true);
-        boolean managementLoaded = installation.retransformLoaded();
-        weaveTheRestInTheBackground(installation.transformer);
-        if (managementLoaded && platformServerHook != null) {
+        SelfConnectBridge.install(guard);
+        if (platformServerHook != null) {
+            SelfConnectBridge.installPlatformServerHook(platformServerHook);
+        }
+        ConnectTransformer loadTimeWeaver = null;
+        if (atStartup) {
+            loadTimeWeaver = new ConnectTransformer();
+            instrumentation.addTransformer(loadTimeWeaver, false);
+        }
+        ConnectTransformer retransformer = null;
+        List<Class<?>> loaded = loadedTargets(instrumentation);
+        if (!atStartup || !loaded.isEmpty()) {
+            retransformer = new ConnectTransformer();
+            instrumentation.addTransformer(retransformer, true);
+            retransform(instrumentation, loaded);
+        }
+        ConnectInstrumentation installation = new ConnectInstrumentation(instrumentation, loadTimeWeaver,
+                retransformer);
+        installation.loadTheRestInTheBackground(atStartup);
+        if (!atStartup && platformServerHook != null && contains(loaded, MANAGEMENT_FACTORY)) {
             fetchPlatformServerInTheBackground();
         }
         return installation;
     }
 
-    public void replaceGuard(BiFunction<Object, String, IOException> guard) throws ReflectiveOperationException {
-        bridge.getMethod("install", BiFunction.class).invoke(null, guard);
+    public void replaceGuard(BiFunction<Object, String, IOException> guard) {
+        SelfConnectBridge.install(guard);
     }
 
-    /** Restores the JDK classes as they were and empties the bridge: the JVM runs as if the agent never came. */
-    public void uninstall() throws ReflectiveOperationException {
-        bridge.getMethod("uninstall").invoke(null);
-        instrumentation.removeTransformer(transformer);
-        retransformLoaded();
+    /**
+     * Empties the bridge, so that no hook checks anything any more, removes the transformers and retransforms the
+     * target classes: those woven by retransformation return to their original form; those woven as they loaded
+     * keep their hooks, which then do nothing (undoing them would take a redefinition from the original class
+     * files, which would also drop what other agents wove).
+     *
+     * @return true if every woven class was restored
+     */
+    public boolean uninstall() {
+        SelfConnectBridge.uninstall();
+        if (loadTimeWeaver != null) {
+            instrumentation.removeTransformer(loadTimeWeaver);
+        }
+        if (retransformer != null) {
+            instrumentation.removeTransformer(retransformer);
+        }
+        retransform(instrumentation, loadedTargets(instrumentation));
+        return loadTimeWeaver == null || loadTimeWeaver.wovenCount() == 0;
     }
 
-    /** A bridge defined by an older copy of the agent has no afterBind: its bind points are then not woven. */
-    private static boolean hasBindHook(Class<?> bridge) {
+    private static boolean bridgeIsDefined() {
         try {
-            bridge.getMethod("afterBind", Object.class, Object.class, String.class);
+            Class.forName(BRIDGE, false, null);
             return true;
-        } catch (NoSuchMethodException olderBridge) {
+        } catch (ClassNotFoundException e) {
             return false;
         }
     }
 
-    private static Class<?> definedBridge() {
-        try {
-            return Class.forName(BRIDGE, false, null);
-        } catch (ClassNotFoundException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Retransforms the target classes the JVM has loaded: with the transformer registered they are woven (classes
-     * loaded before the agent, java.net.Socket may be among them); without it they return to their original form.
-     */
-    private boolean retransformLoaded() {
+    private static List<Class<?>> loadedTargets(Instrumentation instrumentation) {
         List<Class<?>> loaded = new ArrayList<Class<?>>();
-        boolean managementLoaded = false;
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (type.getClassLoader() == null && transformer.targets(type.getName().replace('.', '/'))) {
+            if (type.getClassLoader() == null && ConnectPoint.isTarget(type.getName())) {
                 loaded.add(type);
-                managementLoaded |= type.getName().equals(MANAGEMENT_FACTORY);
             }
         }
-        for (Class<?> type : loaded) {
+        return loaded;
+    }
+
+    /** With a retransformable transformer of the agent registered, this weaves them; without, it restores them. */
+    private static void retransform(Instrumentation instrumentation, List<Class<?>> classes) {
+        for (Class<?> type : classes) {
             try {
                 instrumentation.retransformClasses(type);
             } catch (UnmodifiableClassException | RuntimeException | LinkageError failure) {
                 AgentLog.internalFailure("retransforming " + type.getName(), failure);
             }
         }
-        return managementLoaded;
     }
 
-    private static final String MANAGEMENT_FACTORY = "java.lang.management.ManagementFactory";
+    private static boolean contains(List<Class<?>> classes, String name) {
+        for (Class<?> type : classes) {
+            if (type.getName().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** ManagementFactory is in use already: whether or not the server exists yet, the MBean shows up in it. */
     private static void fetchPlatformServerInTheBackground() {
@@ -148,23 +190,28 @@ public final class ConnectInstrumentation {
 
     /**
      * Loads (without initializing) the target classes the JVM has not loaded yet, on a daemon thread while the
-     * application starts, so that their weaving does not fall on the application's first connect. Nothing is missed:
-     * the transformer is already registered, and an application thread that needs one of these classes meanwhile
-     * waits for the load in progress, as class loading does.
+     * application starts, so that their weaving does not fall on the application's first connect; then, at startup,
+     * removes the load-time transformer. Nothing is missed: the transformers are registered before, and an
+     * application thread that needs one of these classes meanwhile waits for the load in progress, as class
+     * loading does. ManagementFactory is loaded too at startup, or its transformer could not go; on an attach it is
+     * left to the application, whose use of JMX has nothing to do with connects.
      */
-    private static void weaveTheRestInTheBackground(final ConnectTransformer transformer) {
+    private void loadTheRestInTheBackground(final boolean atStartup) {
         Thread thread = new Thread(new Runnable() {
             @Override
             public void run() {
-                for (String name : transformer.targetClassNames()) {
-                    if (name.equals(MANAGEMENT_FACTORY)) {
-                        continue; // woven when the application loads it: JMX is not on the connect path
+                for (String name : ConnectPoint.targetClassNames()) {
+                    if (!atStartup && name.equals(MANAGEMENT_FACTORY)) {
+                        continue;
                     }
                     try {
                         Class.forName(name, false, null);
                     } catch (Throwable absentOnThisJdk) {
                         // e.g. no UnixAsynchronousSocketChannelImpl on Windows: nothing to weave
                     }
+                }
+                if (loadTimeWeaver != null) {
+                    instrumentation.removeTransformer(loadTimeWeaver);
                 }
             }
         }, "selfconnect-weaver");

@@ -1,5 +1,13 @@
 package dev.selfconnect.instrumentation;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * A JDK method on whose normal return a TCP connect has completed, and the API name the report gives it. Methods that
  * return a boolean report a completed connect with {@code true}; the hook runs only then. A bind point is a method on
@@ -68,15 +76,37 @@ final class ConnectPoint {
         return new ConnectPoint(owner, method, descriptor, api, true);
     }
 
-    /** The points to weave: the bind and JMX points only where the bridge has their hooks (an older one may not). */
-    static ConnectPoint[] all(boolean withBindPoints) {
-        java.util.List<ConnectPoint> points = new java.util.ArrayList<ConnectPoint>();
+    /** The points of each class to weave, by the class's internal name. */
+    static Map<String, List<ConnectPoint>> byOwner() {
+        Map<String, List<ConnectPoint>> byOwner = new HashMap<String, List<ConnectPoint>>();
         for (ConnectPoint point : ALL) {
-            if (withBindPoints || !point.bind && !point.staticResult) {
-                points.add(point);
+            List<ConnectPoint> list = byOwner.get(point.owner);
+            if (list == null) {
+                list = new ArrayList<ConnectPoint>();
+                byOwner.put(point.owner, list);
             }
+            list.add(point);
         }
-        return points.toArray(new ConnectPoint[0]);
+        return byOwner;
+    }
+
+    private static final Set<String> TARGET_CLASS_NAMES = targetClassNames(ALL);
+
+    private static Set<String> targetClassNames(ConnectPoint[] points) {
+        Set<String> names = new LinkedHashSet<String>();
+        for (ConnectPoint point : points) {
+            names.add(point.owner.replace('/', '.'));
+        }
+        return Collections.unmodifiableSet(names);
+    }
+
+    /** The binary names of the classes to weave. */
+    static Set<String> targetClassNames() {
+        return TARGET_CLASS_NAMES;
+    }
+
+    static boolean isTarget(String className) {
+        return TARGET_CLASS_NAMES.contains(className);
     }
 
     boolean returnsBoolean() {

@@ -10,10 +10,9 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Weaves the exit hook into the few JDK methods where connects complete, with the ASM that Byte Buddy ships, and
@@ -37,29 +36,12 @@ final class ConnectTransformer implements ClassFileTransformer {
 
     static final String BRIDGE = "sun/nio/ch/SelfConnectBridge";
 
-    private final Map<String, List<ConnectPoint>> pointsByClass = new HashMap<String, List<ConnectPoint>>();
+    private final Map<String, List<ConnectPoint>> pointsByClass = ConnectPoint.byOwner();
+    private final AtomicInteger woven = new AtomicInteger();
 
-    ConnectTransformer(ConnectPoint[] points) {
-        for (ConnectPoint point : points) {
-            List<ConnectPoint> list = pointsByClass.get(point.owner);
-            if (list == null) {
-                list = new ArrayList<ConnectPoint>();
-                pointsByClass.put(point.owner, list);
-            }
-            list.add(point);
-        }
-    }
-
-    boolean targets(String internalName) {
-        return pointsByClass.containsKey(internalName);
-    }
-
-    List<String> targetClassNames() {
-        List<String> names = new ArrayList<String>();
-        for (String internalName : pointsByClass.keySet()) {
-            names.add(internalName.replace('/', '.'));
-        }
-        return names;
+    /** How many classes this transformer has woven. */
+    int wovenCount() {
+        return woven.get();
     }
 
     @Override
@@ -69,15 +51,45 @@ final class ConnectTransformer implements ClassFileTransformer {
             return null;
         }
         List<ConnectPoint> points = pointsByClass.get(internalName);
-        if (points == null) {
+        if (points == null || isWoven(classFile)) {
             return null;
         }
         try {
-            return weave(classFile, points);
+            byte[] result = weave(classFile, points);
+            woven.incrementAndGet();
+            return result;
         } catch (Throwable failure) {
             AgentLog.internalFailure("instrumenting " + internalName + " (its connects are not checked)", failure);
             return null;
         }
+    }
+
+    /**
+     * True when the class already calls the bridge: it was woven as it loaded, and that weaving stays in the bytes
+     * every later retransformation starts from.
+     */
+    static boolean isWoven(byte[] classFile) {
+        byte[] bridge = BRIDGE_NAME_BYTES;
+        search:
+        for (int i = 0, last = classFile.length - bridge.length; i <= last; i++) {
+            for (int j = 0; j < bridge.length; j++) {
+                if (classFile[i + j] != bridge[j]) {
+                    continue search;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static final byte[] BRIDGE_NAME_BYTES = ascii(BRIDGE);
+
+    private static byte[] ascii(String text) {
+        byte[] bytes = new byte[text.length()];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = (byte) text.charAt(i);
+        }
+        return bytes;
     }
 
     static byte[] weave(byte[] classFile, List<ConnectPoint> points) {

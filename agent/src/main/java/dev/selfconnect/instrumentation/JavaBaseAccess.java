@@ -1,59 +1,41 @@
 package dev.selfconnect.instrumentation;
 
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
-import java.util.Collections;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * Opens java.base's {@code sun.nio.ch} to the agent (JDK 9 and later), so that the agent can define its bridge there
- * and set SO_LINGER on asynchronous channels. The module APIs are called reflectively: the agent compiles for Java 8,
- * where there are no modules and nothing needs opening.
+ * What the agent needs from the module system on JDK 9 and later: java.base's {@code sun.nio.ch} opened to the
+ * agent (the bridge is defined there, the agent calls it, and the resetter sets SO_LINGER on asynchronous channels)
+ * and exported to java.management (the instrumented ManagementFactory calls the bridge). JDK 8 has no modules and
+ * needs none of it.
+ * <p>
+ * The implementation calls the module APIs directly and is compiled for Java 11, so it is loaded only where they
+ * exist; the rest of the agent compiles for Java 8. Calling them reflectively instead cost JDK 25 some 30 ms of
+ * method-handle spinning at startup.
  */
-public final class JavaBaseAccess {
+public abstract class JavaBaseAccess {
 
     static final String PACKAGE = "sun.nio.ch";
+    private static final String MODULAR = "dev.selfconnect.instrumentation.modular.ModularJavaBase";
 
-    private JavaBaseAccess() {
-    }
+    private static volatile JavaBaseAccess current;
 
-    static boolean hasModules() {
-        try {
-            Class.class.getMethod("getModule");
-            return true;
-        } catch (NoSuchMethodException java8) {
-            return false;
+    /** The module system of this JVM, or null on JDK 8. */
+    static JavaBaseAccess ofThisJvm() throws ReflectiveOperationException {
+        JavaBaseAccess access = current;
+        if (access == null && hasModules()) {
+            access = Class.forName(MODULAR).asSubclass(JavaBaseAccess.class).getDeclaredConstructor().newInstance();
+            current = access;
         }
+        return access;
     }
 
-    /** {@code ModuleLayer.boot().findModule(name).orElse(null)}, reflectively. */
-    private static Object bootModule(String name) {
-        try {
-            Class<?> layer = Class.forName("java.lang.ModuleLayer");
-            Object boot = layer.getMethod("boot").invoke(null);
-            Object optional = layer.getMethod("findModule", String.class).invoke(boot, name);
-            return optional.getClass().getMethod("orElse", Object.class).invoke(optional, (Object) null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+    private static boolean hasModules() {
+        return !System.getProperty("java.specification.version", "1.8").startsWith("1.");
     }
 
-    static void openToAgent(Instrumentation instrumentation) throws ReflectiveOperationException {
-        if (!hasModules()) {
-            return;
-        }
-        Method getModule = Class.class.getMethod("getModule");
-        Object javaBase = getModule.invoke(Object.class);
-        Object agent = getModule.invoke(JavaBaseAccess.class);
-        Map<String, Set<Object>> opens = Collections.singletonMap(PACKAGE, Collections.singleton(agent));
-        // The instrumented ManagementFactory (module java.management) calls the bridge in sun.nio.ch.
-        Object management = bootModule("java.management");
-        Map<String, Set<Object>> exports = management == null ? Collections.<String, Set<Object>>emptyMap()
-                : Collections.singletonMap(PACKAGE, Collections.singleton(management));
-        Method redefineModule = Instrumentation.class.getMethod("redefineModule", getModule.getReturnType(),
-                Set.class, Map.class, Map.class, Set.class, Map.class);
-        redefineModule.invoke(instrumentation, javaBase, Collections.emptySet(), exports, opens,
-                Collections.emptySet(), Collections.emptyMap());
-    }
+    /** Opens {@value #PACKAGE} to the agent and exports it to java.management. */
+    protected abstract void openToAgent(Instrumentation instrumentation);
+
+    /** Defines a class in {@value #PACKAGE}, without initializing it. */
+    protected abstract Class<?> defineInJavaBase(byte[] classFile) throws ReflectiveOperationException;
 }

@@ -109,6 +109,9 @@ public final class ConnectScenarios {
         target = new InetSocketAddress(InetAddress.getByName(args.length > 1 ? args[1] : "127.0.0.1"),
                 args.length > 2 ? Integer.parseInt(args[2]) : 40000);
         try {
+            if (RetransformingAgent.isPresent()) {
+                RetransformingAgent.retransformConnectClasses();
+            }
             scenario.run();
         } catch (Throwable t) {
             printException(t);

@@ -45,8 +45,12 @@ final class StartupBench {
         }
     }
 
+    /** How many java.desktop classes the class-loading measurement loads. */
+    static final int CLASSES_TO_LOAD = 2000;
+
     record Result(Map<String, Stats> wallMs,
                   Map<String, ClassCounts> classes,
+                  Map<Integer, Map<String, Stats>> loadClassesMsByDelay,
                   Map<ConnectCase, Map<String, Stats>> firstConnectMs,
                   Map<String, Map<String, Stats>> footprintBytes,
                   String agentStderr) {
@@ -85,6 +89,13 @@ final class StartupBench {
             classes.put(config.name(), classLoads(config));
         }
 
+        Map<Integer, Map<String, Stats>> loadClasses = new LinkedHashMap<>();
+        for (int delayMs : new int[] {0, 1000}) {
+            Suite.progress(jdkLabel + ": loading " + CLASSES_TO_LOAD + " classes " + (delayMs == 0 ? "at the start"
+                    : delayMs + " ms after the start") + " of main, " + connectRuns + " runs per configuration");
+            loadClasses.put(delayMs, loadClasses(delayMs, connectRuns));
+        }
+
         Map<ConnectCase, Map<String, Stats>> firstConnect = new LinkedHashMap<>();
         Map<String, Map<String, Stats>> footprint;
         try (LoopbackServer fixed = new LoopbackServer(LoopbackServer.FIXED);
@@ -104,7 +115,7 @@ final class StartupBench {
             footprint = footprint(footprintRuns, fixed.address().getPort(), ephemeral.address().getPort());
         }
         String stderr = runProbe(agent, List.of("-cp", probeJar, "dev.selfconnect.bench.startup.TrivialMain"))[1];
-        return new Result(wall, classes, firstConnect, footprint, stderr.strip());
+        return new Result(wall, classes, loadClasses, firstConnect, footprint, stderr.strip());
     }
 
     private Map<String, Stats> wallTime(int runs) throws Exception {
@@ -224,6 +235,21 @@ final class StartupBench {
                 double ms = Long.parseLong(values(out).get("firstConnectNanos")) / 1e6;
                 samples.get(config.name()).add(ms);
                 raw.printf("%s,first_connect_ms %s,%s,%.4f%n", jdkLabel, c, config.name(), ms);
+            }
+        }
+        return stats(samples);
+    }
+
+    private Map<String, Stats> loadClasses(int delayMs, int runs) throws Exception {
+        Map<String, List<Double>> samples = samples(configs);
+        for (int round = 0; round < runs; round++) {
+            for (Config config : rotated(configs, round)) {
+                String out = runProbe(config, List.of("-cp", probeJar, "dev.selfconnect.bench.startup.Probe",
+                        "load-classes", Integer.toString(CLASSES_TO_LOAD), Integer.toString(delayMs)))[0];
+                double ms = Long.parseLong(values(out).get("loadClassesNanos")) / 1e6;
+                samples.get(config.name()).add(ms);
+                raw.printf("%s,load_%d_classes_ms after %d ms,%s,%.3f%n", jdkLabel, CLASSES_TO_LOAD, delayMs,
+                        config.name(), ms);
             }
         }
         return stats(samples);

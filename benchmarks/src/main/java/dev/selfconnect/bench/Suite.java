@@ -143,6 +143,20 @@ public final class Suite {
         line("  the agent says: %s", r.agentStderr().isEmpty() ? "(nothing)" : r.agentStderr().replace("\n", " | "));
 
         line("");
+        line("Loading %d java.desktop classes (without initializing them) in a fresh JVM, right at the start of main "
+                + "and 1 s later: a registered transformer costs every class loaded (ms; %s runs each, interleaved)",
+                StartupBench.CLASSES_TO_LOAD, options.get("connect-runs"));
+        line("  %-22s %22s %22s %22s %10s", "when", "none median [p10-p90]", "empty median [p10-p90]",
+                "agent median [p10-p90]", "added");
+        r.loadClassesMsByDelay().forEach((delayMs, byConfig) -> {
+            Stats n = byConfig.get("none");
+            Stats a = byConfig.get("selfconnect");
+            line("  %-22s %22s %22s %22s %+9.2f", delayMs == 0 ? "at the start of main" : "after " + delayMs + " ms",
+                    spread(n, "%.1f"), spread(byConfig.get("empty agent"), "%.1f"), spread(a, "%.1f"),
+                    a.median() - n.median());
+        });
+
+        line("");
         line("First connect+close in a fresh JVM, to a server in another JVM on a fixed port (below the ephemeral range)"
                 + " or an ephemeral one (ms; %s runs each, interleaved)", options.get("connect-runs"));
         line("  %-32s %22s %22s %10s", "path / server port", "none median [p10-p90]", "agent median [p10-p90]",
