@@ -30,6 +30,7 @@ public final class AgentInstaller {
     }
 
     static void installAtStartup(String arguments, Instrumentation instrumentation) {
+        ConnectInstrumentation.Preparation preparation = ConnectInstrumentation.prepare(instrumentation, true);
         Settings loaded;
         try {
             loaded = SettingsLoader.load(arguments, System.getProperties(), System.getenv());
@@ -40,7 +41,7 @@ public final class AgentInstaller {
             System.exit(1);
             return;
         }
-        apply(loaded, instrumentation, false);
+        apply(loaded, instrumentation, preparation);
     }
 
     /**
@@ -50,6 +51,21 @@ public final class AgentInstaller {
      * @return the line that was logged, which also answers an attach
      */
     static String apply(Settings newSettings, Instrumentation instrumentation, boolean reconfigure) {
+        return apply(newSettings, instrumentation, reconfigure, null);
+    }
+
+    /** At startup: install with a preparation started before the settings were read. */
+    private static String apply(Settings newSettings, Instrumentation instrumentation,
+                                ConnectInstrumentation.Preparation preparation) {
+        try {
+            return apply(newSettings, instrumentation, false, preparation);
+        } finally {
+            preparation.cancel(); // a no-op if the installation used it
+        }
+    }
+
+    private static String apply(Settings newSettings, Instrumentation instrumentation, boolean reconfigure,
+                                ConnectInstrumentation.Preparation preparation) {
         String agent = "selfconnect " + version();
         synchronized (lock) {
             String outcome;
@@ -72,8 +88,9 @@ public final class AgentInstaller {
                     outcome = agent + " reconfigured: " + newSettings.describe();
                 } else {
                     // issue 6 (audit): the platform-server hook registers the MBean when JMX comes to exist
-                    installation = ConnectInstrumentation.install(instrumentation, guard(newSettings),
-                            new dev.selfconnect.management.PlatformRegistration(version()), !reconfigure);
+                    installation = ConnectInstrumentation.install(preparation != null ? preparation
+                                    : ConnectInstrumentation.prepare(instrumentation, false), guard(newSettings),
+                            new dev.selfconnect.management.PlatformRegistration(version()));
                     settings = newSettings;
                     outcome = agent + " active on Java " + System.getProperty("java.version") + ": "
                             + newSettings.describe();

@@ -8,6 +8,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -63,19 +64,40 @@ public final class ConnectInstrumentation {
     }
 
     /**
+     * Starts what can start before the settings are known: the weaver thread, which loads ASM's classes meanwhile.
+     * Hand the result to {@link #install}, or {@link Preparation#cancel() cancel} it.
+     *
+     * @param atStartup true from premain: weave as the classes load (see the class comment); false on an attach
+     */
+    public static Preparation prepare(Instrumentation instrumentation, boolean atStartup) {
+        Preparation preparation = new Preparation(instrumentation, atStartup);
+        preparation.start();
+        return preparation;
+    }
+
+    /**
      * Installs, and hands every platform MBean server that {@code ManagementFactory.getPlatformMBeanServer()}
      * returns to {@code platformServerHook} (null: none). The server is not created here; if the JVM had loaded
      * ManagementFactory already (an attach), it is fetched once in the background, so the hook sees it.
      * <p>
      * The bridge is called directly, but only once it is defined in the bootstrap loader: a reference resolved
      * before would, on JDK 8, load the agent jar's own copy of it, which no JDK class calls.
-     *
-     * @param atStartup true from premain: weave as the classes load (see the class comment); false on an attach
      */
-    public static ConnectInstrumentation install(Instrumentation instrumentation,
+    public static ConnectInstrumentation install(Preparation preparation,
                                                  BiFunction<Object, String, IOException> guard,
-                                                 Consumer<Object> platformServerHook,
-                                                 boolean atStartup) throws Exception {
+                                                 Consumer<Object> platformServerHook) throws Exception {
+        try {
+            return install(preparation.instrumentation, guard, platformServerHook, preparation.atStartup,
+                    preparation);
+        } finally {
+            preparation.cancel(); // lets the weaver go on: with the targets if they were handed over, or to its end
+        }
+    }
+
+    private static ConnectInstrumentation install(Instrumentation instrumentation,
+                                                  BiFunction<Object, String, IOException> guard,
+                                                  Consumer<Object> platformServerHook,
+                                                  boolean atStartup, Preparation preparation) throws Exception {
         JavaBaseAccess javaBase = openJavaBase(instrumentation);
         if (!bridgeIsDefined()) {
             BootstrapInjector.inject(instrumentation, javaBase, BRIDGE);
@@ -102,7 +124,7 @@ public final class ConnectInstrumentation {
         }
         ConnectInstrumentation installation = new ConnectInstrumentation(instrumentation, loadTimeWeaver,
                 retransformer);
-        installation.loadTheRestInTheBackground(atStartup);
+        preparation.loadTargets(loadTimeWeaver);
         if (!atStartup && platformServerHook != null && contains(loaded, MANAGEMENT_FACTORY)) {
             fetchPlatformServerInTheBackground();
         }
@@ -189,33 +211,76 @@ public final class ConnectInstrumentation {
     }
 
     /**
-     * Loads (without initializing) the target classes the JVM has not loaded yet, on a daemon thread while the
-     * application starts, so that their weaving does not fall on the application's first connect; then, at startup,
-     * removes the load-time transformer. Nothing is missed: the transformers are registered before, and an
-     * application thread that needs one of these classes meanwhile waits for the load in progress, as class
-     * loading does. ManagementFactory is loaded too at startup, or its transformer could not go; on an attach it is
-     * left to the application, whose use of JMX has nothing to do with connects.
+     * The "selfconnect-weaver" daemon thread, started first thing: it loads ASM's classes while the settings are read
+     * and the installation goes on ({@link ConnectTransformer#warmUp()}); then, once the transformers are registered,
+     * it loads (without initializing) the target classes the JVM has not loaded yet, so that their weaving does not
+     * fall on the application's first connect; then, at startup, it removes the load-time transformer. Nothing is
+     * missed: the transformers are registered before, and an application thread that needs one of these classes
+     * meanwhile waits for the load in progress, as class loading does. ManagementFactory is loaded too at startup,
+     * or its transformer could not go; on an attach it is left to the application, whose use of JMX has nothing to
+     * do with connects.
      */
-    private void loadTheRestInTheBackground(final boolean atStartup) {
-        Thread thread = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                for (String name : ConnectPoint.targetClassNames()) {
-                    if (!atStartup && name.equals(MANAGEMENT_FACTORY)) {
-                        continue;
-                    }
-                    try {
-                        Class.forName(name, false, null);
-                    } catch (Throwable absentOnThisJdk) {
-                        // e.g. no UnixAsynchronousSocketChannelImpl on Windows: nothing to weave
-                    }
+    public static final class Preparation {
+        private final Instrumentation instrumentation;
+        private final boolean atStartup;
+        private final CountDownLatch installed = new CountDownLatch(1);
+        private volatile boolean loadTargets;
+        private volatile ConnectTransformer loadTimeWeaver;
+
+        private Preparation(Instrumentation instrumentation, boolean atStartup) {
+            this.instrumentation = instrumentation;
+            this.atStartup = atStartup;
+        }
+
+        private void start() {
+            Thread thread = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    weave();
                 }
-                if (loadTimeWeaver != null) {
-                    instrumentation.removeTransformer(loadTimeWeaver);
+            }, "selfconnect-weaver");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** The transformers are registered: load the targets next, then remove this one (null: none to remove). */
+        void loadTargets(ConnectTransformer transformerToRemove) {
+            loadTimeWeaver = transformerToRemove;
+            loadTargets = true;
+        }
+
+        /** Ends the weaver thread after its warm-up, unless the installation handed it the targets to load. */
+        public void cancel() {
+            installed.countDown();
+        }
+
+        private void weave() {
+            try {
+                ConnectTransformer.warmUp();
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("preparing the weaving (the first connects may be slower)", failure);
+            }
+            try {
+                installed.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!loadTargets) {
+                return;
+            }
+            for (String name : ConnectPoint.targetClassNames()) {
+                if (!atStartup && name.equals(MANAGEMENT_FACTORY)) {
+                    continue;
+                }
+                try {
+                    Class.forName(name, false, null);
+                } catch (Throwable absentOnThisJdk) {
+                    // e.g. no UnixAsynchronousSocketChannelImpl on Windows: nothing to weave
                 }
             }
-        }, "selfconnect-weaver");
-        thread.setDaemon(true);
-        thread.start();
+            if (loadTimeWeaver != null) {
+                instrumentation.removeTransformer(loadTimeWeaver);
+            }
+        }
     }
 }

@@ -72,6 +72,12 @@ final class ConnectPoint {
                 "()Ljavax/management/MBeanServer;", "JMX", false, true);
     }
 
+    /** The point of the class that {@link ConnectTransformer#warmUp()} builds and weaves. */
+    static ConnectPoint warmUpSample() {
+        return new ConnectPoint("dev/selfconnect/instrumentation/WarmUpSample", "connect",
+                "(Ljava/net/SocketAddress;I)V", "warm-up");
+    }
+
     private static ConnectPoint bind(String owner, String method, String descriptor, String api) {
         return new ConnectPoint(owner, method, descriptor, api, true);
     }

@@ -10,6 +10,7 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,6 +91,23 @@ final class ConnectTransformer implements ClassFileTransformer {
             bytes[i] = (byte) text.charAt(i);
         }
         return bytes;
+    }
+
+    /**
+     * Builds a small class in memory, weaves it and throws the result away: loading ASM's classes from the agent jar
+     * takes some 25 ms on JDK 17, and done ahead on the weaver thread, it does not fall on the first connect.
+     */
+    static void warmUp() {
+        ConnectPoint point = ConnectPoint.warmUpSample();
+        ClassWriter sample = new ClassWriter(0);
+        sample.visit(Opcodes.V1_8, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, point.owner, null, "java/lang/Object", null);
+        MethodVisitor method = sample.visitMethod(0, point.method, point.descriptor, null, null);
+        method.visitCode();
+        method.visitInsn(Opcodes.RETURN);
+        method.visitMaxs(0, 3);
+        method.visitEnd();
+        sample.visitEnd();
+        weave(sample.toByteArray(), Collections.singletonList(point));
     }
 
     static byte[] weave(byte[] classFile, List<ConnectPoint> points) {
