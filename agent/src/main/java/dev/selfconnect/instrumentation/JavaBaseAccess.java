@@ -19,14 +19,23 @@ public abstract class JavaBaseAccess {
 
     private static volatile JavaBaseAccess current;
 
-    /** The module system of this JVM, or null on JDK 8. */
+    /**
+     * The module system of this JVM, or null on JDK 8. The implementation registers itself when its class is
+     * initialized: on JDK 25 a reflective constructor call would cost some method-handle set-up of its own.
+     */
     static JavaBaseAccess ofThisJvm() throws ReflectiveOperationException {
-        JavaBaseAccess access = current;
-        if (access == null && hasModules()) {
-            access = Class.forName(MODULAR).asSubclass(JavaBaseAccess.class).getDeclaredConstructor().newInstance();
-            current = access;
+        if (current == null && hasModules()) {
+            Class.forName(MODULAR, true, JavaBaseAccess.class.getClassLoader());
+            if (current == null) {
+                throw new ClassNotFoundException(MODULAR + " did not register itself");
+            }
         }
-        return access;
+        return current;
+    }
+
+    /** Called by the implementation's static initializer. */
+    protected static void register(JavaBaseAccess access) {
+        current = access;
     }
 
     private static boolean hasModules() {

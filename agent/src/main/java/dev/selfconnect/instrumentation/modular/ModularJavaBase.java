@@ -15,6 +15,13 @@ public final class ModularJavaBase extends JavaBaseAccess {
     /** A class of the package that loads without side effects; it is not initialized. */
     private static final String HOST = PACKAGE + ".Net";
 
+    static {
+        register(new ModularJavaBase());
+    }
+
+    private ModularJavaBase() {
+    }
+
     @Override
     protected void openToAgent(Instrumentation instrumentation) {
         Module javaBase = Object.class.getModule();
