@@ -268,17 +268,22 @@ public final class ConnectInstrumentation {
             if (!loadTargets) {
                 return;
             }
+            boolean allLoaded = true;
             for (String name : ConnectPoint.targetClassNames()) {
                 if (!atStartup && name.equals(MANAGEMENT_FACTORY)) {
                     continue;
                 }
                 try {
                     Class.forName(name, false, null);
-                } catch (Throwable absentOnThisJdk) {
+                } catch (ClassNotFoundException absentOnThisJdk) {
                     // e.g. no UnixAsynchronousSocketChannelImpl on Windows: nothing to weave
+                } catch (Throwable failure) {
+                    allLoaded = false;
+                    AgentLog.internalFailure("loading " + name + " ahead of the application", failure);
                 }
             }
-            if (loadTimeWeaver != null) {
+            if (loadTimeWeaver != null && allLoaded) {
+                // Every target is woven; a target that failed to load keeps the transformer for its next attempt.
                 instrumentation.removeTransformer(loadTimeWeaver);
             }
         }
