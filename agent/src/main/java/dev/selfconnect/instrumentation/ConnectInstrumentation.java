@@ -111,16 +111,23 @@ public final class ConnectInstrumentation {
             SelfConnectBridge.installPlatformServerHook(platformServerHook);
         }
         ConnectTransformer loadTimeWeaver = null;
-        if (atStartup) {
-            loadTimeWeaver = new ConnectTransformer();
-            instrumentation.addTransformer(loadTimeWeaver, false);
-        }
         ConnectTransformer retransformer = null;
-        List<Class<?>> loaded = loadedTargets(instrumentation);
-        if (!atStartup || !loaded.isEmpty()) {
-            retransformer = new ConnectTransformer();
-            instrumentation.addTransformer(retransformer, true);
-            retransform(instrumentation, loaded);
+        List<Class<?>> loaded;
+        try {
+            if (atStartup) {
+                loadTimeWeaver = new ConnectTransformer();
+                instrumentation.addTransformer(loadTimeWeaver, false);
+            }
+            loaded = loadedTargets(instrumentation);
+            if (!atStartup || !loaded.isEmpty()) {
+                retransformer = new ConnectTransformer();
+                instrumentation.addTransformer(retransformer, true);
+                retransform(instrumentation, loaded);
+            }
+        } catch (RuntimeException | Error failure) {
+            // Leave nothing half-installed: the caller reports that the agent is not active.
+            new ConnectInstrumentation(instrumentation, loadTimeWeaver, retransformer).uninstall();
+            throw failure;
         }
         ConnectInstrumentation installation = new ConnectInstrumentation(instrumentation, loadTimeWeaver,
                 retransformer);
