@@ -41,31 +41,38 @@ public final class AgentInstaller {
             System.exit(1);
             return;
         }
-        apply(loaded, instrumentation, preparation);
+        applyAtStartup(loaded, instrumentation, preparation);
     }
 
     /**
-     * Installs with these settings, or, when the agent is already installed, reconfigures it if asked to and
-     * otherwise leaves it alone. Never throws: the application goes on whatever happens here.
+     * On an attach: installs with these settings, or reconfigures the agent already installed.
      *
-     * @return the line that was logged, which also answers an attach
+     * @return the line that was logged, which also answers the attach
      */
-    static String apply(Settings newSettings, Instrumentation instrumentation, boolean reconfigure) {
-        return apply(newSettings, instrumentation, reconfigure, null);
+    static String applyOnAttach(Settings newSettings, Instrumentation instrumentation) {
+        return apply(newSettings, instrumentation, null);
     }
 
     /** At startup: install with a preparation started before the settings were read. */
-    private static String apply(Settings newSettings, Instrumentation instrumentation,
-                                ConnectInstrumentation.Preparation preparation) {
+    private static String applyAtStartup(Settings newSettings, Instrumentation instrumentation,
+                                         ConnectInstrumentation.Preparation preparation) {
         try {
-            return apply(newSettings, instrumentation, false, preparation);
+            return apply(newSettings, instrumentation, preparation);
         } finally {
             preparation.cancel(); // a no-op if the installation used it
         }
     }
 
-    private static String apply(Settings newSettings, Instrumentation instrumentation, boolean reconfigure,
-                                ConnectInstrumentation.Preparation preparation) {
+    /**
+     * Installs with these settings, or, when the agent is already installed, reconfigures it on an attach and
+     * otherwise leaves it alone. Never throws: the application goes on whatever happens here.
+     *
+     * @param startupPreparation the weaving prepared in premain; null on an attach
+     * @return the line that was logged
+     */
+    private static String apply(Settings newSettings, Instrumentation instrumentation,
+                                ConnectInstrumentation.Preparation startupPreparation) {
+        boolean reconfigure = startupPreparation == null;
         String agent = "selfconnect " + version();
         synchronized (lock) {
             String outcome;
@@ -88,7 +95,7 @@ public final class AgentInstaller {
                     outcome = agent + " reconfigured: " + newSettings.describe();
                 } else {
                     // issue 6 (audit): the platform-server hook registers the MBean when JMX comes to exist
-                    installation = ConnectInstrumentation.install(preparation != null ? preparation
+                    installation = ConnectInstrumentation.install(startupPreparation != null ? startupPreparation
                                     : ConnectInstrumentation.prepare(instrumentation, false), guard(newSettings),
                             new dev.selfconnect.management.PlatformRegistration(version()));
                     settings = newSettings;

@@ -38,8 +38,8 @@ public final class SelfConnectAgent {
                 return;
             default:
                 try {
-                    command.reply(AgentInstaller.apply(SettingsLoader.load(command.settingArguments,
-                            System.getProperties(), System.getenv()), instrumentation, true));
+                    command.reply(AgentInstaller.applyOnAttach(SettingsLoader.load(command.settingArguments,
+                            System.getProperties(), System.getenv()), instrumentation));
                 } catch (InvalidSettingException e) {
                     command.reply("ERROR " + e.getMessage());
                     throw new IllegalArgumentException(e.getMessage(), e);

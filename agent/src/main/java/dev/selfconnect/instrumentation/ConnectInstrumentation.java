@@ -87,17 +87,17 @@ public final class ConnectInstrumentation {
                                                  BiFunction<Object, String, IOException> guard,
                                                  Consumer<Object> platformServerHook) throws Exception {
         try {
-            return install(preparation.instrumentation, guard, platformServerHook, preparation.atStartup,
-                    preparation);
+            return installWith(preparation, guard, platformServerHook);
         } finally {
             preparation.cancel(); // lets the weaver go on: with the targets if they were handed over, or to its end
         }
     }
 
-    private static ConnectInstrumentation install(Instrumentation instrumentation,
-                                                  BiFunction<Object, String, IOException> guard,
-                                                  Consumer<Object> platformServerHook,
-                                                  boolean atStartup, Preparation preparation) throws Exception {
+    private static ConnectInstrumentation installWith(Preparation preparation,
+                                                      BiFunction<Object, String, IOException> guard,
+                                                      Consumer<Object> platformServerHook) throws Exception {
+        Instrumentation instrumentation = preparation.instrumentation;
+        boolean atStartup = preparation.atStartup;
         JavaBaseAccess javaBase = openJavaBase(instrumentation);
         if (!bridgeIsDefined()) {
             BootstrapInjector.inject(instrumentation, javaBase, BRIDGE);

@@ -14,7 +14,7 @@ import java.lang.instrument.Instrumentation;
  */
 public abstract class JavaBaseAccess {
 
-    static final String PACKAGE = "sun.nio.ch";
+    protected static final String PACKAGE = "sun.nio.ch";
     private static final String MODULAR = "dev.selfconnect.instrumentation.modular.ModularJavaBase";
 
     private static volatile JavaBaseAccess current;

@@ -11,7 +11,6 @@ import java.util.Set;
 /** {@link JavaBaseAccess} on JDK 9 and later. No lambdas or streams: this runs in premain, where each costs. */
 public final class ModularJavaBase extends JavaBaseAccess {
 
-    private static final String PACKAGE = "sun.nio.ch";
     /** A class of the package that loads without side effects; it is not initialized. */
     private static final String HOST = PACKAGE + ".Net";
 
