@@ -52,13 +52,13 @@ final class AgentCommand {
         return new AgentCommand(kind, reply, settings.toString());
     }
 
-    void reply(String text) {
+    void reply(AttachReply reply) {
         if (replyFile == null) {
             return;
         }
         try (Writer out = new OutputStreamWriter(Files.newOutputStream(Paths.get(replyFile)), StandardCharsets.UTF_8)) {
-            out.write(text);
-            out.write(System.lineSeparator());
+            out.write(reply.format());
+            out.write('\n');
         } catch (IOException | RuntimeException e) {
             dev.selfconnect.reporting.AgentLog.error("could not write the reply to " + replyFile + ": " + e);
         }

@@ -49,13 +49,13 @@ public final class AgentInstaller {
      *
      * @return the line that was logged, which also answers the attach
      */
-    static String applyOnAttach(Settings newSettings, Instrumentation instrumentation) {
+    static AttachReply applyOnAttach(Settings newSettings, Instrumentation instrumentation) {
         return apply(newSettings, instrumentation, null);
     }
 
     /** At startup: install with a preparation started before the settings were read. */
-    private static String applyAtStartup(Settings newSettings, Instrumentation instrumentation,
-                                         ConnectInstrumentation.Preparation preparation) {
+    private static AttachReply applyAtStartup(Settings newSettings, Instrumentation instrumentation,
+                                              ConnectInstrumentation.Preparation preparation) {
         try {
             return apply(newSettings, instrumentation, preparation);
         } finally {
@@ -70,27 +70,32 @@ public final class AgentInstaller {
      * @param startupPreparation the weaving prepared in premain; null on an attach
      * @return the line that was logged
      */
-    private static String apply(Settings newSettings, Instrumentation instrumentation,
-                                ConnectInstrumentation.Preparation startupPreparation) {
+    private static AttachReply apply(Settings newSettings, Instrumentation instrumentation,
+                                     ConnectInstrumentation.Preparation startupPreparation) {
         boolean reconfigure = startupPreparation == null;
         String agent = "selfconnect " + version();
         synchronized (lock) {
             String outcome;
+            AttachReply.Status status;
             boolean anotherCopy = false;
             try {
                 if (installation == null && ConnectInstrumentation.anotherCopyIsActive(instrumentation)) {
                     anotherCopy = true;
+                    status = AttachReply.Status.ANOTHER_COPY;
                     outcome = agent + " is already installed in this JVM by another copy; this copy does nothing";
                 } else if (installation != null && !reconfigure) {
+                    status = AttachReply.Status.RECONFIGURED;
                     outcome = agent + " is already installed in this JVM; this copy does nothing";
                 } else if (newSettings.mode() == Mode.OFF) {
                     boolean removed = installation != null;
+                    status = AttachReply.Status.OFF;
                     uninstall();
                     settings = newSettings;
                     outcome = agent + (removed ? " removed its instrumentation: " : " installed nothing: ")
                             + newSettings.describe();
                 } else if (installation != null) {
                     installation.replaceGuard(guard(newSettings));
+                    status = AttachReply.Status.RECONFIGURED;
                     settings = newSettings;
                     outcome = agent + " reconfigured: " + newSettings.describe();
                 } else {
@@ -99,19 +104,20 @@ public final class AgentInstaller {
                                     : ConnectInstrumentation.prepare(instrumentation, false), guard(newSettings),
                             new dev.selfconnect.management.PlatformRegistration(version()));
                     settings = newSettings;
+                    status = AttachReply.Status.INSTALLED;
                     outcome = agent + " active on Java " + System.getProperty("java.version") + ": "
                             + newSettings.describe();
                 }
             } catch (Throwable failure) {
                 AgentLog.internalFailure("installing " + agent + " (self-connections are not checked)", failure);
                 mark("failed");
-                return agent + " failed to install: " + failure;
+                return new AttachReply(AttachReply.Status.FAILED, agent + " failed to install: " + failure);
             }
             if (!anotherCopy) {
                 mark(null);
             }
             AgentLog.info(outcome);
-            return outcome;
+            return new AttachReply(status, outcome);
         }
     }
 
@@ -119,7 +125,7 @@ public final class AgentInstaller {
      * Removes the instrumentation, if any: nothing is checked any more, and the JDK classes woven by
      * retransformation (all of them after an attach) return to their original form.
      */
-    static String detach() {
+    static AttachReply detach() {
         String agent = "selfconnect " + version();
         synchronized (lock) {
             try {
@@ -131,21 +137,22 @@ public final class AgentInstaller {
                         + "startup keep a hook that does nothing";
                 mark(null);
                 AgentLog.info(outcome);
-                return outcome;
+                return new AttachReply(active ? AttachReply.Status.DETACHED : AttachReply.Status.NOT_ACTIVE, outcome);
             } catch (Throwable failure) {
                 AgentLog.internalFailure("detaching " + agent, failure);
-                return agent + " failed to detach: " + failure;
+                return new AttachReply(AttachReply.Status.FAILED, agent + " failed to detach: " + failure);
             }
         }
     }
 
-    static String status() {
+    static AttachReply status() {
         synchronized (lock) {
             String state = installation != null ? "active" : settings == null ? "not active"
                     : settings.mode() == Mode.OFF ? "not active (mode=off)" : "not active (detached)";
-            return "selfconnect " + version() + " " + state + " on Java " + System.getProperty("java.version")
-                    + System.lineSeparator() + "settings: " + (settings == null ? "none" : settings.describe())
-                    + System.lineSeparator() + "counters: " + statistics.describe();
+            return new AttachReply(AttachReply.Status.STATUS, "selfconnect " + version() + " " + state + " on Java "
+                    + System.getProperty("java.version")
+                    + "\n" + "settings: " + (settings == null ? "none" : settings.describe())
+                    + "\n" + "counters: " + statistics.describe());
         }
     }
 

@@ -41,8 +41,8 @@ public final class SelfConnectAgent {
                     command.reply(AgentInstaller.applyOnAttach(SettingsLoader.load(command.settingArguments,
                             System.getProperties(), System.getenv()), instrumentation));
                 } catch (InvalidSettingException e) {
-                    command.reply("ERROR " + e.getMessage());
-                    throw new IllegalArgumentException(e.getMessage(), e);
+                    // Nothing changed in this JVM: the tool shows the error, the JVM's own output gets nothing.
+                    command.reply(new AttachReply(AttachReply.Status.INVALID_SETTING, e.getMessage()));
                 }
         }
     }

@@ -1,5 +1,6 @@
 package dev.selfconnect.cli;
 
+import dev.selfconnect.agent.AttachReply;
 import dev.selfconnect.config.InvalidSettingException;
 import dev.selfconnect.config.SettingsLoader;
 
@@ -176,12 +177,9 @@ final class Commands {
                 err.println("note: JVM " + pid + " already runs selfconnect " + before.version + " (this tool is "
                         + Main.version() + "); the copy loaded there does the work");
             }
-            String reply = target.load("attach", arguments);
+            AttachReply reply = target.load("attach", arguments);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - target.started);
-            if (reply.contains(" failed to install") || reply.contains(" by another copy")) {
-                throw new CliException("JVM " + pid + ": " + reply);
-            }
-            out.println("JVM " + pid + " (" + target.main + "): " + reply);
+            out.println("JVM " + pid + " (" + target.main + "): " + reply.text());
             out.println("done in " + millis + " ms" + (before != null && before.active()
                     ? "; it already had the agent, which now runs with these settings (nothing is instrumented twice)"
                     : ""));
@@ -210,7 +208,7 @@ final class Commands {
                 return;
             }
             out.println("JVM " + pid + " (" + target.main + "):");
-            out.println(target.load("status", ""));
+            out.println(target.load("status", "").text());
             target.warnAboutDynamicLoading();
         } finally {
             target.close();
@@ -224,11 +222,8 @@ final class Commands {
                 out.println("selfconnect is not loaded in JVM " + pid + " (" + target.main + "): nothing to detach");
                 return;
             }
-            String reply = target.load("detach", "");
-            if (reply.contains(" failed to detach")) {
-                throw new CliException("JVM " + pid + ": " + reply);
-            }
-            out.println("JVM " + pid + " (" + target.main + "): " + reply);
+            AttachReply reply = target.load("detach", "");
+            out.println("JVM " + pid + " (" + target.main + "): " + reply.text());
             target.warnAboutDynamicLoading();
         } finally {
             target.close();
@@ -423,8 +418,8 @@ final class Commands {
             return Commands.javaFeature(properties.getProperty("java.specification.version"));
         }
 
-        /** Loads the agent with {@code command=NAME}, and returns its reply. */
-        String load(String command, String settings) throws CliException {
+        /** Loads the agent with {@code command=NAME}, and returns its reply; a reply that is no success throws. */
+        AttachReply load(String command, String settings) throws CliException {
             String pid = process.pid;
             if (dynamicLoadingDisabled(agentProperties)) {
                 AgentState state = AgentState.of(properties);
@@ -442,17 +437,21 @@ final class Commands {
             try {
                 session.loadAgent(jarForTarget(), arguments);
             } catch (Exception e) {
-                String answer = reply.take();
-                if (answer.startsWith("ERROR ")) {
-                    throw new CliException("JVM " + pid + " rejected the settings: "
-                            + answer.substring("ERROR ".length()).replace("agent argument", "argument"), e);
-                }
-                throw loadFailure(e, answer);
+                throw loadFailure(e, reply.take());
             }
-            String answer = reply.take();
-            if (answer.isEmpty()) {
+            String content = reply.take();
+            AttachReply answer = AttachReply.parse(content);
+            if (answer == null) {
                 throw new CliException("JVM " + pid + " loaded the agent but its answer did not arrive in "
-                        + reply.pathHere + "; see the JVM's standard error for lines starting with [selfconnect]");
+                        + reply.pathHere + (content.isEmpty() ? "" : " (it held no reply: '" + content + "')")
+                        + "; see the JVM's standard error for lines starting with [selfconnect]");
+            }
+            if (answer.status() == AttachReply.Status.INVALID_SETTING) {
+                throw new CliException("JVM " + pid + " rejected the settings: "
+                        + answer.text().replace("agent argument", "argument"));
+            }
+            if (!answer.status().success()) {
+                throw new CliException("JVM " + pid + ": " + answer.text());
             }
             return answer;
         }
