@@ -1,10 +1,18 @@
-package dev.selfconnect.audit;
+package dev.selfconnect.vocabulary;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * The kernel's {@code net.ipv4.ip_local_reserved_ports}: ports the kernel never hands out as source ports, written as
  * a comma-separated list of ports and ranges ({@code 8080,9000-9100}), or nothing at all.
  */
-final class ReservedPorts {
+public final class ReservedPorts {
+
+    private static final int WORDS = (PortRange.MAX_PORT + 1) / Long.SIZE;
+
+    public static final ReservedPorts NONE = new ReservedPorts(new long[WORDS], "");
 
     private final long[] bits;
     private final String text;
@@ -14,20 +22,18 @@ final class ReservedPorts {
         this.text = text;
     }
 
-    static final ReservedPorts NONE = new ReservedPorts(new long[1024], "");
-
     /**
      * Parses the list as the kernel writes it or as a user writes it to the file (spaces around items, a trailing
      * newline, an empty list).
      *
      * @throws IllegalArgumentException naming the malformed item
      */
-    static ReservedPorts parse(String content) {
+    public static ReservedPorts parse(String content) {
         String trimmed = content == null ? "" : content.trim();
         if (trimmed.isEmpty()) {
             return NONE;
         }
-        long[] bits = new long[1024];
+        long[] bits = new long[WORDS];
         StringBuilder normalized = new StringBuilder();
         for (String raw : trimmed.split(",", -1)) {
             String item = raw.trim();
@@ -65,14 +71,14 @@ final class ReservedPorts {
             }
         }
         int port = Integer.parseInt(digits);
-        if (port > 65535) {
+        if (port > PortRange.MAX_PORT) {
             throw new NumberFormatException(digits);
         }
         return port;
     }
 
-    boolean contains(int port) {
-        return port >= 0 && port <= 65535 && (bits[port >>> 6] & (1L << port)) != 0;
+    public boolean contains(int port) {
+        return port >= 0 && port <= PortRange.MAX_PORT && (bits[port >>> 6] & (1L << port)) != 0;
     }
 
     /** The list as it would be written back: "" when empty. */
@@ -81,14 +87,32 @@ final class ReservedPorts {
         return text;
     }
 
-    /** The value to write to the file so that it also reserves these ports: the current list plus them. */
-    String with(Iterable<Integer> ports) {
-        StringBuilder sb = new StringBuilder(text);
+    /**
+     * The value to write to the file so that it also reserves these ports: the current list as it is, followed by the
+     * ports it lacks, adjacent ones merged into ranges ("40005-40007").
+     */
+    public String with(Collection<Integer> ports) {
+        boolean[] added = new boolean[PortRange.MAX_PORT + 1];
         for (Integer port : ports) {
-            if (!contains(port) && !(("," + sb + ",").contains("," + port + ","))) {
-                sb.append(sb.length() == 0 ? "" : ",").append(port);
+            if (port != null && port > 0 && port <= PortRange.MAX_PORT && !contains(port)) {
+                added[port] = true;
             }
         }
-        return sb.toString();
+        List<String> items = new ArrayList<String>();
+        for (int port = 1; port <= PortRange.MAX_PORT; port++) {
+            if (added[port]) {
+                int end = port;
+                while (end + 1 <= PortRange.MAX_PORT && added[end + 1]) {
+                    end++;
+                }
+                items.add(end == port ? Integer.toString(port) : port + "-" + end);
+                port = end;
+            }
+        }
+        StringBuilder value = new StringBuilder(text);
+        for (String item : items) {
+            value.append(value.length() == 0 ? "" : ",").append(item);
+        }
+        return value.toString();
     }
 }

@@ -1,30 +1,19 @@
-package dev.selfconnect.detection;
+package dev.selfconnect.vocabulary;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PortRangeTest {
-
-    @TempDir
-    Path directory;
 
     @ParameterizedTest
     @ValueSource(strings = {"32768\t60999\n", "32768\t60999", "32768 60999", "  32768   60999  \n", "32768 \t 60999"})
@@ -57,55 +46,6 @@ class PortRangeTest {
             "0 60999", "1024 65536", "-1 60999", "32768,60999", "99999999999 1"})
     void rejectsAnythingElse(String text) {
         assertNull(PortRange.parse(text), text);
-    }
-
-    @Test
-    void readsTheFirstLineOfAFile() throws IOException {
-        Path file = directory.resolve("ip_local_port_range");
-        Files.writeString(file, "1024\t4999\n");
-
-        assertEquals("1024-4999", PortRange.read(file).toString());
-    }
-
-    @Test
-    void readingAMissingFileGivesNull() {
-        assertNull(PortRange.read(directory.resolve("missing")));
-    }
-
-    @Test
-    void readingAnEmptyFileGivesNull() throws IOException {
-        Path file = Files.createFile(directory.resolve("empty"));
-
-        assertNull(PortRange.read(file));
-    }
-
-    @Test
-    void readingAFileWithBadContentGivesNull() throws IOException {
-        Path file = directory.resolve("bad");
-        Files.writeString(file, "32768\n60999\n");
-
-        assertNull(PortRange.read(file));
-    }
-
-    @Test
-    void readingADirectoryGivesNull() {
-        assertNull(PortRange.read(directory));
-    }
-
-    @Test
-    void ephemeralIsTheRangeTheKernelReports() throws IOException {
-        Path file = Paths.get("/proc/sys/net/ipv4/ip_local_port_range");
-        assumeTrue(Files.isReadable(file), "no " + file + " here (not Linux)");
-        String line;
-        // Files.readAllBytes/readString trust the size /proc reports and can truncate: read it as a stream.
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
-            line = reader.readLine();
-        }
-        String[] bounds = line.trim().split("\\s+");
-
-        assertEquals(2, bounds.length, line);
-        assertEquals(Integer.parseInt(bounds[0]) + "-" + Integer.parseInt(bounds[1]),
-                PortRange.ephemeral().toString());
     }
 
     @ParameterizedTest

@@ -1,4 +1,4 @@
-package dev.selfconnect.audit;
+package dev.selfconnect.vocabulary;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,7 +57,8 @@ class ReservedPortsTest {
     @Test
     void theFixAddsToTheListAlreadyReserved() {
         assertEquals("8080,9000-9100,40005", ReservedPorts.parse("8080,9000-9100").with(List.of(40005)));
-        assertEquals("40005,40006", ReservedPorts.parse("").with(List.of(40005, 40006, 40005)));
+        assertEquals("40005-40006", ReservedPorts.parse("").with(List.of(40005, 40006, 40005)));
+        assertEquals("8080,40005,40007-40009", ReservedPorts.parse("8080").with(List.of(40009, 40005, 40008, 40007)));
         assertEquals("9000-9100", ReservedPorts.parse("9000-9100").with(List.of(9050)));
     }
 }
