@@ -21,7 +21,7 @@ final class DetachCommand {
                 out.println("selfconnect is not loaded in JVM " + pid + " (" + target.main + "): nothing to detach");
                 return Main.EXIT_OK;
             }
-            AttachReply reply = target.load("detach", "");
+            AttachReply reply = target.load("detach");
             out.println("JVM " + pid + " (" + target.main + "): " + reply.text());
             target.warnAboutDynamicLoading();
         }

@@ -128,7 +128,9 @@ public final class Main {
                 + "  list                        the JVMs you can attach to: pid, Java version, agent state," + n
                 + "                              main class or jar" + n
                 + "  attach PID [KEY=VALUE ...]  load the agent into JVM PID with these settings; if it is" + n
-                + "                              there already, change its settings (it never instruments twice)" + n
+                + "                              there already, change the settings named and keep the others" + n
+                + "                              (it never instruments twice); --reset: the others go back" + n
+                + "                              to their defaults" + n
                 + "  status PID                  the agent's settings and counters in JVM PID" + n
                 + "  detach PID                  remove the agent's instrumentation from JVM PID" + n
                 + "  --help, --version" + n
@@ -140,7 +142,7 @@ public final class Main {
                 + "  stack-traces=true|false     whether a logged self-connection shows where it was made" + n
                 + "  ignore=PORT|HOST:PORT,...   connections to leave alone" + n
                 + "Settings not given come from the JVM's -Dselfconnect.* properties and SELFCONNECT_* variables," + n
-                + "then from the defaults; the README lists them all." + n
+                + "then from the defaults, when the agent is loaded and with --reset; the README lists them all." + n
                 + n
                 + "The JVM must be yours (root may attach to any), Java 8 or later; this tool needs a JDK (the" + n
                 + "jdk.attach module), not a JRE. Java 21 and later print a warning in the JVM each time an agent" + n

@@ -30,7 +30,7 @@ final class StatusCommand {
                         + "cannot be asked for them)");
                 return Main.EXIT_OK;
             }
-            out.println(target.load("status", "").text());
+            out.println(target.load("status").text());
             target.warnAboutDynamicLoading();
         }
         return Main.EXIT_OK;

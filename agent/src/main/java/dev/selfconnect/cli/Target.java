@@ -93,12 +93,18 @@ final class Target implements AutoCloseable {
         return JvmFacts.dynamicLoadingDisabled(agentProperties);
     }
 
+    /** Loads the agent with {@code command=NAME} and no settings, and returns its reply; a failure throws. */
+    AttachReply load(String command) throws CliException {
+        return load(command, false, "");
+    }
+
     /**
      * Loads the agent with {@code command=NAME}, and returns its reply; a reply that is no success throws.
      *
+     * @param reset whether the settings not given go back to their defaults rather than keep their values
      * @param settings agent arguments, as {@link Arguments#settings} gives them; empty for none
      */
-    AttachReply load(String command, String settings) throws CliException {
+    AttachReply load(String command, boolean reset, String settings) throws CliException {
         String pid = process.pid;
         Path agentJar = invocation.agentJar();
         if (dynamicLoadingDisabled()) {
@@ -112,10 +118,9 @@ final class Target implements AutoCloseable {
                     + ": " + state.settings + "), whose settings change only with a restart"));
         }
         ReplyFile reply = ReplyFile.create(process, properties);
-        String arguments = "command=" + command + ",reply=" + reply.pathForTarget
-                + (settings.isEmpty() ? "" : "," + settings);
         try {
-            session.loadAgent(jarForTarget(agentJar), arguments);
+            session.loadAgent(jarForTarget(agentJar), AttachRequest.format(command, reply.pathForTarget, reset,
+                    settings));
         } catch (Exception e) {
             throw Failures.load(pid, e, reply.take(), agentJar, process.uid());
         }

@@ -73,6 +73,23 @@ class MainTest {
     }
 
     @Test
+    void resetIsAnOptionOfAttachOnly() {
+        assertEquals(Main.EXIT_ERROR, run("attach", "--reset", "0", "mode=throw"));
+        assertEquals(Main.EXIT_ERROR, run("attach", "--reset"));
+        assertEquals(Main.EXIT_ERROR, run("attach", "1", "--reset", "--mode=throw"));
+        assertEquals(Main.EXIT_ERROR, run("status", "--reset", "1"));
+        assertEquals(String.join(System.lineSeparator(),
+                "selfconnect: '0' is not a process id: pids are positive numbers",
+                "selfconnect: missing arguments for attach: usage: java -jar selfconnect.jar attach PID "
+                        + "[KEY=VALUE ...]",
+                "selfconnect: unknown option '--mode=throw' for attach: usage: java -jar selfconnect.jar attach PID "
+                        + "[KEY=VALUE ...] (settings are KEY=VALUE, e.g. mode=throw)",
+                "selfconnect: unknown option '--reset' for status: usage: java -jar selfconnect.jar status PID", ""),
+                err());
+        assertTrue(Main.usage().contains("--reset"));
+    }
+
+    @Test
     void debugIsAnOptionAnywhere() {
         assertEquals(Main.EXIT_ERROR, run("status", "--debug", "0"));
         assertEquals("selfconnect: '0' is not a process id: pids are positive numbers" + System.lineSeparator(),
