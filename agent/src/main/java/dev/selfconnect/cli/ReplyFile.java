@@ -5,22 +5,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Properties;
 
 /**
  * The file the agent writes its answer to, since an attach carries no text back. It is made in the target's own
  * temporary directory, reached through /proc/PID/root, so that a JVM in a container or with a private /tmp finds it;
  * when this tool runs as root for another user's JVM, that user gets the file.
  */
-final class Reply {
+final class ReplyFile {
 
     final Path pathHere;
     final String pathForTarget;
-    private Reply(Path pathHere, String pathForTarget) {
+    private ReplyFile(Path pathHere, String pathForTarget) {
         this.pathHere = pathHere;
         this.pathForTarget = pathForTarget;
     }
 
-    static Reply create(TargetProcess process, java.util.Properties targetProperties) throws CliException {
+    static ReplyFile create(TargetProcess process, Properties targetProperties) throws CliException {
         String tmp = targetProperties.getProperty("java.io.tmpdir", System.getProperty("java.io.tmpdir"));
         Path dirHere = process.ownView(tmp);
         if (dirHere == null) {
@@ -35,7 +36,7 @@ final class Reply {
                 throw new CliException("the JVM's temporary directory " + tmp + " has a comma in its name, which "
                         + "the agent arguments cannot carry");
             }
-            return new Reply(file, forTarget);
+            return new ReplyFile(file, forTarget);
         } catch (IOException e) {
             throw new CliException("cannot create the file for the agent's answer in " + dirHere + ": " + e, e);
         }
