@@ -30,8 +30,6 @@ import java.util.function.Supplier;
  */
 public final class AgentInstaller {
 
-    /** The system property that tells the command-line tool this agent's state in a running JVM. */
-    public static final String MARKER_PROPERTY = "dev.selfconnect.agent";
     /** How long an attach waits for the weaving to be verified before it answers. */
     private static final long VERIFY_WAIT_MILLIS = 10_000;
 
@@ -251,16 +249,11 @@ public final class AgentInstaller {
                 + "\nsettings: none\ncounters: " + statistics.describe());
     }
 
-    /**
-     * Leaves the agent's state in the system property {@value #MARKER_PROPERTY}, where {@code selfconnect.jar list}
-     * and the other commands read it through the attach API without loading anything into the JVM:
-     * {@code active|off|detached|failed; VERSION; SETTINGS}. The name is outside the {@code selfconnect.} prefix,
-     * which the agent reserves for its settings.
-     */
+    /** Leaves the agent's state in its marker property ({@link AgentMarker}). */
     private static void mark(AgentState.Phase phase, Settings settings) {
         try {
-            System.setProperty(MARKER_PROPERTY, phase.label() + "; " + version() + "; "
-                    + (settings == null ? "" : settings.describe()));
+            System.setProperty(AgentMarker.PROPERTY, AgentMarker.format(phase, version(),
+                    settings == null ? "" : settings.describe()));
         } catch (RuntimeException e) {
             // A security manager may forbid it: only the listing loses the information.
         }

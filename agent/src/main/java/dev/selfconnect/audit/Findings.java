@@ -5,6 +5,7 @@ import dev.selfconnect.vocabulary.EventKind;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,7 +63,7 @@ public final class Findings {
             beyondCap.incrementAndGet();
             return false;
         }
-        Entry[] grown = java.util.Arrays.copyOf(entries, entries.length + 1);
+        Entry[] grown = Arrays.copyOf(entries, entries.length + 1);
         grown[entries.length] = new Entry(kind, address, port, api);
         entries = grown;
         return true;

@@ -1,12 +1,12 @@
 package dev.selfconnect.cli;
 
-import dev.selfconnect.agent.AgentInstaller;
+import dev.selfconnect.agent.AgentMarker;
 
 import java.util.Locale;
 import java.util.Properties;
 
 /**
- * The agent's state in a JVM as its marker system property {@value AgentInstaller#MARKER_PROPERTY} tells it
+ * The agent's state in a JVM as its marker system property {@value AgentMarker#PROPERTY} tells it
  * ({@code STATE; VERSION; SETTINGS}), read through the attach API without loading anything there.
  */
 final class AgentState {
@@ -54,7 +54,7 @@ final class AgentState {
 
     /** The state in a JVM with these system properties, or null when the agent has never been loaded there. */
     static AgentState of(Properties systemProperties) {
-        return parse(systemProperties.getProperty(AgentInstaller.MARKER_PROPERTY));
+        return parse(systemProperties.getProperty(AgentMarker.PROPERTY));
     }
 
     /** The state a marker value tells, or null for none. */
@@ -62,8 +62,8 @@ final class AgentState {
         if (marker == null) {
             return null;
         }
-        String[] parts = marker.split("; ", 3);
-        return new AgentState(parts[0], parts.length > 1 ? parts[1] : "?", parts.length > 2 ? parts[2] : "");
+        AgentMarker parsed = AgentMarker.parse(marker);
+        return new AgentState(parsed.phaseText, parsed.version, parsed.settings);
     }
 
     boolean active() {

@@ -1,5 +1,7 @@
 package dev.selfconnect.cli;
 
+import dev.selfconnect.agent.AttachRequest;
+
 import dev.selfconnect.agent.AttachReply;
 
 import java.io.IOException;
@@ -7,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 import java.util.Properties;
 
 /** A JVM this tool is attached to: its facts, and loading the agent into it with a command. Closing it detaches. */
@@ -119,7 +122,7 @@ final class Target implements AutoCloseable {
         }
         ReplyFile reply = ReplyFile.create(process, properties);
         try {
-            session.loadAgent(jarForTarget(agentJar), AttachRequest.format(command, reply.pathForTarget, reset,
+            session.loadAgent(jarForTarget(agentJar), AttachRequest.format(AttachRequest.Command.valueOf(command.toUpperCase(Locale.ROOT)), reply.pathForTarget, reset,
                     settings));
         } catch (Exception e) {
             throw Failures.load(pid, e, reply.take(), agentJar, process.uid());

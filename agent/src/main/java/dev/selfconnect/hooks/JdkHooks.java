@@ -10,6 +10,7 @@ import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -34,7 +35,7 @@ public final class JdkHooks {
     private static final String ASYNCHRONOUS_SERVER_API = "AsynchronousServerSocketChannel";
 
     /** Every JDK hook point; a point that does not fit the running JDK is not expected there. */
-    public static final List<HookPoint> POINTS = Collections.unmodifiableList(java.util.Arrays.asList(
+    public static final List<HookPoint> POINTS = Collections.unmodifiableList(Arrays.asList(
         // Every Socket connect overload, the connecting constructors, HttpURLConnection and SSL sockets end here.
         connect("java/net/Socket", "connect", "(Ljava/net/SocketAddress;I)V", SOCKET, SOCKET_API, JDK_8),
         // A blocking or immediate connect, and a finishConnect that completes a pending one.

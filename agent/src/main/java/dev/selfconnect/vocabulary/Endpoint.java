@@ -3,7 +3,9 @@ package dev.selfconnect.vocabulary;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.Locale;
 
 /** How an address and port are compared and written, the same everywhere the agent shows one. */
 public final class Endpoint {
@@ -87,7 +89,7 @@ public final class Endpoint {
         while (start < group.length() - 1 && group.charAt(start) == '0') {
             start++;
         }
-        return group.substring(start).toLowerCase(java.util.Locale.ROOT);
+        return group.substring(start).toLowerCase(Locale.ROOT);
     }
 
     /** Equal addresses, where an IPv4-mapped IPv6 address (::ffff:a.b.c.d) equals its IPv4 form. */
@@ -111,7 +113,7 @@ public final class Endpoint {
         byte[] bytes = ipv4Bytes(address);
         try {
             return bytes == null ? null : InetAddress.getByAddress(bytes);
-        } catch (java.net.UnknownHostException impossible) {
+        } catch (UnknownHostException impossible) {
             return null;
         }
     }

@@ -1,6 +1,6 @@
 package dev.selfconnect.cli;
 
-import dev.selfconnect.agent.AgentInstaller;
+import dev.selfconnect.agent.AgentMarker;
 import dev.selfconnect.cli.AgentState.State;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class AgentStateTest {
     @Test
     void theMarkerIsReadFromItsSystemProperty() {
         Properties properties = new Properties();
-        properties.setProperty(AgentInstaller.MARKER_PROPERTY, "active; 0.1.0; mode=throw, stack-traces=true, "
+        properties.setProperty(AgentMarker.PROPERTY, "active; 0.1.0; mode=throw, stack-traces=true, "
                 + "ignore=none");
         AgentState state = AgentState.of(properties);
         assertEquals(State.ACTIVE, state.state);

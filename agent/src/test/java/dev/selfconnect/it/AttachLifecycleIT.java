@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 7's "done when", on JDK 17 and 25: an application started without the agent, in a namespace whose ephemeral
+ * The attach lifecycle, on each JDK: an application started without the agent, in a namespace whose ephemeral
  * range is the one port 40000, self-connects; {@code attach PID mode=throw} protects it (already-loaded Socket and
  * SocketChannel classes are retransformed), the port stays free, {@code status} counts, a second attach reconfigures
  * without instrumenting twice, {@code list} shows it, and {@code detach} gives the application back its old behaviour.
