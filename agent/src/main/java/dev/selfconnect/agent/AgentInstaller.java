@@ -15,6 +15,7 @@ import dev.selfconnect.instrumentation.Protection;
 import dev.selfconnect.management.PlatformRegistration;
 import dev.selfconnect.reporting.AgentLog;
 import dev.selfconnect.reporting.AgentStatistics;
+import dev.selfconnect.reporting.ReportQueue;
 import dev.selfconnect.state.AgentState;
 import dev.selfconnect.vocabulary.KernelPortFiles;
 
@@ -144,6 +145,9 @@ public final class AgentInstaller {
                 return new AttachReply(AttachReply.Status.FAILED, agent + " failed to install: " + failure);
             }
             AgentLog.info(reply.text());
+            if (installation != null) {
+                ReportQueue.start();
+            }
             return reply;
         }
     }
@@ -302,12 +306,17 @@ public final class AgentInstaller {
             Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
                 @Override
                 public void run() {
-                    AgentState state = AgentState.current();
-                    if (state != null) {
-                        for (String line : state.summary()) {
-                            AgentLog.tagged("SUMMARY", line);
+                    ReportQueue.drainAtExit(new Runnable() {
+                        @Override
+                        public void run() {
+                            AgentState state = AgentState.current();
+                            if (state != null) {
+                                for (String line : state.summary()) {
+                                    AgentLog.tagged("SUMMARY", line);
+                                }
+                            }
                         }
-                    }
+                    });
                 }
             }, "selfconnect-summary"));
         } catch (RuntimeException shuttingDownOrDenied) {

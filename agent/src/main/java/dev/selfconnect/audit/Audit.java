@@ -3,6 +3,7 @@ package dev.selfconnect.audit;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.reporting.AgentLog;
 import dev.selfconnect.reporting.AgentStatistics;
+import dev.selfconnect.reporting.ReportQueue;
 import dev.selfconnect.vocabulary.ApplicationFrames;
 import dev.selfconnect.vocabulary.Endpoint;
 import dev.selfconnect.vocabulary.EphemeralPorts;
@@ -132,13 +133,30 @@ public final class Audit {
                 fix));
     }
 
-    private void publish(AuditEvent event) {
-        for (EventSink sink : sinks()) {
-            try {
-                sink.publish(event);
-            } catch (Throwable failure) {
-                AgentLog.internalFailure("publishing an audit event to " + sink, failure);
+    private void publish(final AuditEvent event) {
+        for (final EventSink sink : sinks()) {
+            if (!sink.mayBlock()) {
+                publishTo(sink, event);
+                continue;
             }
+            ReportQueue.submit(new Runnable() {
+                @Override
+                public void run() {
+                    synchronized (Audit.this) {
+                        if (!closed) {
+                            publishTo(sink, event);
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    private static void publishTo(EventSink sink, AuditEvent event) {
+        try {
+            sink.publish(event);
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("publishing an audit event to " + sink, failure);
         }
     }
 
@@ -177,7 +195,8 @@ public final class Audit {
                 + " risk finding(s), " + statistics.rejections() + " SelfConnectException(s) thrown, "
                 + statistics.checks() + " connect(s) checked"
                 + (statistics.internalFailures() == 0 ? "" : ", " + statistics.internalFailures()
-                + " internal failure(s)"));
+                + " internal failure(s)")
+                + (statistics.reportsDropped() == 0 ? "" : ", " + statistics.reportsDropped() + " report(s) dropped"));
         List<Integer> atRisk = new ArrayList<Integer>();
         EphemeralPorts now = ports == null ? null : ports.current();
         List<Findings.Entry> entries = findings.all();

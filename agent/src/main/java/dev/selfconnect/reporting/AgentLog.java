@@ -58,12 +58,27 @@ public final class AgentLog {
         write(tag + " ", record);
     }
 
-    private static void write(String tag, String text) {
+    /** Queues the line (see {@link ReportQueue}); it is written on the agent's own thread. */
+    private static void write(final String tag, final String text) {
+        ReportQueue.submit(new Runnable() {
+            @Override
+            public void run() {
+                writeNow(tag, text);
+            }
+        });
+    }
+
+    /** Writes the line on this thread. */
+    static void writeNow(String tag, String text) {
         try {
             sink.line(PREFIX + tag + text);
         } catch (Throwable outputFailed) {
             failures.incrementAndGet();
         }
+    }
+
+    static void countFailure() {
+        failures.incrementAndGet();
     }
 
     /**

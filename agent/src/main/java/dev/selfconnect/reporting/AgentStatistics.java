@@ -72,8 +72,14 @@ public final class AgentStatistics {
         return AgentLog.internalFailures();
     }
 
+    /** Reports (log records, audit-file lines) dropped because the agent's output did not keep up. */
+    public long reportsDropped() {
+        return ReportQueue.dropped();
+    }
+
     public String describe() {
         return "checks=" + checks() + ", self-connections=" + selfConnections() + ", exceptions-thrown=" + rejections()
-                + ", risks-found=" + risks() + ", internal-failures=" + internalFailures();
+                + ", risks-found=" + risks() + ", internal-failures=" + internalFailures() + ", reports-dropped="
+                + reportsDropped();
     }
 }
