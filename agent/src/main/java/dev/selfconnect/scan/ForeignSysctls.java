@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * does that where this user has CAP_SYS_ADMIN over the namespace (root; or, adding {@code --user}, the user who
  * created the user namespace that owns it).
  */
-final class ForeignSysctls {
+class ForeignSysctls {
 
     private static final long TIMEOUT_SECONDS = 5;
     private static final String RANGE = "/proc/sys/net/ipv4/ip_local_port_range";
