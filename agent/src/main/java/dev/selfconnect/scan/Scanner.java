@@ -143,7 +143,7 @@ final class Scanner {
                 readers.add(target.pid);
             }
             readers.addAll(members);
-            NamespaceScan namespace = scanNamespace(readers, own, members);
+            NamespaceScan namespace = scanNamespace(key, readers, own, members);
             if (namespace != null) {
                 result.namespaces.add(namespace);
             } else if (target.pid != null || own) {
@@ -164,7 +164,7 @@ final class Scanner {
     }
 
     /** The namespace read through the first of the processes that can still be read; null if none can. */
-    private NamespaceScan scanNamespace(List<String> readers, boolean own, List<String> members) {
+    private NamespaceScan scanNamespace(Object key, List<String> readers, boolean own, List<String> members) {
         for (String via : readers) {
             List<TcpSocket> sockets = new ArrayList<TcpSocket>();
             List<String> problems = new ArrayList<String>();
@@ -204,7 +204,7 @@ final class Scanner {
             readSettings(namespace, own, readers);
             analyze(namespace, sockets);
             Collections.sort(namespace.findings, BY_KIND_AND_PORT);
-            findOwners(namespace, members);
+            findOwners(namespace, key, members);
             return namespace;
         }
         return null;
@@ -297,9 +297,12 @@ final class Scanner {
         return sb.append(remotePort).toString();
     }
 
-    /** Walks the descriptors of the namespace's processes until every finding's socket has its owner. */
-    private void findOwners(NamespaceScan namespace, List<String> members) {
-        final Map<Long, List<Finding>> wanted = new HashMap<Long, List<Finding>>();
+    /**
+     * Walks the descriptors of the namespace's processes until every finding's socket has its owner; then, for those
+     * still without one, the processes that started after the first listing.
+     */
+    private void findOwners(NamespaceScan namespace, Object key, List<String> members) {
+        Map<Long, List<Finding>> wanted = new HashMap<Long, List<Finding>>();
         for (Finding finding : namespace.findings) {
             if (finding.socket.inode != 0) {
                 List<Finding> list = wanted.get(finding.socket.inode);
@@ -310,27 +313,23 @@ final class Scanner {
                 list.add(finding);
             }
         }
-        Map<String, Finding> described = new HashMap<String, Finding>();
-        for (final String pid : members) {
-            if (wanted.isEmpty()) {
-                break;
-            }
-            ProcFs.WalkResult walk = proc.walkSockets(pid, new ProcFs.SocketVisitor() {
-                @Override
-                public boolean socket(long inode) {
-                    List<Finding> found = wanted.remove(inode);
-                    if (found != null) {
-                        for (Finding finding : found) {
-                            finding.pid = pid;
-                        }
+        Set<String> visited = new HashSet<String>();
+        walk(namespace, members, wanted, visited);
+        if (!wanted.isEmpty()) {
+            List<String> later = new ArrayList<String>();
+            try {
+                for (long pid : proc.pids()) {
+                    String id = Long.toString(pid);
+                    if (!visited.contains(id) && key.equals(proc.netKey(id))) {
+                        later.add(id);
                     }
-                    return !wanted.isEmpty();
                 }
-            });
-            if (walk == ProcFs.WalkResult.DENIED) {
-                namespace.processesDenied++;
+            } catch (IOException | RuntimeException e) {
+                namespace.problems.add("cannot list the processes again (" + e + ")");
             }
+            walk(namespace, later, wanted, visited);
         }
+        Map<String, Finding> described = new HashMap<String, Finding>();
         for (Finding finding : namespace.findings) {
             if (finding.pid == null) {
                 continue;
@@ -347,6 +346,31 @@ final class Scanner {
                 finding.commandName = same.commandName;
                 finding.jvm = same.jvm;
                 finding.agentJarOpen = same.agentJarOpen;
+            }
+        }
+    }
+
+    private void walk(NamespaceScan namespace, List<String> pids, final Map<Long, List<Finding>> wanted,
+                      Set<String> visited) {
+        for (final String pid : pids) {
+            if (wanted.isEmpty()) {
+                return;
+            }
+            visited.add(pid);
+            ProcFs.WalkResult walk = proc.walkSockets(pid, new ProcFs.SocketVisitor() {
+                @Override
+                public boolean socket(long inode) {
+                    List<Finding> found = wanted.remove(inode);
+                    if (found != null) {
+                        for (Finding finding : found) {
+                            finding.pid = pid;
+                        }
+                    }
+                    return !wanted.isEmpty();
+                }
+            });
+            if (walk == ProcFs.WalkResult.DENIED) {
+                namespace.processesDenied++;
             }
         }
     }

@@ -43,9 +43,11 @@ final class TableOutput {
             }
             int hidden = namespace.unowned();
             if (hidden > 0) {
-                out.println("  " + hidden + " finding(s) with pid ?: no process this user can inspect holds the"
-                        + " socket (" + namespace.processesDenied + " process(es) in this namespace hide their"
-                        + " descriptors; run as root to see them)");
+                out.println("  " + hidden + " finding(s) with pid ?: " + (namespace.processesDenied > 0
+                        ? namespace.processesDenied + " process(es) in this namespace hide their descriptors from this"
+                        + " user (run as root to see them)"
+                        : "no process held the socket when the descriptors were read (it exited, or the socket was"
+                        + " handed on)"));
             }
             self += namespace.count(Finding.SELF_CONNECTION);
             listen += namespace.count(Finding.RISK_LISTEN);

@@ -15,9 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import static dev.selfconnect.scan.FakeProc.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -117,47 +114,6 @@ class ScanCommandTest {
         return copy;
     }
 
-    private static final Pattern SAMPLE = Pattern.compile("([a-z_]+)(?:\\{(.*)\\})? (-?[0-9.]+)");
-    private static final Pattern LABEL = Pattern.compile("([a-z_]+)=\"((?:[^\"\\\\]|\\\\[\\\\\"n])*)\"(,|$)");
-
-    /** Each sample as "name{k=v,...}" (labels unescaped) to its value; fails on any line that is not valid. */
-    static Map<String, Double> parsePrometheus(String text) {
-        Map<String, Double> samples = new LinkedHashMap<>();
-        Set<String> typed = new java.util.HashSet<>();
-        for (String line : text.split("\n", -1)) {
-            if (line.isEmpty()) {
-                continue;
-            }
-            if (line.startsWith("# TYPE ")) {
-                assertTrue(line.matches("# TYPE [a-z_]+ gauge"), line);
-                assertTrue(typed.add(line.split(" ")[2]), "TYPE given twice: " + line);
-                continue;
-            }
-            if (line.startsWith("# HELP ")) {
-                continue;
-            }
-            Matcher sample = SAMPLE.matcher(line);
-            assertTrue(sample.matches(), "not a sample: " + line);
-            assertTrue(typed.contains(sample.group(1)), "no TYPE before " + line);
-            StringBuilder key = new StringBuilder(sample.group(1));
-            if (sample.group(2) != null) {
-                Matcher label = LABEL.matcher(sample.group(2));
-                List<String> labels = new ArrayList<>();
-                int end = 0;
-                while (label.find() && label.start() == end) {
-                    labels.add(label.group(1) + "=" + label.group(2).replace("\\n", "\n").replace("\\\"", "\"")
-                            .replace("\\\\", "\\"));
-                    end = label.end();
-                }
-                assertEquals(sample.group(2).length(), end, "bad labels: " + line);
-                key.append(labels.stream().collect(Collectors.joining(",", "{", "}")));
-            }
-            assertFalse(samples.containsKey(key.toString()), "twice: " + line);
-            samples.put(key.toString(), Double.parseDouble(sample.group(3)));
-        }
-        return samples;
-    }
-
     @Test
     void prometheusTextfileParsesBackAndIsReplacedAtomically() throws IOException {
         Path metrics = dir.resolve("textfile/selfconnect.prom");
@@ -165,7 +121,7 @@ class ScanCommandTest {
         Files.writeString(metrics, "old content\n");
         Run run = run(host(), "--prometheus", metrics.toString());
         assertEquals(1, run.status, run::toString);
-        Map<String, Double> samples = parsePrometheus(Files.readString(metrics));
+        Map<String, Double> samples = PrometheusText.parse(Files.readString(metrics));
         assertEquals(1.0, samples.get("selfconnect_scan_findings{namespace=net:[1],kind=self-connection}"));
         assertEquals(2.0, samples.get("selfconnect_scan_findings{namespace=net:[1],kind=risk-listen}"));
         assertEquals(0.0, samples.get("selfconnect_scan_findings{namespace=net:[1],kind=risk-connect}"));
@@ -185,7 +141,7 @@ class ScanCommandTest {
     void prometheusLabelsAreEscaped() {
         Path root = host();
         FakeProc.write(root.resolve("200/comm"), "a\"b\\c\n");
-        Map<String, Double> samples = parsePrometheus(PrometheusOutput.text(
+        Map<String, Double> samples = PrometheusText.parse(PrometheusOutput.text(
                 new Scanner(new ProcFs(root), null).scan(Scanner.Target.current()), 0));
         assertTrue(samples.keySet().stream().anyMatch(k -> k.endsWith(",pid=200,command=a\"b\\c}")), samples::toString);
     }
