@@ -80,6 +80,16 @@ final class ProcFs {
         }
     }
 
+    /** The uid that owns the process's /proc directory (its effective uid), or -1. */
+    long uid(String pid) {
+        try {
+            Object uid = Files.getAttribute(root.resolve(pid), "unix:uid");
+            return uid instanceof Integer ? ((Integer) uid).longValue() & 0xffffffffL : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** "net:[4026531840]", or null when the link cannot be read (another user's process, or gone). */
     String netNamespaceName(String pid) {
         try {

@@ -314,7 +314,7 @@ final class Scanner {
             }
         }
         Set<String> visited = new HashSet<String>();
-        walk(namespace, members, wanted, visited);
+        walk(namespace, likelyOwnersFirst(members, namespace.findings), wanted, visited);
         if (!wanted.isEmpty()) {
             List<String> later = new ArrayList<String>();
             try {
@@ -348,6 +348,27 @@ final class Scanner {
                 finding.agentJarOpen = same.agentJarOpen;
             }
         }
+    }
+
+    /**
+     * The processes whose uid created one of the sockets first: a socket's uid in the table is its creator's, so its
+     * holder usually runs as that uid. Only the order changes: a process that changed its uid since is still walked.
+     */
+    private List<String> likelyOwnersFirst(List<String> members, List<Finding> findings) {
+        Set<Long> uids = new HashSet<Long>();
+        for (Finding finding : findings) {
+            uids.add(finding.socket.uid);
+        }
+        if (uids.size() != 1 || findings.isEmpty()) {
+            return members;
+        }
+        List<String> first = new ArrayList<String>();
+        List<String> then = new ArrayList<String>();
+        for (String pid : members) {
+            (uids.contains(proc.uid(pid)) ? first : then).add(pid);
+        }
+        first.addAll(then);
+        return first;
     }
 
     private void walk(NamespaceScan namespace, List<String> pids, final Map<Long, List<Finding>> wanted,
