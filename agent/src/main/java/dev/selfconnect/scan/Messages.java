@@ -31,8 +31,10 @@ final class Messages {
             } else if (ports.ephemeral(port)) {
                 text += "; " + exposure;
             } else {
-                text += "; port " + port + (ports.inRange(port) ? " is reserved" : " lies outside the ephemeral port"
-                        + " range " + ports.range()) + ", so the client bound it itself";
+                text += "; port " + port + (ports.inRange(port) ? " is reserved (since the connection was made, or its"
+                        + " client bound the port itself)" : " lies outside the ephemeral port range " + ports.range()
+                        + " (its client bound the port itself, or the range changed since)")
+                        + ": close the connection or restart its process";
             }
         } else if (Finding.RISK_LISTEN.equals(finding.kind)) {
             text = finding.ownerDescription() + " listens on " + local(finding) + ": " + exposure

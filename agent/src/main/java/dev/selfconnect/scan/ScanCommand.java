@@ -103,7 +103,8 @@ public final class ScanCommand {
             return EXIT_ERROR;
         }
         if (result.error != null) {
-            return usage(err, result.error);
+            err.println("selfconnect scan: " + result.error);
+            return EXIT_ERROR;
         }
         for (String problem : result.problems) {
             err.println("selfconnect scan: " + problem);

@@ -150,14 +150,16 @@ class ScanCommandTest {
     void badUsageIsStatusTwo() {
         Path root = host();
         for (String[] args : new String[][] {{"--bogus"}, {"--pid"}, {"--pid", "abc"}, {"--pid", "0"},
-                {"--pid", "100", "--all-namespaces"}, {"--prometheus"}, {"--prometheus", "/no/such/dir/x.prom"},
-                {"--pid", "4242"}}) {
+                {"--pid", "100", "--all-namespaces"}, {"--prometheus"}, {"--prometheus", "/no/such/dir/x.prom"}}) {
             Run run = run(root, args);
             assertEquals(2, run.status, () -> String.join(" ", args) + "\n" + run);
             assertTrue(run.err.startsWith("selfconnect scan: "), run.err);
             assertTrue(run.err.contains("usage: selfconnect scan"), run.err);
             assertEquals("", run.out);
         }
+        Run gone = run(root, "--pid", "4242");
+        assertEquals(2, gone.status, gone::toString);
+        assertEquals("selfconnect scan: there is no process 4242 whose sockets this user can see\n", gone.err);
         Run help = run(root, "--help");
         assertEquals(0, help.status);
         assertTrue(help.out.startsWith("usage: selfconnect scan"));
