@@ -2,6 +2,7 @@ package dev.selfconnect.scan;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -168,29 +169,33 @@ final class Scanner {
         for (String via : readers) {
             List<TcpSocket> sockets = new ArrayList<TcpSocket>();
             List<String> problems = new ArrayList<String>();
-            int read = 0;
+            boolean complete = true;
             for (String file : new String[] {"net/tcp", "net/tcp6"}) {
+                boolean ipv6 = file.endsWith("6");
                 try {
                     int[] length = new int[1];
                     byte[] content = ProcFs.read(proc.path(via, file), length);
-                    TcpTable table = TcpTable.parse(content, length[0], file.endsWith("6"));
+                    TcpTable table = TcpTable.parse(content, length[0], ipv6);
                     sockets.addAll(table.sockets);
                     if (table.malformedLines > 0) {
                         problems.add(proc.path(via, file) + ": " + table.malformedLines + " malformed line(s) skipped,"
                                 + " the first at " + table.firstMalformed);
                     }
-                    read++;
                 } catch (NoSuchFileException missing) {
-                    if (file.endsWith("6") && read > 0) {
-                        read++;
-                    }
+                    // no tcp6 where the kernel has no IPv6; otherwise the process has exited
+                    complete = ipv6 && Files.isRegularFile(proc.path(via, "net/tcp"));
                 } catch (AccessDeniedException denied) {
                     problems.add("cannot read " + proc.path(via, file) + ": permission denied");
+                    complete = ipv6;
                 } catch (IOException | RuntimeException e) {
                     problems.add("cannot read " + proc.path(via, file) + " (" + e + ")");
+                    complete = ipv6;
+                }
+                if (!complete) {
+                    break;
                 }
             }
-            if (read < 2) {
+            if (!complete) {
                 continue;
             }
             String name = proc.netNamespaceName(via);
