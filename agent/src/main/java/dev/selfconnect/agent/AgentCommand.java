@@ -1,5 +1,7 @@
 package dev.selfconnect.agent;
 
+import dev.selfconnect.reporting.AgentLog;
+
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -60,7 +62,7 @@ final class AgentCommand {
             out.write(reply.format());
             out.write('\n');
         } catch (IOException | RuntimeException e) {
-            dev.selfconnect.reporting.AgentLog.error("could not write the reply to " + replyFile + ": " + e);
+            AgentLog.error("could not write the reply to " + replyFile + ": " + e);
         }
     }
 }

@@ -50,7 +50,8 @@ class AttachLifecycleIT {
             CliRun attach = AttachHarness.cli(jdk, "attach", pid, "mode=throw");
             assertEquals(0, attach.exitCode(), attach::toString);
             assertTrue(attach.stdout().matches("(?s)JVM " + pid + " \\(dev.selfconnect.scenarios.ConnectOnDemand\\): "
-                    + "selfconnect \\S+ active on Java \\S+: mode=throw, stack-traces=true, ignore=none\\R"
+                    + "selfconnect \\S+ active on Java \\S+: mode=throw, stack-traces=true, ignore=none"
+                    + ChildJvm.PROTECTS + "\\R"
                     + "done in \\d+ ms\\R"), attach::toString);
             System.out.printf("TIMING %s attach to protection: %d ms reported by the tool (attach request to the "
                     + "agent's answer), %d ms for the whole command%n", jdk, attach.reportedMillis(), attach.millis());
