@@ -1,14 +1,11 @@
 package dev.selfconnect.scan;
 
+import dev.selfconnect.vocabulary.EventKind;
+
 /** One thing a scan found in a namespace: a live self-connection, a listener at risk, or a client of one. */
 final class Finding {
 
-    /** The kinds, spelled as the agent's audit file spells them. */
-    static final String SELF_CONNECTION = "self-connection";
-    static final String RISK_LISTEN = "risk-listen";
-    static final String RISK_CONNECT = "risk-connect";
-
-    final String kind;
+    final EventKind kind;
     final TcpSocket socket;
     /** Null while, or when, no process can be seen holding the socket. */
     String pid;
@@ -19,14 +16,14 @@ final class Finding {
     /** Whether a JVM owner has the selfconnect agent jar open; null when unknown or not a JVM. */
     Boolean agentJarOpen;
 
-    Finding(String kind, TcpSocket socket) {
+    Finding(EventKind kind, TcpSocket socket) {
         this.kind = kind;
         this.socket = socket;
     }
 
     /** The port a reservation would protect: the listener's or the one connected to. */
     int port() {
-        return RISK_LISTEN.equals(kind) ? socket.localPort : socket.remotePort;
+        return kind == EventKind.RISK_LISTEN ? socket.localPort : socket.remotePort;
     }
 
     String owner() {

@@ -1,5 +1,7 @@
 package dev.selfconnect.scan;
 
+import dev.selfconnect.vocabulary.EphemeralPorts;
+
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -27,7 +29,7 @@ class ForeignSysctls {
     private final String cat = find("cat");
 
     /** The settings of the namespace process {@code pid} is in; {@code problem[0]} says why when null. */
-    PortSettings read(String pid, String[] problem) {
+    EphemeralPorts read(String pid, String[] problem) {
         if (nsenter == null || cat == null) {
             problem[0] = "its ephemeral port range cannot be read: nsenter (util-linux) is not installed";
             return null;
@@ -49,16 +51,7 @@ class ForeignSysctls {
             return null;
         }
         String[] lines = output[0].split("\n", -1);
-        try {
-            PortSettings settings = PortSettings.parse(lines[0], lines.length > 1 ? lines[1] : "");
-            if (settings == null) {
-                problem[0] = "its ip_local_port_range reads '" + lines[0].trim() + "', not 'LOW HIGH'";
-            }
-            return settings;
-        } catch (IllegalArgumentException malformed) {
-            problem[0] = "its ip_local_reserved_ports cannot be parsed (" + malformed.getMessage() + ")";
-            return null;
-        }
+        return NamespacePorts.parse(lines[0], lines.length > 1 ? lines[1] : "", problem);
     }
 
     /** Runs the command; null on success with its output in {@code output[0]}, else what went wrong. */

@@ -1,5 +1,8 @@
 package dev.selfconnect.scan;
 
+import dev.selfconnect.vocabulary.Endpoint;
+import dev.selfconnect.vocabulary.EventKind;
+
 import java.io.PrintStream;
 import java.text.SimpleDateFormat;
 import java.util.Date;
@@ -28,9 +31,9 @@ final class JsonOutput {
     static String line(NamespaceScan namespace, Finding finding, String time) {
         StringBuilder sb = new StringBuilder(512).append('{');
         field(sb, "time", time).append(',');
-        field(sb, "kind", finding.kind).append(',');
+        field(sb, "kind", finding.kind.label()).append(',');
         endpoint(sb, "local", finding.socket.localAddress, finding.socket.localPort).append(',');
-        if (Finding.RISK_LISTEN.equals(finding.kind)) {
+        if (finding.kind == EventKind.RISK_LISTEN) {
             sb.append("\"remote\":null,");
         } else {
             endpoint(sb, "remote", finding.socket.remoteAddress, finding.socket.remotePort).append(',');
@@ -38,7 +41,7 @@ final class JsonOutput {
         sb.append("\"api\":null,\"thread\":null,");
         sb.append("\"pid\":").append(finding.pid == null ? "null" : finding.pid).append(',');
         field(sb, "message", Messages.message(namespace, finding)).append(',');
-        field(sb, "fix", namespace.ports != null && namespace.ports.ephemeral(finding.port()) ? namespace.fix() : null)
+        field(sb, "fix", namespace.ports != null && namespace.ports.atRisk(finding.port()) ? namespace.fix() : null)
                 .append(',');
         sb.append("\"frames\":[],");
         field(sb, "command", finding.command).append(',');
@@ -52,7 +55,7 @@ final class JsonOutput {
 
     private static StringBuilder endpoint(StringBuilder sb, String name, byte[] address, int port) {
         sb.append('"').append(name).append("\":{");
-        field(sb, "address", Endpoints.address(address)).append(",\"host\":null,");
+        field(sb, "address", Endpoint.address(TcpSocket.inet(address))).append(",\"host\":null,");
         return sb.append("\"port\":").append(port).append('}');
     }
 

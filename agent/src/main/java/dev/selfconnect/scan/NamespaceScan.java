@@ -1,5 +1,9 @@
 package dev.selfconnect.scan;
 
+import dev.selfconnect.vocabulary.EphemeralPorts;
+import dev.selfconnect.vocabulary.EventKind;
+import dev.selfconnect.vocabulary.Remedy;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -13,7 +17,7 @@ final class NamespaceScan {
     final String via;
     final boolean own;
     /** Null when the namespace's sysctls could not be read: then listeners are not judged. */
-    PortSettings ports;
+    EphemeralPorts ports;
     String portsProblem;
     int sockets;
     final List<Finding> findings = new ArrayList<Finding>();
@@ -27,10 +31,10 @@ final class NamespaceScan {
         this.own = own;
     }
 
-    int count(String kind) {
+    int count(EventKind kind) {
         int n = 0;
         for (Finding finding : findings) {
-            n += finding.kind.equals(kind) ? 1 : 0;
+            n += finding.kind == kind ? 1 : 0;
         }
         return n;
     }
@@ -48,7 +52,7 @@ final class NamespaceScan {
         TreeSet<Integer> ports = new TreeSet<Integer>();
         if (this.ports != null) {
             for (Finding finding : findings) {
-                if (this.ports.ephemeral(finding.port())) {
+                if (this.ports.atRisk(finding.port())) {
                     ports.add(finding.port());
                 }
             }
@@ -56,30 +60,14 @@ final class NamespaceScan {
         return ports;
     }
 
-    /** The one command that reserves them all, run inside this namespace; null when there is nothing to reserve. */
-    String reserveCommand() {
-        TreeSet<Integer> ports = portsToReserve();
-        if (ports.isEmpty()) {
-            return null;
-        }
-        return (own ? "" : "nsenter --net=/proc/" + via + "/ns/net ")
-                + "sysctl -w net.ipv4.ip_local_reserved_ports=" + this.ports.reservedWith(ports);
-    }
-
     /**
-     * A finding's fix, as the agent words it; its command reserves every port of the namespace, so that applying one
-     * finding's fix does not undo another's (the sysctl replaces the whole list).
+     * The namespace's one fix, in the agent's words, run inside the namespace; null when nothing needs reserving. Its
+     * command reserves every port of the namespace, so that applying any finding's fix undoes no other's (the sysctl
+     * replaces the whole list).
      */
     String fix() {
-        String command = reserveCommand();
-        return command == null ? null : "reserve it with '" + command + "' (persist it in /etc/sysctl.d), or move it"
-                + " out of " + ports.range();
-    }
-
-    /** The namespace's one fix line, as the agent's exit summary words it. */
-    String summaryFix() {
-        String command = reserveCommand();
-        return command == null ? null : command + " (persist it in /etc/sysctl.d), or move these ports out of "
-                + ports.range();
+        TreeSet<Integer> ports = portsToReserve();
+        return ports.isEmpty() ? null
+                : Remedy.forPortsIn(own ? "" : "nsenter --net=/proc/" + via + "/ns/net ", this.ports, ports);
     }
 }

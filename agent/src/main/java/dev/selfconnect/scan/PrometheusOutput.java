@@ -1,5 +1,7 @@
 package dev.selfconnect.scan;
 
+import dev.selfconnect.vocabulary.EventKind;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +27,9 @@ final class PrometheusOutput {
                 + " self-connection (live), risk-listen (listener on an unreserved ephemeral port), risk-connect"
                 + " (a client of one on this host).");
         for (NamespaceScan namespace : result.namespaces) {
-            for (String kind : new String[] {Finding.SELF_CONNECTION, Finding.RISK_LISTEN, Finding.RISK_CONNECT}) {
+            for (EventKind kind : EventKind.values()) {
                 sample(sb, "selfconnect_scan_findings", namespace.count(kind), "namespace", namespace.name, "kind",
-                        kind);
+                        kind.label());
             }
         }
         help(sb, "selfconnect_scan_finding", "One series per finding of the last scan (value 1); pid is ? when the"
@@ -35,7 +37,7 @@ final class PrometheusOutput {
         for (NamespaceScan namespace : result.namespaces) {
             for (Finding finding : namespace.findings) {
                 String remote = Messages.remote(finding);
-                sample(sb, "selfconnect_scan_finding", 1, "namespace", namespace.name, "kind", finding.kind,
+                sample(sb, "selfconnect_scan_finding", 1, "namespace", namespace.name, "kind", finding.kind.label(),
                         "local", Messages.local(finding), "remote", remote == null ? "" : remote,
                         "pid", finding.owner(), "command", finding.commandName == null ? "?" : finding.commandName);
             }

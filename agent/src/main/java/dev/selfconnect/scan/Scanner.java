@@ -1,5 +1,8 @@
 package dev.selfconnect.scan;
 
+import dev.selfconnect.vocabulary.EphemeralPorts;
+import dev.selfconnect.vocabulary.EventKind;
+
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -60,8 +63,8 @@ final class Scanner {
         }
     }
 
-    private static final List<String> KIND_ORDER = Arrays.asList(Finding.SELF_CONNECTION, Finding.RISK_LISTEN,
-            Finding.RISK_CONNECT);
+    private static final List<EventKind> KIND_ORDER = Arrays.asList(EventKind.SELF_CONNECTION, EventKind.RISK_LISTEN,
+            EventKind.RISK_CONNECT);
     private static final Comparator<Finding> BY_KIND_AND_PORT = new Comparator<Finding>() {
         @Override
         public int compare(Finding a, Finding b) {
@@ -230,15 +233,9 @@ final class Scanner {
             } catch (IOException | RuntimeException e) {
                 reserved = "";
             }
-            try {
-                namespace.ports = PortSettings.parse(range, reserved);
-                if (namespace.ports == null) {
-                    namespace.portsProblem = "its ip_local_port_range reads '" + range.trim() + "', not 'LOW HIGH'";
-                }
-            } catch (IllegalArgumentException malformed) {
-                namespace.portsProblem = "its ip_local_reserved_ports cannot be parsed (" + malformed.getMessage()
-                        + ")";
-            }
+            String[] problem = new String[1];
+            namespace.ports = NamespacePorts.parse(range, reserved, problem);
+            namespace.portsProblem = problem[0];
             return;
         }
         if (foreign == null) {
@@ -260,13 +257,13 @@ final class Scanner {
     }
 
     static void analyze(NamespaceScan namespace, List<TcpSocket> sockets) {
-        PortSettings ports = namespace.ports;
+        EphemeralPorts ports = namespace.ports;
         Set<Integer> riskyPorts = new HashSet<Integer>();
         for (TcpSocket socket : sockets) {
             if (socket.selfConnected()) {
-                namespace.findings.add(new Finding(Finding.SELF_CONNECTION, socket));
-            } else if (ports != null && socket.listening() && ports.ephemeral(socket.localPort)) {
-                namespace.findings.add(new Finding(Finding.RISK_LISTEN, socket));
+                namespace.findings.add(new Finding(EventKind.SELF_CONNECTION, socket));
+            } else if (ports != null && socket.listening() && ports.atRisk(socket.localPort)) {
+                namespace.findings.add(new Finding(EventKind.RISK_LISTEN, socket));
                 riskyPorts.add(socket.localPort);
             }
         }
@@ -285,7 +282,7 @@ final class Scanner {
             if (socket.connected() && riskyPorts.contains(socket.remotePort) && socket.localPort != socket.remotePort
                     && accepted.contains(key(socket.remoteAddress, socket.remotePort, socket.localAddress,
                     socket.localPort))) {
-                namespace.findings.add(new Finding(Finding.RISK_CONNECT, socket));
+                namespace.findings.add(new Finding(EventKind.RISK_CONNECT, socket));
             }
         }
     }

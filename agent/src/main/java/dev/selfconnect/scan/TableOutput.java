@@ -1,5 +1,7 @@
 package dev.selfconnect.scan;
 
+import dev.selfconnect.vocabulary.EventKind;
+
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -21,7 +23,7 @@ final class TableOutput {
                     : namespace.name.startsWith("net:?") ? "" : " (pid " + namespace.via + ")") + ": " + namespace.sockets + " TCP socket(s), "
                     + (namespace.ports == null ? "ephemeral range unknown"
                     : "ephemeral range " + namespace.ports.range() + ", reserved: "
-                    + (namespace.ports.reservedList().isEmpty() ? "none" : namespace.ports.reservedList())));
+                    + (namespace.ports.reserved().toString().isEmpty() ? "none" : namespace.ports.reserved())));
             if (namespace.ports == null) {
                 out.println("  listeners not checked: " + namespace.portsProblem);
             }
@@ -32,11 +34,11 @@ final class TableOutput {
                 out.printf(Locale.ROOT, format, "KIND", "LOCAL", "REMOTE", "PID", "RUNTIME", "COMMAND");
                 for (Finding finding : namespace.findings) {
                     String remote = Messages.remote(finding);
-                    out.printf(Locale.ROOT, format, finding.kind, Messages.local(finding), remote == null ? "-" : remote,
+                    out.printf(Locale.ROOT, format, finding.kind.label(), Messages.local(finding), remote == null ? "-" : remote,
                             finding.owner(), finding.runtime().isEmpty() ? "?" : finding.runtime(),
                             command(finding));
                 }
-                String fix = namespace.summaryFix();
+                String fix = namespace.fix();
                 if (fix != null) {
                     out.println("  fix: " + fix);
                 }
@@ -49,9 +51,9 @@ final class TableOutput {
                         : "no process held the socket when the descriptors were read (it exited, or the socket was"
                         + " handed on)"));
             }
-            self += namespace.count(Finding.SELF_CONNECTION);
-            listen += namespace.count(Finding.RISK_LISTEN);
-            connect += namespace.count(Finding.RISK_CONNECT);
+            self += namespace.count(EventKind.SELF_CONNECTION);
+            listen += namespace.count(EventKind.RISK_LISTEN);
+            connect += namespace.count(EventKind.RISK_CONNECT);
             unowned += hidden;
         }
         out.println("summary: " + result.namespaces.size() + " network namespace(s), " + self

@@ -224,8 +224,8 @@ class ScanIT {
         assertEquals(List.of(row), rows(outside), outside::toString);
         assertTrue(outside.stdout().startsWith("network namespace " + namespaceOf(pid) + " (pid " + pid + "): 1 TCP"
                 + " socket(s), ephemeral range 40000-40000, reserved: none\n"), outside::toString);
-        assertTrue(outside.stdout().contains("\n  fix: nsenter --net=/proc/" + pid + "/ns/net sysctl -w"
-                + " net.ipv4.ip_local_reserved_ports=40000 (persist it in /etc/sysctl.d), or move these ports out of"
+        assertTrue(outside.stdout().contains("\n  fix: reserve it with 'nsenter --net=/proc/" + pid + "/ns/net sysctl"
+                + " -w net.ipv4.ip_local_reserved_ports=40000' (persist it in /etc/sysctl.d), or move it out of"
                 + " 40000-40000\n"), outside::toString);
 
         // the scan run inside the namespace, as in a container: its own namespace, its own sysctls
@@ -234,8 +234,8 @@ class ScanIT {
         assertEquals(List.of(row), rows(inside), inside::toString);
         assertTrue(inside.stdout().startsWith("network namespace " + namespaceOf(pid) + " (this process's)"),
                 inside::toString);
-        assertTrue(inside.stdout().contains("\n  fix: sysctl -w net.ipv4.ip_local_reserved_ports=40000 (persist"),
-                inside::toString);
+        assertTrue(inside.stdout().contains("\n  fix: reserve it with 'sysctl -w net.ipv4.ip_local_reserved_ports=40000'"
+                + " (persist"), inside::toString);
     }
 
     @Test
@@ -276,11 +276,11 @@ class ScanIT {
 
         Result table = scan("--all-namespaces");
         assertEquals(1, table.exitCode(), table::toString);
-        assertTrue(table.stdout().contains("  fix: nsenter --net=/proc/" + a + "/ns/net sysctl -w"
-                + " net.ipv4.ip_local_reserved_ports=40001,40005,40007,40009,40011 (persist it in /etc/sysctl.d),"
-                + " or move these ports out of 40000-40999\n"), table::toString);
-        assertTrue(table.stdout().contains("  fix: nsenter --net=/proc/" + b + "/ns/net sysctl -w"
-                + " net.ipv4.ip_local_reserved_ports=41005 (persist it in /etc/sysctl.d), or move these ports out of"
+        assertTrue(table.stdout().contains("  fix: reserve them with 'nsenter --net=/proc/" + a + "/ns/net sysctl -w"
+                + " net.ipv4.ip_local_reserved_ports=40001,40005,40007,40009,40011' (persist it in /etc/sysctl.d),"
+                + " or move them out of 40000-40999\n"), table::toString);
+        assertTrue(table.stdout().contains("  fix: reserve it with 'nsenter --net=/proc/" + b + "/ns/net sysctl -w"
+                + " net.ipv4.ip_local_reserved_ports=41005' (persist it in /etc/sysctl.d), or move it out of"
                 + " 41000-41999\n"), table::toString);
 
         Path metrics = dir.resolve("selfconnect.prom");
@@ -297,9 +297,9 @@ class ScanIT {
         assertEquals(Set.of("risk-listen 0.0.0.0:41005 - " + b), findings(objects, nsB));
         for (Map<String, Object> object : objects) {
             if (object.get("namespace").equals(nsA)) {
-                assertEquals("reserve it with 'nsenter --net=/proc/" + a + "/ns/net sysctl -w"
+                assertEquals("reserve them with 'nsenter --net=/proc/" + a + "/ns/net sysctl -w"
                         + " net.ipv4.ip_local_reserved_ports=40001,40005,40007,40009,40011' (persist it in"
-                        + " /etc/sysctl.d), or move it out of 40000-40999", object.get("fix"));
+                        + " /etc/sysctl.d), or move them out of 40000-40999", object.get("fix"));
                 assertEquals(python + " " + holder, object.get("command").toString().substring(0,
                         (python + " " + holder).length()));
                 assertEquals(false, object.get("jvm"));
@@ -345,7 +345,8 @@ class ScanIT {
         assertEquals(1, inside.exitCode(), inside::toString);
         assertEquals(List.of("self-connection | 127.0.0.1:40500 | 127.0.0.1:40500 | ? | ? | ?",
                 "risk-listen | 127.0.0.1:40005 | - | ? | ? | ?"), rows(inside), inside::toString);
-        assertTrue(inside.stdout().contains("  fix: sysctl -w net.ipv4.ip_local_reserved_ports=40005,40500"),
+        assertTrue(inside.stdout().contains("  fix: reserve them with 'sysctl -w"
+                + " net.ipv4.ip_local_reserved_ports=40005,40500'"),
                 inside::toString);
         assertTrue(inside.stdout().contains("  2 finding(s) with pid ?: 1 process(es) in this namespace hide their"
                 + " descriptors from this user (run as root to see them)\n"), inside::toString);

@@ -64,8 +64,8 @@ class ScanCommandTest {
         assertTrue(lines.get(2).matches("  self-connection +127\\.0\\.0\\.1:40000 +127\\.0\\.0\\.1:40000 +200 +not a"
                 + " JVM +python3 -c print\\(\"a\\\\b\"\\)\\?x\\?"), lines.get(2));
         assertTrue(lines.get(4).matches("  risk-listen +\\[::1\\]:40007 +- +200 .*"), lines.get(4));
-        assertEquals("  fix: sysctl -w net.ipv4.ip_local_reserved_ports=40000-40001,40005,40007 (persist it in"
-                + " /etc/sysctl.d), or move these ports out of 40000-40999", lines.get(5));
+        assertEquals("  fix: reserve them with 'sysctl -w net.ipv4.ip_local_reserved_ports=40001,40000,40005,40007'"
+                + " (persist it in /etc/sysctl.d), or move them out of 40000-40999", lines.get(5));
         assertTrue(lines.get(6).startsWith("summary: 1 network namespace(s), 1 live self-connection(s), 2 listener(s)"
                 + " at risk, 0 client(s) of one, 0 with pid ?; "), lines.get(6));
     }
@@ -95,8 +95,8 @@ class ScanCommandTest {
             assertEquals("net:[1]", object.get("namespace"));
             assertEquals(false, object.get("jvm"));
             assertTrue(object.get("time").toString().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
-            assertEquals("reserve it with 'sysctl -w net.ipv4.ip_local_reserved_ports=40000-40001,40005,40007'"
-                    + " (persist it in /etc/sysctl.d), or move it out of 40000-40999", object.get("fix"));
+            assertEquals("reserve them with 'sysctl -w net.ipv4.ip_local_reserved_ports=40001,40000,40005,40007'"
+                    + " (persist it in /etc/sysctl.d), or move them out of 40000-40999", object.get("fix"));
             assertTrue(object.get("message").toString().endsWith("; " + object.get("fix")));
         }
         assertEquals("self-connection", objects.get(0).get("kind"));

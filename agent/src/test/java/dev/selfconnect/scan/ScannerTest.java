@@ -1,5 +1,8 @@
 package dev.selfconnect.scan;
 
+import dev.selfconnect.vocabulary.EphemeralPorts;
+import dev.selfconnect.vocabulary.PortRange;
+import dev.selfconnect.vocabulary.ReservedPorts;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +64,7 @@ class ScannerTest {
     }
 
     private static List<String> rows(NamespaceScan namespace) {
-        return namespace.findings.stream().map(f -> f.kind + " " + Messages.local(f) + " " + Messages.remote(f)
+        return namespace.findings.stream().map(f -> f.kind.label() + " " + Messages.local(f) + " " + Messages.remote(f)
                 + " " + f.owner() + " " + f.commandName + " " + f.runtime()).collect(Collectors.toList());
     }
 
@@ -78,8 +81,9 @@ class ScannerTest {
                 "risk-listen 127.0.0.1:40020 null ? null ",
                 "risk-connect 127.0.0.1:40100 127.0.0.1:40009 400 java JVM, no agent"), rows(namespace));
         assertEquals(10, namespace.sockets);
-        assertEquals("sysctl -w net.ipv4.ip_local_reserved_ports=40000-40001,40005,40009,40020 (persist it in"
-                + " /etc/sysctl.d), or move these ports out of 40000-40999", namespace.summaryFix());
+        // the list in force as it is, then the ports it lacks, merged among themselves: as the agent writes it
+        assertEquals("reserve them with 'sysctl -w net.ipv4.ip_local_reserved_ports=40001,40000,40005,40009,40020'"
+                + " (persist it in /etc/sysctl.d), or move them out of 40000-40999", namespace.fix());
         assertEquals(1, namespace.unowned());
         assertEquals(1, result.processesUnseen);
         assertEquals(List.of(dir.resolve("self/net/tcp") + ": 1 malformed line(s) skipped, the first at line 12:"
@@ -92,9 +96,9 @@ class ScannerTest {
         NamespaceScan namespace = scan(Scanner.Target.current(), null).namespaces.get(0);
         assertEquals("pid 200 (python3) listens on 127.0.0.1:40005: port 40005 lies in the ephemeral port range"
                 + " 40000-40999 (net.ipv4.ip_local_port_range) and is not reserved, so any local client may get it as"
-                + " its source port and hold it while this server restarts; reserve it with 'sysctl -w"
-                + " net.ipv4.ip_local_reserved_ports=40000-40001,40005,40009,40020' (persist it in /etc/sysctl.d),"
-                + " or move it out of 40000-40999", Messages.message(namespace, namespace.findings.get(1)));
+                + " its source port and hold it while this server restarts; reserve them with 'sysctl -w"
+                + " net.ipv4.ip_local_reserved_ports=40001,40000,40005,40009,40020' (persist it in /etc/sysctl.d),"
+                + " or move them out of 40000-40999", Messages.message(namespace, namespace.findings.get(1)));
         assertTrue(Messages.message(namespace, namespace.findings.get(3)).startsWith(
                 "a process this user cannot see (uid 1000) listens on 127.0.0.1:40020: "));
     }
@@ -106,7 +110,7 @@ class ScannerTest {
         assertEquals(List.of("self-connection 127.0.0.1:40000 127.0.0.1:40000 200 python3 not a JVM"),
                 rows(namespace));
         assertEquals("its ip_local_port_range reads 'banana', not 'LOW HIGH'", namespace.portsProblem);
-        assertNull(namespace.summaryFix());
+        assertNull(namespace.fix());
 
         proc.sysctls("40000 40999", "40001,nonsense");
         namespace = scan(Scanner.Target.current(), null).namespaces.get(0);
@@ -123,16 +127,16 @@ class ScannerTest {
                 .socket(700, 3, 900).socket(700, 4, 901);
         ForeignSysctls foreign = new ForeignSysctls() {
             @Override
-            PortSettings read(String pid, String[] problem) {
-                return PortSettings.parse("41000 41999", "");
+            EphemeralPorts read(String pid, String[] problem) {
+                return new EphemeralPorts(new PortRange(41000, 41999), ReservedPorts.NONE);
             }
         };
         Scanner.Result result = scan(Scanner.Target.allNamespaces(), foreign);
         assertEquals(List.of("net:[1]", "net:[2]"), result.namespaces.stream().map(n -> n.name).toList());
         NamespaceScan other = result.namespaces.get(1);
         assertEquals(List.of("risk-listen 0.0.0.0:41005 null 700 python3 not a JVM"), rows(other));
-        assertEquals("nsenter --net=/proc/700/ns/net sysctl -w net.ipv4.ip_local_reserved_ports=41005 (persist it in"
-                + " /etc/sysctl.d), or move these ports out of 41000-41999", other.summaryFix());
+        assertEquals("reserve it with 'nsenter --net=/proc/700/ns/net sysctl -w net.ipv4.ip_local_reserved_ports=41005'"
+                + " (persist it in /etc/sysctl.d), or move it out of 41000-41999", other.fix());
         assertEquals(5, result.namespaces.get(0).findings.size());
 
         NamespaceScan unknown = scan(Scanner.Target.process("700"), null).namespaces.get(0);

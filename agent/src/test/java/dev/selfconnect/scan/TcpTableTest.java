@@ -1,5 +1,6 @@
 package dev.selfconnect.scan;
 
+import dev.selfconnect.vocabulary.Endpoint;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -56,13 +57,13 @@ class TcpTableTest {
                 + " 00:00000000 00000000     0        0 38041 1 00000000cbaf210e 20 4 30 10 -1\n";
         TcpTable table = parse(text, true);
         assertEquals(0, table.malformedLines, table.firstMalformed);
-        assertEquals("[::1]:40007", Endpoints.format(table.sockets.get(0).localAddress, 40007));
+        assertEquals("[::1]:40007", Endpoint.format(TcpSocket.inet(table.sockets.get(0).localAddress), 40007));
         TcpSocket mapped = table.sockets.get(1);
         assertArrayEquals(new byte[] {127, 0, 0, 1}, mapped.localAddress);
         assertTrue(mapped.selfConnected());
-        assertEquals("[2001:db8::1]:8080", Endpoints.format(table.sockets.get(2).localAddress,
+        assertEquals("[2001:db8::1]:8080", Endpoint.format(TcpSocket.inet(table.sockets.get(2).localAddress),
                 table.sockets.get(2).localPort));
-        assertEquals("[2001:db8::2]:40001", Endpoints.format(table.sockets.get(2).remoteAddress,
+        assertEquals("[2001:db8::2]:40001", Endpoint.format(TcpSocket.inet(table.sockets.get(2).remoteAddress),
                 table.sockets.get(2).remotePort));
     }
 
