@@ -3,6 +3,7 @@ package dev.selfconnect.it;
 import dev.selfconnect.audit.StrictJson;
 import dev.selfconnect.it.ChildJvm.Result;
 import dev.selfconnect.scan.PrometheusText;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +99,7 @@ class ScanIT {
 
     @TempDir
     static Path dir;
+    private static Path shared;
     private static Path jar;
     private static Path holder;
     private static String python;
@@ -114,12 +116,24 @@ class ScanIT {
             Assumptions.abort("/usr/bin/python3 is missing: the scan tests hold sockets in a python3 process");
         }
         // readable by every user: the unprivileged scan runs the jar as nobody
-        Path shared = Files.createTempDirectory(Paths.get("/tmp"), "scan-it");
+        shared = Files.createTempDirectory(Paths.get("/tmp"), "scan-it");
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
         jar = Files.copy(ChildJvm.AGENT_JAR, shared.resolve("selfconnect.jar"), StandardCopyOption.REPLACE_EXISTING);
         Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
         holder = Files.writeString(shared.resolve("holder.py"), HOLDER);
         Files.setPosixFilePermissions(holder, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
+    @AfterAll
+    static void removeShared() throws IOException {
+        if (shared != null) {
+            for (Path file : List.of(jar, holder)) {
+                if (file != null) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(shared);
+        }
     }
 
     @AfterEach
