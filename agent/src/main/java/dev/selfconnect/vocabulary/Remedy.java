@@ -24,9 +24,17 @@ public final class Remedy {
 
     /** As {@link #forPort}, for several ports: "reserve them with '...' ..., or move them out of ...". */
     public static String forPorts(EphemeralPorts ports, Collection<Integer> atRisk) {
+        return forPortsIn("", ports, atRisk);
+    }
+
+    /**
+     * As {@link #forPorts}, for a network namespace that is not the reader's own: {@code enter} precedes the command,
+     * "nsenter --net=/proc/42/ns/net " for example ("" for the reader's own namespace).
+     */
+    public static String forPortsIn(String enter, EphemeralPorts ports, Collection<Integer> atRisk) {
         String them = atRisk.size() == 1 ? "it" : "them";
-        return "reserve " + them + " with '" + reserveCommand(ports, atRisk) + "' (persist it in /etc/sysctl.d), or move "
-                + them + " out of " + ports.range();
+        return "reserve " + them + " with '" + enter + reserveCommand(ports, atRisk) + "' (persist it in"
+                + " /etc/sysctl.d), or move " + them + " out of " + ports.range();
     }
 
     /** Where the kernel files cannot be read: the same advice without the numbers. */

@@ -25,6 +25,14 @@ class RemedyTest {
     }
 
     @Test
+    void inAnotherNetworkNamespaceTheCommandEntersIt() {
+        assertEquals("reserve them with 'nsenter --net=/proc/42/ns/net sysctl -w"
+                + " net.ipv4.ip_local_reserved_ports=40001,40005,40990' (persist it in /etc/sysctl.d), or move them out"
+                + " of 40000-40999", Remedy.forPortsIn("nsenter --net=/proc/42/ns/net ", ports, List.of(40005, 40990)));
+        assertEquals(Remedy.forPorts(ports, List.of(40005)), Remedy.forPortsIn("", ports, List.of(40005)));
+    }
+
+    @Test
     void withoutTheKernelFilesTheAdviceNamesTheSettings() {
         assertEquals("reserve 40000 in net.ipv4.ip_local_reserved_ports, or move the server out of"
                 + " net.ipv4.ip_local_port_range", Remedy.withoutKernelFiles(40000));
