@@ -1,5 +1,7 @@
 package dev.selfconnect.cli;
 
+import dev.selfconnect.scan.ScanCommand;
+
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -40,6 +42,7 @@ public final class Main {
         commands.put("attach", AttachCommand::run);
         commands.put("status", StatusCommand::run);
         commands.put("detach", DetachCommand::run);
+        commands.put("scan", ScanCommand::run);
         return commands;
     }
 
@@ -133,6 +136,9 @@ public final class Main {
                 + "                              to their defaults" + n
                 + "  status PID                  the agent's settings and counters in JVM PID" + n
                 + "  detach PID                  remove the agent's instrumentation from JVM PID" + n
+                + "  scan [--pid PID | --all-namespaces] [--json] [--prometheus FILE]" + n
+                + "                              find live self-connections and exposed ports in this host's" + n
+                + "                              sockets, no agent needed (exit 0 none, 1 found; docs/scan.md)" + n
                 + "  --help, --version" + n
                 + n
                 + "Settings are those of -javaagent:selfconnect.jar=KEY=VALUE,... and -Dselfconnect.KEY=VALUE, with" + n

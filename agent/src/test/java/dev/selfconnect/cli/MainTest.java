@@ -30,7 +30,7 @@ class MainTest {
     @Test
     void anUnknownCommandNamesTheKnownOnes() {
         assertEquals(Main.EXIT_ERROR, run("stop", "1"));
-        assertEquals("selfconnect: unknown command 'stop': expected list, attach, status or detach (see java -jar "
+        assertEquals("selfconnect: unknown command 'stop': expected list, attach, status, detach or scan (see java -jar "
                 + "selfconnect.jar --help)" + System.lineSeparator(), err());
         assertEquals("", out());
     }
