@@ -1,17 +1,16 @@
 package dev.selfconnect.config;
 
+import dev.selfconnect.audit.AuditFileHandle;
+
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Makes sure the audit file can be written before the agent starts: creates it readable and writable by its owner
- * only (where the file system has POSIX permissions) and opens it for appending once.
+ * Makes sure the audit file can be written before the agent starts: opens it once as the audit does (creating it
+ * with mode 0600 if nothing is there), so that a path that could never be written, or that is not a regular file of
+ * the JVM's user (a symbolic link, a FIFO, a device, a directory, another user's file), stops the JVM at startup.
+ * A FIFO is never opened, so the check cannot block.
  */
 public final class AuditFileCheck {
 
@@ -27,28 +26,12 @@ public final class AuditFileCheck {
             return "it is not a valid path (" + e.getMessage() + ")";
         }
         try {
-            createOwnerOnly(path);
-            if (Files.isDirectory(path)) {
-                return "it is a directory";
-            }
-            FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND).close();
+            AuditFileHandle.open(path).close();
             return null;
+        } catch (AuditFileHandle.Refused refused) {
+            return refused.getMessage();
         } catch (IOException | RuntimeException e) {
             return "it cannot be written (" + e + ")";
-        }
-    }
-
-    /** Creates the file with mode 0600 unless it exists; an existing file keeps its permissions. */
-    public static void createOwnerOnly(Path path) throws IOException {
-        if (Files.exists(path)) {
-            return;
-        }
-        try {
-            Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(path);
-        } catch (FileAlreadyExistsException createdMeanwhile) {
-            // another JVM created it first: it appends to the same file
         }
     }
 }
