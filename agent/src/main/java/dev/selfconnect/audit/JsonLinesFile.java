@@ -1,5 +1,6 @@
 package dev.selfconnect.audit;
 
+import dev.selfconnect.config.AuditFileCheck;
 import dev.selfconnect.reporting.AgentLog;
 
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * way (a full disk) is cut back to where the line began.
  * <p>
  * The file is opened at the first event, not at startup (the settings loader has already opened it once), through
- * {@link AuditFileHandle}: never through a link, only a regular file of the JVM's user, created 0600. Before each line
+ * {@link AuditFileCheck}: never through a link, only a regular file of the JVM's user, created 0600. Before each line
  * the path is looked up again (one lstat): once the file was renamed or deleted (log rotation), the line goes to a new
  * file at the path. A line that cannot be written is counted; the first one says why on one line, and the first one
  * written after that says how many were missed.
@@ -28,7 +29,7 @@ final class JsonLinesFile implements EventSink {
     private static final AtomicLong notWritten = new AtomicLong();
 
     private final Path path;
-    private AuditFileHandle file;
+    private AuditFileCheck.OpenFile file;
     /** Lines not written since the last one that was; the first failure of such a run is reported. */
     private long missed;
 
@@ -72,7 +73,7 @@ final class JsonLinesFile implements EventSink {
             notWritten.incrementAndGet();
             if (missed++ == 0) {
                 AgentLog.error("the audit file " + path + " is not written: "
-                        + (e instanceof AuditFileHandle.Refused ? e.getMessage() : e.toString())
+                        + (e instanceof AuditFileCheck.Refused ? e.getMessage() : e.toString())
                         + " (the event is on standard error; events the file misses are counted, and reported"
                         + " once it is written again)");
             }
@@ -90,7 +91,7 @@ final class JsonLinesFile implements EventSink {
             closeQuietly();
         }
         if (file == null || !file.channel().isOpen()) {
-            file = AuditFileHandle.open(path);
+            file = AuditFileCheck.open(path);
         }
         return file.channel();
     }
