@@ -35,13 +35,24 @@ public final class AgentInstaller {
 
     private static final Object lock = new Object();
     /** The statistics and findings belong to the JVM: they carry over from one state to the next. */
-    private static final AgentStatistics statistics = new AgentStatistics();
+    private static final AgentStatistics statistics = new AgentStatistics(new Runnable() {
+        @Override
+        public void run() {
+            publisher.wake();
+        }
+    });
     private static final Findings findings = new Findings();
     private static final PlatformRegistration registration = new PlatformRegistration();
     private static ConnectInstrumentation installation;
     private static InternalAccess internalAccess;
     private static KernelPortFiles kernelFiles;
     private static boolean summaryRegistered;
+    private static final StatusPublisher publisher = new StatusPublisher(lock, new StatusPublisher.Marker() {
+        @Override
+        public void mark(AgentState state) {
+            AgentInstaller.mark(state);
+        }
+    });
 
     private AgentInstaller() {
     }
@@ -211,7 +222,8 @@ public final class AgentInstaller {
         if (!state.active()) {
             registration.unregister();
         }
-        mark(state.phase(), state.settings());
+        mark(state);
+        publisher.start();
     }
 
     /**
@@ -249,13 +261,24 @@ public final class AgentInstaller {
                 + "\nsettings: none\ncounters: " + statistics.describe());
     }
 
-    /** Leaves the agent's state in its marker property ({@link AgentMarker}). */
+    /** Leaves the agent's state in its marker property ({@link AgentMarker}), with the status text. */
+    private static void mark(AgentState state) {
+        synchronized (lock) {
+            String status = state.describe();
+            publisher.published(status);
+            writeMarker(AgentMarker.format(state.phase(), version(), state.settings().describe(), status));
+        }
+    }
+
     private static void mark(AgentState.Phase phase, Settings settings) {
+        writeMarker(AgentMarker.format(phase, version(), settings == null ? "" : settings.describe(), null));
+    }
+
+    private static void writeMarker(String value) {
         try {
-            System.setProperty(AgentMarker.PROPERTY, AgentMarker.format(phase, version(),
-                    settings == null ? "" : settings.describe()));
+            System.setProperty(AgentMarker.PROPERTY, value);
         } catch (RuntimeException e) {
-            // A security manager may forbid it: only the listing loses the information.
+            // A security manager may forbid it: only the attach tool loses the information.
         }
     }
 

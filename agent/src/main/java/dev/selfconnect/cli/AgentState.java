@@ -44,8 +44,11 @@ final class AgentState {
     final String stateText;
     final String version;
     final String settings;
+    /** The status the agent keeps in its marker, or null (an older agent). */
+    final String status;
 
-    private AgentState(String stateText, String version, String settings) {
+    private AgentState(String stateText, String version, String settings, String status) {
+        this.status = status;
         this.state = State.ofToken(stateText);
         this.stateText = stateText;
         this.version = version;
@@ -63,7 +66,7 @@ final class AgentState {
             return null;
         }
         AgentMarker parsed = AgentMarker.parse(marker);
-        return new AgentState(parsed.phaseText, parsed.version, parsed.settings);
+        return new AgentState(parsed.phaseText, parsed.version, parsed.settings, parsed.status);
     }
 
     boolean active() {

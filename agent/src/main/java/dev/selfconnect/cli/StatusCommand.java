@@ -3,7 +3,10 @@ package dev.selfconnect.cli;
 import java.io.PrintStream;
 import java.util.List;
 
-/** {@code status PID}: the agent's state, settings and counters in a running JVM, as the agent tells them. */
+/**
+ * {@code status PID}: the agent's state, settings and counters in a running JVM, as the agent keeps them in its marker
+ * property (read through the attach API, without loading anything); an agent too old to keep them there is asked.
+ */
 final class StatusCommand {
 
     static final String USAGE = "status PID";
@@ -21,6 +24,11 @@ final class StatusCommand {
                 return Main.EXIT_OK;
             }
             out.println("JVM " + pid + " (" + target.main + "):");
+            if (state.status != null) {
+                // The agent keeps its status in its marker: read, nothing loaded, nothing printed in the JVM.
+                out.println(state.status);
+                return Main.EXIT_OK;
+            }
             if (target.dynamicLoadingDisabled()) {
                 // The agent came with -javaagent; without loading it again only its marker can be read.
                 out.println("selfconnect " + state.version + " " + state.stateText + " on Java "

@@ -57,11 +57,13 @@ class AttachRequestTest {
     @Test
     void theMarkerRoundTrips() {
         AgentMarker marker = AgentMarker.parse(AgentMarker.format(dev.selfconnect.state.AgentState.Phase.OFF,
-                "1.2.3", "mode=off, stack-traces=true, ignore=none"));
+                "1.2.3", "mode=off, stack-traces=true, ignore=none", "selfconnect 1.2.3 not active (off)\ncounters: x"));
 
         assertEquals(dev.selfconnect.state.AgentState.Phase.OFF, marker.phase);
         assertEquals("1.2.3", marker.version);
         assertEquals("mode=off, stack-traces=true, ignore=none", marker.settings);
+        assertEquals("selfconnect 1.2.3 not active (off)\ncounters: x", marker.status);
         assertNull(AgentMarker.parse("frozen; 9.9; x").phase, "a phase another version wrote");
+        assertNull(AgentMarker.parse("active; 9.9; mode=log").status, "an older agent's marker has no status");
     }
 }

@@ -59,8 +59,10 @@ class AttachLifecycleIT {
             // Protected: the next connect is rejected, the port is left free for a server, the counters show it.
             assertTrue(app.send("socket").startsWith(REJECTED), app::toString);
             assertEquals("RESULT bind ok 127.0.0.1:40000", app.send("bind"), app::toString);
+            String beforeStatus = settledStderr(app);
             CliRun status = AttachHarness.cli(jdk, "status", pid);
             assertEquals(0, status.exitCode(), status::toString);
+            assertEquals(beforeStatus, settledStderr(app), "status reads the marker: nothing is loaded or printed");
             assertTrue(status.stdout().contains("settings: mode=throw, stack-traces=true, ignore=none"),
                     status::toString);
             assertTrue(status.stdout().contains("self-connections=1, exceptions-thrown=1"), status::toString);
