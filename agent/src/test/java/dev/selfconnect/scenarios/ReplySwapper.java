@@ -8,12 +8,14 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A hostile target for the attach tool, run as another user than the tool: a thread watches the JVM's temporary
  * directory for the tool's reply file and, once it may, replaces it with a symbolic link to a file only root may
- * read, hoping the tool (run as root) prints what it reads there. Usage: {@code ReplySwapper TARGET}; prints
+ * read, hoping the tool (run as root) prints what it reads there. The replacement is atomic, as an attacker would
+ * make it. Usage: {@code ReplySwapper TARGET}; prints
  * {@code READY pid=PID}, then {@code RESULT swapped NAME} once it did; ends at {@code exit} on standard input.
  */
 public final class ReplySwapper {
@@ -28,8 +30,11 @@ public final class ReplySwapper {
             while (true) {
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp, "selfconnect-reply-*")) {
                     for (Path file : files) {
-                        Files.delete(file);
-                        Files.createSymbolicLink(file, target);
+                        Path link = tmp.resolve("link-" + file.getFileName());
+                        Files.deleteIfExists(link);
+                        Files.createSymbolicLink(link, target);
+                        // rename(2) replaces the file in one step: the path never names nothing
+                        Files.move(link, file, StandardCopyOption.ATOMIC_MOVE);
                         System.out.println("RESULT swapped " + file.getFileName());
                         return;
                     }
