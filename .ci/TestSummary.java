@@ -34,7 +34,7 @@ public final class TestSummary {
     public static void main(String[] args) {
         try {
             summarize(Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize(),
-                    args.length > 1 ? instant(args[1]) : Instant.EPOCH);
+                    args.length > 1 ? instant(args[1]) : Instant.EPOCH, args.length > 1 ? "in this build" : "reported");
         } catch (Exception e) {
             System.out.println("Tests: no summary (" + e + ")");
         }
@@ -47,7 +47,7 @@ public final class TestSummary {
         return Instant.parse(timestamp);
     }
 
-    private static void summarize(Path root, Instant since) throws Exception {
+    private static void summarize(Path root, Instant since, String which) throws Exception {
         List<Path> reports = new ArrayList<>();
         try (Stream<Path> modules = Files.list(root)) {
             for (Path module : (Iterable<Path>) modules.sorted()::iterator) {
@@ -96,12 +96,12 @@ public final class TestSummary {
             }
         }
         if (reports.isEmpty()) {
-            System.out.println("Tests: no test reports from this build under " + root);
+            System.out.println("Tests: no test reports " + (which.equals("reported") ? "" : "from this build ") + "under " + root);
             return;
         }
         StringBuilder runs = new StringBuilder();
         perRun.forEach((run, count) -> runs.append(runs.length() == 0 ? "" : ", ").append(run).append(' ').append(count));
-        System.out.println("Tests: " + (passed + failed + skipped) + " in this build (" + runs + "): " + passed
+        System.out.println("Tests: " + (passed + failed + skipped) + " " + which + " (" + runs + "): " + passed
                 + " passed, " + failed + " failed, " + skipped + " skipped");
         for (Map.Entry<String, Integer> group : skipCounts.entrySet()) {
             List<String> suites = new ArrayList<>(skipSuites.get(group.getKey()));

@@ -3,7 +3,7 @@ package dev.selfconnect.demo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,10 +52,11 @@ record PortChoice(int port, String reason) {
 
     /**
      * Free: nothing is bound to it, not even an outgoing connection's source port or a closed connection waiting
-     * in TIME_WAIT (a bind without SO_REUSEADDR fails on those too).
+     * in TIME_WAIT (a bind without SO_REUSEADDR fails on those too). The probe is a client socket, bound and never
+     * connected: a server socket bound to a port inside the range would itself be an exposure the agent reports.
      */
     static boolean isFree(InetAddress host, int port) {
-        try (ServerSocket probe = new ServerSocket()) {
+        try (Socket probe = new Socket()) {
             probe.setReuseAddress(false);
             probe.bind(new InetSocketAddress(host, port));
             return true;
