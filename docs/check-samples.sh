@@ -2,7 +2,7 @@
 # Every sample output in README.md and docs/*.md comes from a real run of the current code.
 #
 #   docs/check-samples.sh            check: each marked sample matches a fresh run (numbers may differ)
-#   docs/check-samples.sh --update   rewrite each marked sample from a fresh run
+#   docs/check-samples.sh --update   rewrite each marked sample that differs (beyond numbers) from a fresh run
 #
 # A sample is the fenced block right after a line "<!-- sample: NAME -->"; sample_NAME below makes it. A check
 # compares line by line after turning every number into N (ports, pids, times, attempt counts and versions differ
@@ -44,6 +44,8 @@ sample_startup() {
 sample_version() {
     show java -jar selfconnect.jar --version
     java -jar "$AGENT" --version
+    show java -javaagent:selfconnect.jar -jar app.jar
+    java "-javaagent:$AGENT" -jar "$DEMO" help 2>&1 >/dev/null
 }
 
 sample_bad_setting() {
@@ -122,46 +124,54 @@ done
 
 normalize() { sed -E 's#/usr/lib/jvm/[^ )]*#JDK#g; s/[0-9]+/N/g; s/N(\.N)+/N/g; s/-SNAPSHOT//g' "$1"; }
 
-# Writes each doc with its samples replaced by the runs ($WORK/made) or, to check, extracts them ($WORK/doc).
-mismatches=0
-mkdir -p "$WORK/doc"
-for doc in "${docs[@]}"; do
-    awk -v made="$WORK/made" -v extracted="$WORK/doc" -v doc="$(basename "$doc")" -v update="$update" '
-        function flush() { close(out) }
-        state == 0 && /^<!-- sample: [a-z0-9-]+ -->$/ {
-            name = $3; print; state = 1; next
-        }
+# Extracts each doc's samples ($WORK/doc/DOC.NAME) or writes the doc with them replaced ($WORK/repl/DOC.NAME).
+blocks() {
+    awk -v extracted="$WORK/doc" -v replacements="$WORK/repl" -v doc="$(basename "$1")" -v update="$2" '
+        state == 0 && /^<!-- sample: [a-z0-9-]+ -->$/ { name = $3; print; state = 1; next }
         state == 1 && /^```/ {
             print; state = 2
             if (update == "true") {
-                while ((getline line < (made "/" name)) > 0) print line
-                close(made "/" name)
+                file = replacements "/" doc "." name
+                while ((getline line < file) > 0) print line
+                close(file)
             } else {
                 out = extracted "/" doc "." name; printf "" > out
             }
             next
         }
         state == 1 { print "sample marker for " name " is not followed by a fenced block" > "/dev/stderr"; exit 3 }
-        state == 2 && /^```/ { if (update != "true") flush(); print; state = 0; next }
-        state == 2 { if (update != "true") { print > out } ; next }
+        state == 2 && /^```/ { if (update != "true") close(out); print; state = 0; next }
+        state == 2 { if (update != "true") print > out; next }
         { print }
-    ' "$doc" >"$WORK/rewritten" || exit 1
-    if $update; then
-        cmp -s "$WORK/rewritten" "$doc" || { cp "$WORK/rewritten" "$doc"; echo "updated $doc"; }
-        continue
-    fi
-    mkdir -p "$WORK/doc"
+    ' "$1"
+}
+
+mismatches=0
+mkdir -p "$WORK/doc" "$WORK/repl"
+for doc in "${docs[@]}"; do
+    blocks "$doc" false >/dev/null || exit 1
     for block in "$WORK/doc/$(basename "$doc")".*; do
         [ -e "$block" ] || continue
         name=${block##*.}
-        if ! diff <(normalize "$block") <(normalize "$WORK/made/$name") >"$WORK/diff"; then
+        if diff <(normalize "$block") <(normalize "$WORK/made/$name") >"$WORK/diff"; then
+            cp "$block" "$WORK/repl/$(basename "$block")"    # the same but for numbers: left as it is
+            continue
+        fi
+        mismatches=$((mismatches + 1))
+        if $update; then
+            cp "$WORK/made/$name" "$WORK/repl/$(basename "$block")"
+        else
             echo "MISMATCH $doc, sample '$name' (< doc, > this run, numbers as N):"
             cat "$WORK/diff"
-            mismatches=$((mismatches + 1))
         fi
     done
+    if $update; then
+        blocks "$doc" true >"$WORK/rewritten" || exit 1
+        cmp -s "$WORK/rewritten" "$doc" || { cp "$WORK/rewritten" "$doc"; echo "updated $doc"; }
+    fi
 done
 if $update; then
+    echo "$mismatches sample(s) rewritten; the others differed in numbers only and were left as they are"
     exit 0
 fi
 if [ "$mismatches" -gt 0 ]; then
