@@ -95,7 +95,8 @@ public final class ConnectScenarios {
             Map.entry("socks-proxy", ConnectScenarios::socksProxy),
             Map.entry("connect-timeout", () -> socket(s -> io(() -> s.connect(target, 300)))),
             Map.entry("log-handler-connects", ConnectScenarios::logHandlerConnects),
-            Map.entry("module-access", ConnectScenarios::moduleAccess));
+            Map.entry("module-access", ConnectScenarios::moduleAccess),
+            Map.entry("socket-ten-times", ConnectScenarios::socketTenTimes));
 
     private ConnectScenarios() {
     }
@@ -447,6 +448,21 @@ public final class ConnectScenarios {
         }
         System.out.println("RESULT unnamed modules see sun.nio.ch: " + javaBase.isOpen("sun.nio.ch")
                 + " " + javaBase.isExported("sun.nio.ch"));
+    }
+
+    /** A client that retries: ten connects in a row, each closed with a reset so that the port is free again. */
+    private static void socketTenTimes() throws IOException {
+        int connected = 0;
+        for (int i = 0; i < 10; i++) {
+            try (Socket socket = new Socket()) {
+                socket.connect(target);
+                socket.setSoLinger(true, 0);
+                connected++;
+            } catch (ConnectException e) {
+                System.out.println("RESULT exception " + e);
+            }
+        }
+        System.out.println("RESULT connected " + connected + " times");
     }
 
     interface Scenario {
