@@ -17,6 +17,8 @@ import dev.selfconnect.vocabulary.Remedy;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -69,8 +71,25 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
         return new BindWatcher(serverFamilies, audit, reentrancy);
     }
 
+    /**
+     * Under a security manager (JDK 8 to 17) the check runs with the agent's own permissions: the application's
+     * frames on this thread's stack must not decide whether a self-connection is reset.
+     */
     @Override
-    public IOException apply(Object connection, Integer familyId) {
+    @SuppressWarnings("removal")
+    public IOException apply(final Object connection, final Integer familyId) {
+        if (System.getSecurityManager() == null) {
+            return check(connection, familyId);
+        }
+        return AccessController.doPrivileged(new PrivilegedAction<IOException>() {
+            @Override
+            public IOException run() {
+                return check(connection, familyId);
+            }
+        });
+    }
+
+    private IOException check(Object connection, Integer familyId) {
         ConnectionFamily family = families[familyId];
         try {
             statistics.countCheck();
