@@ -200,7 +200,7 @@ public final class AgentInstaller {
                     }
                 });
         return new ActiveParts(audit, new BridgeListeners(guard, guard.bindWatcher(JdkHooks.serverFamilies()),
-                registration));
+                registration, guard.refusalWatcher()));
     }
 
     /** The kernel's port files, read when first needed: at startup only where risk findings are on. */

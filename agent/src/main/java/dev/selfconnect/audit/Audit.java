@@ -102,6 +102,30 @@ public final class Audit {
                 thread, frames, message, fix));
     }
 
+    /**
+     * A connect to this local endpoint was refused or timed out ({@link #isNewConnectRisk} said it is new): a risk
+     * finding when its port is inside the range and not reserved. Nothing listens there, so the next attempt may
+     * connect to itself.
+     */
+    public void refusedAtRisk(InetAddress remoteAddress, int remotePort, String api) {
+        EphemeralPorts now = ports.current();
+        if (now == null || !now.atRisk(remotePort)
+                || !findings.add(EventKind.RISK_CONNECT, remoteAddress, remotePort, api)) {
+            return;
+        }
+        statistics.countRisk();
+        String thread = Thread.currentThread().getName();
+        String[] frames = ApplicationFrames.of(new Throwable().getStackTrace());
+        String fix = Remedy.forPort(now, remotePort);
+        String message = "connect to " + Endpoint.format(remoteAddress, remotePort) + " via " + api + " on thread \""
+                + thread + "\" found nothing listening: port " + remotePort + " lies in the ephemeral port range "
+                + now.range() + " (" + Remedy.RANGE_SETTING + ") and is not reserved, so a next attempt may connect"
+                + " to itself; " + fix;
+        AgentLog.tagged(RISK_TAG, message + (settings.stackTraces() ? ApplicationFrames.asLines(frames) : ""));
+        publish(new AuditEvent(EventKind.RISK_CONNECT, null, 0, remoteAddress, remotePort, api, thread, frames,
+                message, fix));
+    }
+
     private LocalAddresses localAddresses() {
         LocalAddresses addresses = local;
         if (addresses == null) {

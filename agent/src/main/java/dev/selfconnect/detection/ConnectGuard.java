@@ -66,6 +66,11 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
         this.folding = new RepeatFolding(settings.reportInterval());
     }
 
+    /** The listener for refused connects that goes with this guard (they share the reentrancy mark). */
+    public RefusalWatcher refusalWatcher() {
+        return new RefusalWatcher(families, audit, reentrancy);
+    }
+
     /** The listener for server binds that goes with this guard (they share the reentrancy mark). */
     public BindWatcher bindWatcher(ServerFamily[] serverFamilies) {
         return new BindWatcher(serverFamilies, audit, reentrancy);

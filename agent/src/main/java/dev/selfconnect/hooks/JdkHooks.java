@@ -37,10 +37,12 @@ public final class JdkHooks {
     /** Every JDK hook point; a point that does not fit the running JDK is not expected there. */
     public static final List<HookPoint> POINTS = Collections.unmodifiableList(Arrays.asList(
         // Every Socket connect overload, the connecting constructors, HttpURLConnection and SSL sockets end here.
-        connect("java/net/Socket", "connect", "(Ljava/net/SocketAddress;I)V", SOCKET, SOCKET_API, JDK_8),
-        // A blocking or immediate connect, and a finishConnect that completes a pending one.
-        connect("sun/nio/ch/SocketChannelImpl", "connect", "(Ljava/net/SocketAddress;)Z", SOCKET_CHANNEL,
-                SOCKET_CHANNEL_API, JDK_8),
+        // Its refusals and timeouts too: a refused connect to a local port at risk is a risk finding.
+        connectAndRefusals("java/net/Socket", "connect", "(Ljava/net/SocketAddress;I)V", SOCKET, SOCKET_API),
+        // A blocking or immediate connect, and a finishConnect that completes a pending one; a blocking connect's
+        // refusal too.
+        connectAndRefusals("sun/nio/ch/SocketChannelImpl", "connect", "(Ljava/net/SocketAddress;)Z", SOCKET_CHANNEL,
+                SOCKET_CHANNEL_API),
         connect("sun/nio/ch/SocketChannelImpl", "finishConnect", "()Z", SOCKET_CHANNEL, SOCKET_CHANNEL_API, JDK_8),
         // The socket adaptor (SocketChannel.socket().connect); on JDK 8 the adaptor calls connect and finishConnect.
         connect("sun/nio/ch/SocketChannelImpl", "blockingConnect", "(Ljava/net/SocketAddress;J)V", SOCKET_CHANNEL,
@@ -68,6 +70,12 @@ public final class JdkHooks {
                                      int since) {
         return new HookPoint(owner, method, descriptor, HookKind.CONNECT_COMPLETED, family, api, since,
                 HookPoint.ANY_LATER);
+    }
+
+    private static HookPoint connectAndRefusals(String owner, String method, String descriptor, int family,
+                                                String api) {
+        return new HookPoint(owner, method, descriptor, HookKind.CONNECT_COMPLETED, family, api, JDK_8,
+                HookPoint.ANY_LATER, true);
     }
 
     private static HookPoint bind(String owner, String method, String descriptor, int family, String api) {

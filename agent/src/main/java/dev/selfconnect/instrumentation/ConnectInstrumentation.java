@@ -101,7 +101,7 @@ public final class ConnectInstrumentation {
             throw new IllegalStateException("the bridge is not in the bootstrap class loader; the JDK classes could "
                     + "not call it");
         }
-        javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer);
+        javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
         Protection protection = new Protection(POINTS, javaFeature());
         ConnectTransformer loadTimeWeaver = null;
         ConnectTransformer retransformer = null;
@@ -147,7 +147,7 @@ public final class ConnectInstrumentation {
     }
 
     public void replaceListeners(BridgeListeners listeners) {
-        javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer);
+        javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
     }
 
     /**

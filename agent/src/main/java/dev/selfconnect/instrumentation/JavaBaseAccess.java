@@ -75,7 +75,8 @@ public abstract class JavaBaseAccess implements InternalAccess {
     protected abstract void defineBridge(Instrumentation instrumentation, byte[] classFile) throws Exception;
 
     protected abstract void installBridge(BiFunction<Object, Integer, IOException> connects,
-                                          BiConsumer<Object, Integer> binds, Consumer<Object> platform);
+                                          BiConsumer<Object, Integer> binds, Consumer<Object> platform,
+                                          BiConsumer<Object, Integer> refusals);
 
     protected abstract void uninstallBridge();
 
