@@ -223,7 +223,7 @@ public final class ConnectScenarios {
     /** Whether this JVM has a feature; if not, says so on a RESULT line the tests expect on older JDKs. */
     private static boolean available(String feature, String className, int since) {
         try {
-            Class.forName(className, false, null);
+            Class.forName(className, false, ClassLoader.getSystemClassLoader());
             return true;
         } catch (ClassNotFoundException e) {
             System.out.println("RESULT unavailable " + feature + ": needs Java " + since + ", this is Java "
