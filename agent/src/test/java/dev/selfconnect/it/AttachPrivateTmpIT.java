@@ -25,9 +25,9 @@ class AttachPrivateTmpIT {
     @Timeout(120)
     void jvmWithItsOwnTmp() {
         List<Jdk> jdks = ChildJvm.jdks();
-        Assumptions.assumeTrue(jdks.size() == 2, "needs JDK 17 and JDK 25");
-        Jdk jdk17 = jdks.get(0);
-        Jdk jdk25 = jdks.get(1);
+        Jdk jdk17 = jdks.stream().filter(j -> j.feature() == 17).findFirst().orElse(null);
+        Jdk jdk25 = jdks.stream().filter(j -> j.feature() == 25).findFirst().orElse(null);
+        Assumptions.assumeTrue(jdk17 != null && jdk25 != null, "needs JDK 17 and JDK 25");
         try (Target app = Target.inNamespaceWithPrivateTmp(jdk17)) {
             String pid = Long.toString(app.pid);
 

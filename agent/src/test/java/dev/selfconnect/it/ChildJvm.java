@@ -42,8 +42,8 @@ final class ChildJvm {
     }
 
     /**
-     * A JDK the tests run the agent on: its feature version and its home, whose bin/java runs as it is (the provisioning
-     * script makes the JDKs that need a newer C library than the machine's run that way).
+     * A JDK the tests run the agent on: its feature version and its home, whose bin/java runs as it is (the
+     * provisioning script makes the JDKs that need a newer C library than the machine's run that way).
      */
     record Jdk(int feature, Path home) {
         Path java() {
@@ -52,6 +52,11 @@ final class ChildJvm {
 
         String name() {
             return "JDK " + feature;
+        }
+
+        /** How java.version starts on this JDK: "1.8" on Java 8, the feature version after it. */
+        String versionPrefix() {
+            return feature == 8 ? "1.8" : Integer.toString(feature);
         }
 
         /** Whether this JDK has what came in Java {@code version}. */
@@ -160,6 +165,7 @@ final class ChildJvm {
         }
     }
 
+    /** Reads the stream to its end on a thread of its own: child JVMs run in parallel, each with two streams. */
     private static CompletableFuture<String> drain(InputStream stream) {
         return CompletableFuture.supplyAsync(() -> {
             try (stream) {
@@ -167,6 +173,10 @@ final class ChildJvm {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }, runnable -> {
+            Thread thread = new Thread(runnable, "drain");
+            thread.setDaemon(true);
+            thread.start();
         });
     }
 
