@@ -54,6 +54,7 @@ class SelfConnectPathsIT {
             Path.loopback("channel-blocking", "SocketChannel", true, true),
             Path.loopback("channel-open-address", "SocketChannel", true, true),
             Path.loopback("channel-nonblocking", "SocketChannel", true, true),
+            Path.loopback("channel-nonblocking-selector-idle", "SocketChannel", true, true),
             Path.loopback("channel-adaptor", "SocketChannel", true, true),
             Path.loopback("async-future", "AsynchronousSocketChannel", true, false),
             Path.loopback("async-handler", "AsynchronousSocketChannel", true, false),
@@ -157,6 +158,10 @@ class SelfConnectPathsIT {
             assertTrue(result.hasResult("on thread VirtualThread["), result::toString);
         }
         assertFalse(result.hasResult("connected local="), result::toString);
+        if (path.scenario().equals("channel-nonblocking-selector-idle")) {
+            assertTrue(result.hasResult("rebind with the selector open and idle ok"),
+                    "the port must be free while the selector is open and idle\n" + result);
+        }
         assertTrue(result.hasResult("rebind ok"), "the port must be free for the real server\n" + result);
     }
 }

@@ -70,6 +70,7 @@ public final class ConnectScenarios {
             }
         });
         SCENARIOS.put("channel-nonblocking", ConnectScenarios::nonBlockingChannel);
+        SCENARIOS.put("channel-nonblocking-selector-idle", ConnectScenarios::nonBlockingChannelSelectorIdle);
         SCENARIOS.put("channel-adaptor", () -> {
             try (SocketChannel ch = SocketChannel.open()) {
                 ch.socket().connect(target, 2000);
@@ -117,7 +118,7 @@ public final class ConnectScenarios {
         } catch (Throwable t) {
             printException(t);
         }
-        rebindTargetPort();
+        rebindTargetPort("rebind");
     }
 
     private static void socket(Consumer<Socket> connect) throws IOException {
@@ -144,6 +145,33 @@ public final class ConnectScenarios {
                 ch.finishConnect();
             }
             printConnected(ch.getLocalAddress(), ch.getRemoteAddress());
+        }
+    }
+
+    /**
+     * An event loop that gets the connect's failure and closes the channel but keeps its selector open and does not
+     * select on it again: the closed channel's key is never flushed, so the JDK defers closing its socket. The
+     * port must be free all the same, while the selector is still open.
+     */
+    private static void nonBlockingChannelSelectorIdle() throws IOException {
+        try (Selector selector = Selector.open()) {
+            SocketChannel ch = SocketChannel.open();
+            try {
+                ch.configureBlocking(false);
+                if (!ch.connect(target)) {
+                    ch.register(selector, SelectionKey.OP_CONNECT);
+                    selector.select(5000);
+                    while (!ch.finishConnect()) {
+                        selector.select(100);
+                    }
+                }
+                printConnected(ch.getLocalAddress(), ch.getRemoteAddress());
+                ch.close();
+            } catch (IOException e) {
+                printException(e);
+                ch.close();
+                rebindTargetPort("rebind with the selector open and idle");
+            }
         }
     }
 
@@ -420,14 +448,14 @@ public final class ConnectScenarios {
     }
 
     /** After the scenario, the target port must be free for a real server (no TIME_WAIT left behind). */
-    private static void rebindTargetPort() {
+    private static void rebindTargetPort(String label) {
         long start = System.nanoTime();
         IOException last = null;
         while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
             try (ServerSocket server = new ServerSocket()) {
                 server.setReuseAddress(false);
                 server.bind(target);
-                System.out.println("RESULT rebind ok");
+                System.out.println("RESULT " + label + " ok");
                 return;
             } catch (IOException e) {
                 last = e;
@@ -438,7 +466,7 @@ public final class ConnectScenarios {
                 }
             }
         }
-        System.out.println("RESULT rebind failed " + last);
+        System.out.println("RESULT " + label + " failed " + last);
     }
 
     private static void printConnected(Socket s) {
