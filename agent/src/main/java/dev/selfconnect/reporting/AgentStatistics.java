@@ -48,8 +48,13 @@ public final class AgentStatistics {
         return rejections.get();
     }
 
+    /** Failures inside the agent, caught and counted ({@link AgentLog#internalFailure}). */
+    public long internalFailures() {
+        return AgentLog.internalFailures();
+    }
+
     public String describe() {
         return "checks=" + checks() + ", self-connections=" + selfConnections() + ", exceptions-thrown=" + rejections()
-                + ", risks-found=" + risks();
+                + ", risks-found=" + risks() + ", internal-failures=" + internalFailures();
     }
 }

@@ -94,6 +94,7 @@ public final class ConnectScenarios {
         SCENARIOS.put("socks-proxy", ConnectScenarios::socksProxy);
         SCENARIOS.put("connect-timeout", () -> socket(s -> io(() -> s.connect(target, 300))));
         SCENARIOS.put("log-handler-connects", ConnectScenarios::logHandlerConnects);
+        SCENARIOS.put("module-access", ConnectScenarios::moduleAccess);
         SCENARIOS.put("virtual-thread-socket", () -> onVirtualThread(SCENARIOS.get("socket-connect")));
         SCENARIOS.put("virtual-thread-channel", () -> onVirtualThread(SCENARIOS.get("channel-blocking")));
     }
@@ -496,6 +497,20 @@ public final class ConnectScenarios {
             action.run();
         } catch (IOException e) {
             throw new UncheckedIo(e);
+        }
+    }
+
+    /**
+     * What this application class may do with java.base's internal packages: every line must read the same with the
+     * agent as without it. A connect first, so that the agent has done all it does.
+     */
+    private static void moduleAccess() throws Throwable {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+            System.out.println("RESULT connected " + client.isConnected());
+        }
+        if (available("modules", "java.lang.Module", 9)) {
+            call("java11.ModuleAccess", "print", ConnectScenarios.class);
         }
     }
 

@@ -16,13 +16,13 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * The whole benchmark suite of issue 5, for each JDK: JVM start, first connect, classes, footprint (fresh JVMs) and
+ * The whole benchmark suite, for each JDK: JVM start, first connect, classes, footprint (fresh JVMs) and
  * the per-connect cost (JMH), each with and without the agent; then one summary with medians, spreads, agent/none
  * differences and a PASS or FAIL per target. Started by {@code benchmarks/run.sh}, which documents the options.
  */
 public final class Suite {
 
-    // The targets of issue 5.
+    // The performance targets.
     static final double MAX_CONNECT_OVERHEAD = 0.01;       // per connect+close, agent/none - 1
     static final double MAX_ALLOCATED_BYTES = 8;           // per connect; less than half of the smallest object
     static final double MAX_START_MS = 100;                // JVM start, agent - none
@@ -97,7 +97,7 @@ public final class Suite {
             }
         }
         line("");
-        line("=== Targets (issue 5) ===");
+        line("=== Targets ===");
         verdicts.forEach(this::line);
         line("load average at end: %s; took %.1f min", loadAverage(), (System.nanoTime() - STARTED) / 60e9);
         Files.writeString(out.resolve("summary-" + stamp + ".txt"), report);
