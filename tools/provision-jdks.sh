@@ -8,7 +8,8 @@
 #   tools/provision-jdks.sh            # fetch what is missing (quick when cached), print the JDKs, write the file
 #   tools/provision-jdks.sh --check    # only check the cache and write the file; fetch nothing
 #
-# Environment: SELFCONNECT_JDKS (the cache, default $HOME/.cache/selfconnect/jdks); SELFCONNECT_DEBIAN_MIRROR (the
+# Environment: SELFCONNECT_JDKS (the cache, default $HOME/.cache/selfconnect/jdks, as root
+# /var/cache/selfconnect/jdks); SELFCONNECT_DEBIAN_MIRROR (the
 # Debian archive URI; default: the one this machine's apt sources use for Debian).
 #
 # JDK 8 and 21 need a newer glibc than Debian 12's 2.36. Both are run by trixie's own dynamic loader with trixie's
@@ -17,7 +18,13 @@
 # runs like any other java: no wrapper, no namespace, /proc/self/exe is the JDK's own launcher.
 set -euo pipefail
 
-CACHE="${SELFCONNECT_JDKS:-$HOME/.cache/selfconnect/jdks}"
+# As root the cache goes where every user can read it: tests run JVMs as other users too.
+if [[ $(id -u) == 0 ]]; then
+    DEFAULT_CACHE=/var/cache/selfconnect/jdks
+else
+    DEFAULT_CACHE="$HOME/.cache/selfconnect/jdks"
+fi
+CACHE="${SELFCONNECT_JDKS:-$DEFAULT_CACHE}"
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 CHECK_ONLY=false
 # Raised whenever the way a JDK is laid out here changes, so that an older cache is redone.

@@ -121,11 +121,18 @@ final class Target implements AutoCloseable {
                     + ": " + state.settings + "), whose settings change only with a restart"));
         }
         ReplyFile reply = ReplyFile.create(process, properties);
+        String request = AttachRequest.format(AttachRequest.Command.valueOf(command.toUpperCase(Locale.ROOT)),
+                reply.pathForTarget, reset, settings);
         try {
-            session.loadAgent(jarForTarget(agentJar), AttachRequest.format(AttachRequest.Command.valueOf(command.toUpperCase(Locale.ROOT)), reply.pathForTarget, reset,
-                    settings));
+            session.loadAgent(jarForTarget(agentJar), request);
         } catch (Exception e) {
-            throw Failures.load(pid, e, reply.take(), agentJar, process.uid());
+            String answer = reply.take();
+            // The agent's own reply decides: a Java 9+ tool misreads a Java 8 JVM's answer to a successful load as
+            // "Failed to load agent library: 0", though the agent ran and replied.
+            if (AttachReply.parse(answer) != null) {
+                return ReplyOutcome.accept(pid, answer, reply.pathHere.toString());
+            }
+            throw Failures.load(pid, e, answer, agentJar, process.uid());
         }
         return ReplyOutcome.accept(pid, reply.take(), reply.pathHere.toString());
     }

@@ -45,6 +45,12 @@ class AttachReplySafetyIT {
     List<DynamicNode> replyFile() {
         List<DynamicNode> nodes = new ArrayList<>();
         for (Jdk jdk : ChildJvm.jdks()) {
+            if (jdk.name().equals("JDK 8")) {
+                nodes.add(DynamicTest.dynamicTest(jdk.name() + ": root cannot attach to another user's JVM there (its"
+                        + " attach listener answers only its own uid), so there is no reply file to swap",
+                        () -> swappedForALink(jdk)));
+                continue;
+            }
             nodes.add(DynamicTest.dynamicTest(jdk.name() + ": a reply file swapped for a link is not read through it",
                     () -> swappedForALink(jdk)));
         }
@@ -81,14 +87,22 @@ class AttachReplySafetyIT {
             String pid = ready.substring("READY pid=".length());
 
             CliRun run = AttachHarness.cli(jdk, "attach", pid);
+            if (jdk.name().equals("JDK 8")) {
+                assertEquals(2, run.exitCode(), run::toString);
+                assertTrue(run.stderr().contains(" does not accept attach requests ("), run::toString);
+                assertFalse(run.stdout().contains(SECRET) || run.stderr().contains(SECRET), run::toString);
+                return;
+            }
 
             String swapped = out.poll(30, TimeUnit.SECONDS);
             assertTrue(swapped != null && swapped.startsWith("RESULT swapped selfconnect-reply-"),
                     "the target must have swapped the reply file: " + swapped + "\n" + run);
             assertFalse(run.stdout().contains(SECRET) || run.stderr().contains(SECRET), run::toString);
             assertEquals(2, run.exitCode(), run::toString);
+            // Whether the agent wrote before the swap or found the link and wrote nothing, the tool reads no link.
             assertTrue(run.stderr().contains("(it held no reply: 'the file was replaced by a symbolic link to '"
-                    + secret + "' after this tool made it; it is not read')"), run::toString);
+                    + secret + "' after this tool made it; it is not read')")
+                    || run.stderr().contains("loaded the agent but its answer did not arrive"), run::toString);
             assertEquals(SECRET + "\n", Files.readString(secret));
         } finally {
             try (OutputStream stdin = target.getOutputStream()) {
