@@ -80,13 +80,14 @@ final class AttachHarness {
          */
         static Target inNamespaceWithPrivateTmp(Jdk jdk) {
             ChildJvm.requireNamespaces();
-            Assumptions.assumeFalse(TEST_CLASSES.startsWith("/tmp") || jdk.home().toAbsolutePath().startsWith("/tmp"),
-                    "the test classes or the JDK are under /tmp, which the target's private /tmp would hide");
+            Assumptions.assumeFalse(jdk.home().toAbsolutePath().startsWith("/tmp"),
+                    "the JDK is under /tmp, which the target's private /tmp would hide");
+            // The test classes are bound to /mnt first: a checkout under /tmp would vanish under the new /tmp.
             List<String> command = new ArrayList<>(List.of("unshare", "-rnm", "sh", "-c",
-                    "mount -t tmpfs tmpfs /tmp && ip link set lo up "
+                    "mount --bind \"$SC_CLASSES\" /mnt && mount -t tmpfs tmpfs /tmp && ip link set lo up "
                             + "&& echo '40000 40000' > /proc/sys/net/ipv4/ip_local_port_range && exec \"$@\"",
                     "sh"));
-            return start(jdk, command);
+            return startWithClassPath(jdk, command, "/mnt");
         }
 
         /** Starts the target as an ordinary process. */
@@ -95,10 +96,16 @@ final class AttachHarness {
         }
 
         private static Target start(Jdk jdk, List<String> command, String... jvmOptions) {
+            return startWithClassPath(jdk, command, TEST_CLASSES.toString(), jvmOptions);
+        }
+
+        private static Target startWithClassPath(Jdk jdk, List<String> command, String classPath,
+                                                 String... jvmOptions) {
             command.add(jdk.java().toString());
             command.addAll(Arrays.asList(jvmOptions));
-            command.addAll(List.of("-cp", TEST_CLASSES.toString(), "dev.selfconnect.scenarios.ConnectOnDemand"));
+            command.addAll(List.of("-cp", classPath, "dev.selfconnect.scenarios.ConnectOnDemand"));
             ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().put("SC_CLASSES", TEST_CLASSES.toString());
             builder.environment().keySet().removeIf(name -> name.startsWith("SELFCONNECT_"));
             try {
                 return new Target(jdk, builder.start(), command);
