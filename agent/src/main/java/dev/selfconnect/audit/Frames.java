@@ -11,7 +11,7 @@ final class Frames {
         "dev.selfconnect.agent.", "dev.selfconnect.config.", "dev.selfconnect.detection.",
         "dev.selfconnect.instrumentation.", "dev.selfconnect.reporting.", "dev.selfconnect.audit.",
         "dev.selfconnect.management.", "dev.selfconnect.jfr.", "dev.selfconnect.shaded.",
-        "dev.selfconnect.SelfConnectException", "java.", "javax.", "jdk.", "sun.", "com.sun.",
+        "dev.selfconnect.netty.", "dev.selfconnect.SelfConnectException", "java.", "javax.", "jdk.", "sun.", "com.sun.",
     };
 
     private Frames() {
@@ -30,6 +30,9 @@ final class Frames {
     }
 
     private static boolean skipped(String className) {
+        if (className.startsWith("io.netty.") || className.contains(".io.netty.")) {
+            return true; // Netty's event loop, which completes its native connects
+        }
         for (String prefix : SKIPPED) {
             if (className.startsWith(prefix)) {
                 return true;

@@ -104,8 +104,28 @@ public final class ConnectGuard implements BiFunction<Object, String, IOExceptio
         if (!(local instanceof InetSocketAddress) || !(remote instanceof InetSocketAddress)) {
             return null;
         }
-        InetSocketAddress localInet = (InetSocketAddress) local;
-        InetSocketAddress remoteInet = (InetSocketAddress) remote;
+        return checkInet(connection, api, (InetSocketAddress) local, (InetSocketAddress) remote);
+    }
+
+    /**
+     * A connection that no JDK type describes (a Netty native socket), with the endpoints its caller read. In throw
+     * mode the caller resets the connection itself.
+     *
+     * @return the exception to fail the connect with, or null to let it through
+     */
+    public IOException checkEndpoints(Object connection, String api, InetSocketAddress local,
+                                      InetSocketAddress remote) {
+        try {
+            statistics.countCheck();
+            return checkInet(connection, api, local, remote);
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("checking a " + api + " connection", failure);
+            return null;
+        }
+    }
+
+    private IOException checkInet(Object connection, String api, InetSocketAddress localInet,
+                                  InetSocketAddress remoteInet) {
         int port = remoteInet.getPort();
         IOException rejection = localInet.getPort() != port ? null : check(connection, api, localInet.getAddress(),
                 localInet.getPort(), remoteInet.getAddress(), port);

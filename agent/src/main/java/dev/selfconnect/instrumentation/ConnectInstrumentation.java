@@ -110,6 +110,7 @@ public final class ConnectInstrumentation {
         if (platformServerHook != null) {
             SelfConnectBridge.installPlatformServerHook(platformServerHook);
         }
+        dev.selfconnect.netty.NettyTransports.install(instrumentation, guard, atStartup);
         ConnectTransformer loadTimeWeaver = null;
         ConnectTransformer retransformer = null;
         List<Class<?>> loaded;
@@ -140,6 +141,7 @@ public final class ConnectInstrumentation {
 
     public void replaceGuard(BiFunction<Object, String, IOException> guard) {
         SelfConnectBridge.install(guard);
+        dev.selfconnect.netty.NettyTransports.replaceGuard(guard);
     }
 
     /**
@@ -152,6 +154,7 @@ public final class ConnectInstrumentation {
      */
     public boolean uninstall() {
         SelfConnectBridge.uninstall();
+        dev.selfconnect.netty.NettyTransports.uninstall();
         if (loadTimeWeaver != null) {
             instrumentation.removeTransformer(loadTimeWeaver);
         }

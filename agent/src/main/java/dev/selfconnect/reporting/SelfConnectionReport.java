@@ -9,7 +9,7 @@ public final class SelfConnectionReport {
     private static final String[] AGENT_PACKAGES = {
         "dev.selfconnect.agent.", "dev.selfconnect.config.",
         "dev.selfconnect.detection.", "dev.selfconnect.instrumentation.", "dev.selfconnect.reporting.",
-        "dev.selfconnect.shaded.",
+        "dev.selfconnect.shaded.", "dev.selfconnect.netty.",
     };
     private static final String[] JDK_PACKAGES = {"java.", "javax.", "jdk.", "sun.", "com.sun."};
 
@@ -61,6 +61,7 @@ public final class SelfConnectionReport {
                 return true;
             }
         }
-        return false;
+        // Netty's event loop completes its native connects: its frames (any copy, relocated or not) say nothing.
+        return className.startsWith("io.netty.") || className.contains(".io.netty.");
     }
 }

@@ -16,6 +16,7 @@ public final class SelfConnectBridge {
 
     private static volatile BiFunction<Object, String, IOException> guard;
     private static volatile java.util.function.Consumer<Object> platformServerHook;
+    private static volatile java.util.function.BiConsumer<Object, Object> nativeLibraryHook;
 
     private SelfConnectBridge() {
     }
@@ -27,6 +28,31 @@ public final class SelfConnectBridge {
     public static void uninstall() {
         guard = null;
         platformServerHook = null;
+        nativeLibraryHook = null;
+    }
+
+    /** Who is told that a class loader loaded a native library of Netty (the agent then hooks that Netty). */
+    public static void installNativeLibraryHook(java.util.function.BiConsumer<Object, Object> hook) {
+        nativeLibraryHook = hook;
+    }
+
+    /**
+     * Called on every return of the JDK method that loads a native library for a class loader; never throws.
+     *
+     * @param library   the loaded library, null if it was not loaded
+     * @param fromClass the class that asked for it, whose loader gets the library
+     * @param name      the library's path
+     */
+    public static void afterLoadLibrary(Object library, Object fromClass, Object name) {
+        java.util.function.BiConsumer<Object, Object> hook = nativeLibraryHook;
+        if (hook == null || library == null || !(name instanceof String) || ((String) name).indexOf("netty") < 0) {
+            return;
+        }
+        try {
+            hook.accept(fromClass, name);
+        } catch (Throwable hookFailure) {
+            // The hook reports its own failures; whatever escapes it must not reach the application.
+        }
     }
 
     /** Who receives the platform MBean server (the agent registers its MBean there). */
