@@ -90,22 +90,33 @@ final class NettyJvm {
 
     /** The command that starts {@code java OPTIONS...} in a fresh namespace with the one-port range. */
     static List<String> inNamespace(Jdk jdk, List<String> javaArguments) {
+        return inNamespace(jdk, "", javaArguments);
+    }
+
+    /** With extra shell commands run as root in the namespace before the JVM starts (interfaces, routes). */
+    static List<String> inNamespace(Jdk jdk, String setup, List<String> javaArguments) {
         requireNamespaces();
         List<String> command = new ArrayList<>(List.of("unshare", "-rn", "sh", "-c",
-                "ip link set lo up && echo '40000 40001' > /proc/sys/net/ipv4/ip_local_port_range && exec \"$@\"",
+                "ip link set lo up && echo '40000 40001' > /proc/sys/net/ipv4/ip_local_port_range && "
+                        + (setup.isEmpty() ? "" : setup + " && ") + "exec \"$@\"",
                 "sh", jdk.java().toString()));
         command.addAll(javaArguments);
         return command;
     }
 
     static Result run(Jdk jdk, String agentArguments, String classPath, String mainClass, String... arguments) {
+        return runWithSetup(jdk, "", agentArguments, classPath, mainClass, arguments);
+    }
+
+    static Result runWithSetup(Jdk jdk, String setup, String agentArguments, String classPath, String mainClass,
+                               String... arguments) {
         List<String> java = new ArrayList<>();
         if (agentArguments != null) {
             java.add("-javaagent:" + AGENT_JAR + (agentArguments.isEmpty() ? "" : "=" + agentArguments));
         }
         java.addAll(List.of("-cp", classPath, mainClass));
         java.addAll(Arrays.asList(arguments));
-        return run(new ProcessBuilder(inNamespace(jdk, java)));
+        return run(new ProcessBuilder(inNamespace(jdk, setup, java)));
     }
 
     static Result run(ProcessBuilder builder) {

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  *     HOW:       bootstrap | raw
  *     TARGET:    self (127.0.0.1:40000, nothing listens) | self6 ([::1]:40000) | server (a server of the same
  *                transport on 40000) | refused (a port outside the range) | domain (a Unix domain socket pair)
- *                | wait (connect to self each time a line arrives on stdin)
+ *                | timeout (10.77.0.2:40000 behind a veth whose peer never answers; 1 s connect timeout)
+ *                | wait (connect to self each time a line arrives on stdin; closes what connected)
  * </pre>
  * Every outcome is one {@code RESULT ...} line on standard output.
  */
@@ -41,6 +42,7 @@ public final class NettyScenarios {
     static final int REFUSED_PORT = 50000;
 
     private final Transport transport;
+    private int connectTimeoutMillis = 15_000;
 
     private NettyScenarios(Transport transport) {
         this.transport = transport;
@@ -74,6 +76,10 @@ public final class NettyScenarios {
                 case "refused":
                     connectAndReport(group, how, new InetSocketAddress("127.0.0.1", REFUSED_PORT), false);
                     break;
+                case "timeout":
+                    connectTimeoutMillis = 1_000;
+                    connectAndReport(group, how, new InetSocketAddress("10.77.0.2", PORT), false);
+                    break;
                 case "server":
                     toServer(group, how);
                     break;
@@ -84,7 +90,12 @@ public final class NettyScenarios {
                     System.out.println("READY pid=" + ProcessHandle.current().pid() + " " + transport.name);
                     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                     for (String line; (line = in.readLine()) != null && !line.equals("quit"); ) {
-                        connectAndReport(group, how, new InetSocketAddress("127.0.0.1", PORT), true);
+                        Channel channel = connectAndReport(group, how, new InetSocketAddress("127.0.0.1", PORT),
+                                true);
+                        if (channel.isActive()) {
+                            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                            channel.close().sync();
+                        }
                         System.out.println("DONE");
                     }
                     break;
@@ -96,7 +107,7 @@ public final class NettyScenarios {
         }
     }
 
-    private void connectAndReport(EventLoopGroup group, String how, InetSocketAddress remote, boolean checkPort)
+    private Channel connectAndReport(EventLoopGroup group, String how, InetSocketAddress remote, boolean checkPort)
             throws Exception {
         ActiveWatch watch = new ActiveWatch();
         ChannelFuture future = connect(group, how, remote, watch);
@@ -121,18 +132,20 @@ public final class NettyScenarios {
                 System.out.println("RESULT port " + (portIsFree(remote) ? "free" : "busy"));
             }
         }
+        return channel;
     }
 
     private ChannelFuture connect(EventLoopGroup group, String how, SocketAddress remote, ChannelHandler handler)
             throws Exception {
         if (how.equals("bootstrap")) {
             return new Bootstrap().group(group).channel(transport.socketChannel())
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000).handler(handler).connect(remote);
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis).handler(handler).connect(remote);
         }
         if (!how.equals("raw")) {
             throw new IllegalArgumentException(how);
         }
         Channel channel = transport.socketChannel().getDeclaredConstructor().newInstance();
+        channel.config().setConnectTimeoutMillis(connectTimeoutMillis);
         channel.pipeline().addLast(handler);
         group.register(channel).sync();
         return channel.connect(remote);
@@ -234,7 +247,7 @@ public final class NettyScenarios {
                         epoll + "EpollDomainSocketChannel", epoll + "EpollServerDomainSocketChannel");
                 case "io_uring" -> new Transport(name, uring + "IoUring", "io.netty.channel.MultiThreadIoEventLoopGroup",
                         uring + "IoUringIoHandler", uring + "IoUringSocketChannel", uring + "IoUringServerSocketChannel",
-                        null, null);
+                        uring + "IoUringDomainSocketChannel", uring + "IoUringServerDomainSocketChannel");
                 case "io_uring-incubator" -> new Transport(name, incubator + "IOUring", incubator + "IOUringEventLoopGroup",
                         null, incubator + "IOUringSocketChannel", incubator + "IOUringServerSocketChannel", null, null);
                 default -> throw new IllegalArgumentException("unknown transport " + name);
