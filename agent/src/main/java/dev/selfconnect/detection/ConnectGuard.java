@@ -162,7 +162,23 @@ public final class ConnectGuard implements BiFunction<Object, String, IOExceptio
         }
         SocketAddress local = server instanceof ServerSocket ? ((ServerSocket) server).getLocalSocketAddress()
                 : ((NetworkChannel) server).getLocalAddress();
-        if (!(local instanceof InetSocketAddress)) {
+        listening(api, local);
+    }
+
+    /**
+     * A server socket that no JDK type describes (a Netty native server channel), bound to a fixed port, with the
+     * address its caller read.
+     */
+    public void listeningEndpoint(String api, InetSocketAddress local) {
+        try {
+            listening(api, local);
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("checking a " + api + " listener", failure);
+        }
+    }
+
+    private void listening(String api, SocketAddress local) {
+        if (audit == null || handling.get() != null || !(local instanceof InetSocketAddress)) {
             return;
         }
         handling.set(Boolean.TRUE);

@@ -12,6 +12,9 @@ public final class NettyHook {
     /** Set by the agent: gets the unsafe and the connect promise, returns non-null when it took the connect over. */
     public static volatile BiFunction<Object, Object, Object> check;
 
+    /** Set by the agent: gets a server channel and the address it was asked to bind to, once it is bound. */
+    public static volatile BiFunction<Object, Object, Object> bound;
+
     private NettyHook() {
     }
 
@@ -29,6 +32,19 @@ public final class NettyHook {
             return current.apply(unsafe, promise) != null;
         } catch (Throwable failure) {
             return false;
+        }
+    }
+
+    /** Called on the normal return of a native server channel's {@code doBind(SocketAddress)}; never throws. */
+    public static void bound(Object channel, Object requested) {
+        BiFunction<Object, Object, Object> current = bound;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.apply(channel, requested);
+        } catch (Throwable failure) {
+            // the agent reports its own failures
         }
     }
 }

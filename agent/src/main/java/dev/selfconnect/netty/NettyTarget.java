@@ -8,17 +8,21 @@ package dev.selfconnect.netty;
  */
 enum NettyTarget {
     EPOLL("io.netty.channel.epoll.AbstractEpollChannel", "$AbstractEpollUnsafe", "io.netty.channel.epoll.Native",
-            "netty_transport_native_epoll", "Netty epoll"),
+            "io.netty.channel.epoll.EpollServerSocketChannel", "netty_transport_native_epoll", "Netty epoll"),
     // Netty 4.2's io_uring; its library name also starts with the incubator's, so it is matched first.
     IO_URING("io.netty.channel.uring.AbstractIoUringChannel", "$AbstractUringUnsafe", "io.netty.channel.uring.Native",
-            "netty_transport_native_io_uring42", "Netty io_uring"),
+            "io.netty.channel.uring.IoUringServerSocketChannel", "netty_transport_native_io_uring42", "Netty io_uring"),
     // The incubator transport for Netty 4.1 (io.netty.incubator:netty-incubator-transport-*-io_uring 0.0.x).
     IO_URING_INCUBATOR("io.netty.incubator.channel.uring.AbstractIOUringChannel", "$AbstractUringUnsafe",
-            "io.netty.incubator.channel.uring.Native", "netty_transport_native_io_uring", "Netty io_uring");
+            "io.netty.incubator.channel.uring.Native", "io.netty.incubator.channel.uring.IOUringServerSocketChannel",
+            "netty_transport_native_io_uring", "Netty io_uring");
 
     static final String HOOKED_METHOD = "fulfillConnectPromise";
     /** The hooked method's descriptor ends with this; before it comes the (relocated) package prefix. */
     static final String HOOKED_DESCRIPTOR_END = "io/netty/channel/ChannelPromise;Z)V";
+    /** A TCP server channel's bind: on its normal return the channel is bound (and listens). */
+    static final String BIND_METHOD = "doBind";
+    static final String BIND_DESCRIPTOR = "(Ljava/net/SocketAddress;)V";
     /** The class of Netty's that loads its native libraries (through System.load), in every copy. */
     static final String LIBRARY_LOADER_CLASS = "io.netty.util.internal.NativeLibraryUtil";
 
@@ -27,13 +31,17 @@ enum NettyTarget {
     final String unsafeClass;
     /** The class that loads the transport's native library: loaded means the transport was at least tried. */
     final String nativeClass;
+    /** The TCP server channel, whose binds the audit reports like a ServerSocket's. */
+    final String serverClass;
     final String library;
     final String api;
 
-    NettyTarget(String channelClass, String unsafeSuffix, String nativeClass, String library, String api) {
+    NettyTarget(String channelClass, String unsafeSuffix, String nativeClass, String serverClass, String library,
+                String api) {
         this.channelClass = channelClass;
         this.unsafeClass = channelClass + unsafeSuffix;
         this.nativeClass = nativeClass;
+        this.serverClass = serverClass;
         this.library = library;
         this.api = api;
     }
@@ -61,11 +69,14 @@ enum NettyTarget {
         return at < 0 ? null : className.substring(0, at + 1);
     }
 
-    /** The API name for the report, from the name of the woven unsafe class (relocated or not). */
-    static String apiOf(String unsafeClassName) {
+    /** The API name for the report, from the name of a woven unsafe or server class (relocated or not). */
+    static String apiOf(String wovenClassName) {
         for (NettyTarget target : values()) {
-            if (unsafeClassName.endsWith(target.unsafeClass)) {
+            if (wovenClassName.endsWith(target.unsafeClass)) {
                 return target.api;
+            }
+            if (wovenClassName.endsWith(target.serverClass)) {
+                return target.api + " server";
             }
         }
         return "Netty";

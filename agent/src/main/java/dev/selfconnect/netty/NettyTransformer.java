@@ -19,25 +19,26 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Weaves the unsafe classes of Netty's native transports, and only those a class loader was enabled for (its hook
- * class is defined): at the entry of {@code fulfillConnectPromise(ChannelPromise, boolean)} it inserts
+ * Weaves the unsafe and TCP server classes of Netty's native transports, and only those a class loader was enabled
+ * for (its hook class is defined). At the entry of {@code fulfillConnectPromise(ChannelPromise, boolean)} it inserts
  * <pre>
  *   aload_0; aload_1; invokestatic PACKAGE/SelfConnectNettyHook.connected(Object, Object)Z; ifeq body; return
  *   body: (the method as it was)
  * </pre>
+ * and before each return of the server channel's {@code doBind(SocketAddress)} a call to the hook's {@code bound}.
  * Every other class costs a map lookup by name.
  */
 final class NettyTransformer implements ClassFileTransformer {
 
     private static final String HOOK_DESCRIPTOR = "(Ljava/lang/Object;Ljava/lang/Object;)Z";
 
-    /** Unsafe classes (internal names, with their prefix) to weave, and in which class loaders. */
+    /** Classes (internal names, with their prefix) to weave, and in which class loaders. */
     private final Map<String, Set<ClassLoader>> enabled = new ConcurrentHashMap<String, Set<ClassLoader>>();
     /** The classes this transformer wove, by retransformation or as they loaded. */
     private final List<String> woven = new ArrayList<String>();
 
-    void enable(String unsafeClassName, ClassLoader loader) {
-        String internalName = unsafeClassName.replace('.', '/');
+    void enable(String className, ClassLoader loader) {
+        String internalName = className.replace('.', '/');
         Set<ClassLoader> loaders = enabled.get(internalName);
         if (loaders == null) {
             loaders = java.util.Collections.newSetFromMap(new WeakHashMap<ClassLoader, Boolean>());
@@ -122,6 +123,11 @@ final class NettyTransformer implements ClassFileTransformer {
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                          String[] exceptions) {
             MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+            if (name.equals(NettyTarget.BIND_METHOD) && descriptor.equals(NettyTarget.BIND_DESCRIPTOR)
+                    && (access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
+                hooked = true;
+                return new BindHook(next, owner);
+            }
             if (name.equals(NettyTarget.HOOKED_METHOD) && descriptor.startsWith("(L")
                     && descriptor.endsWith(NettyTarget.HOOKED_DESCRIPTOR_END)
                     && (access & (Opcodes.ACC_STATIC | Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
@@ -130,6 +136,36 @@ final class NettyTransformer implements ClassFileTransformer {
                 return new EntryHook(next, owner, promiseType);
             }
             return next;
+        }
+    }
+
+    /**
+     * Before each normal return of the bind: {@code aload_0; aload_1; invokestatic HOOK.bound(Object, Object)V}. The
+     * hook never throws, so it needs no frame and no exit block; local 1 still holds the requested address (the bind
+     * methods do not reassign their parameter).
+     */
+    private static final class BindHook extends MethodVisitor {
+        private final String owner;
+
+        BindHook(MethodVisitor next, String owner) {
+            super(Opcodes.ASM9, next);
+            this.owner = owner;
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            if (opcode == Opcodes.RETURN) {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                super.visitVarInsn(Opcodes.ALOAD, 1);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, HookClass.internalNameFor(owner), "bound",
+                        "(Ljava/lang/Object;Ljava/lang/Object;)V", false);
+            }
+            super.visitInsn(opcode);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(Math.max(maxStack, 2), maxLocals);
         }
     }
 

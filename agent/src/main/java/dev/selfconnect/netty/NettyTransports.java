@@ -41,6 +41,7 @@ public final class NettyTransports {
     private static final Map<ClassLoader, Set<String>> enabled = new WeakHashMap<ClassLoader, Set<String>>();
     private static final List<WeakReference<Class<?>>> hooks = new ArrayList<WeakReference<Class<?>>>();
     private static final NettyConnectCheck CHECK = new NettyConnectCheck();
+    private static final NettyBindCheck BIND_CHECK = new NettyBindCheck();
 
     private static final BiConsumer<Object, Object> LIBRARY_LISTENER = new BiConsumer<Object, Object>() {
         @Override
@@ -104,7 +105,7 @@ public final class NettyTransports {
             for (WeakReference<Class<?>> reference : hooks) {
                 Class<?> hook = reference.get();
                 if (hook != null) {
-                    setCheck(hook, null);
+                    setChecks(hook, null, null);
                 }
             }
             hooks.clear();
@@ -186,9 +187,18 @@ public final class NettyTransports {
             try {
                 Class<?> channelClass = Class.forName(prefix + target.channelClass, false, loader);
                 Class<?> hook = HookClass.defineNextTo(channelClass);
-                setCheck(hook, CHECK);
+                setChecks(hook, CHECK, BIND_CHECK);
                 hooks.add(new WeakReference<Class<?>>(hook));
                 weave(inst, loader, unsafeName);
+                String serverName = prefix + target.serverClass;
+                try {
+                    Class<?> serverClass = Class.forName(serverName, false, loader);
+                    if (serverClass.getClassLoader() == loader) {
+                        weave(inst, loader, serverName);
+                    }
+                } catch (ClassNotFoundException noServerChannel) {
+                    // a copy without it (a trimmed shaded jar): only its clients are checked
+                }
             } catch (ClassNotFoundException notThere) {
                 // The library was loaded from a loader that does not see the transport's classes: nothing to weave.
             } catch (Throwable failure) {
@@ -197,26 +207,26 @@ public final class NettyTransports {
         }
     }
 
-    /** Weaves the unsafe class as it loads, or by retransformation if it was loaded already. */
-    private static void weave(Instrumentation inst, ClassLoader loader, String unsafeName) throws Exception {
+    /** Weaves the class as it loads, or by retransformation if it was loaded already. */
+    private static void weave(Instrumentation inst, ClassLoader loader, String className) throws Exception {
         NettyTransformer loadTimeWeaver = new NettyTransformer();
-        loadTimeWeaver.enable(unsafeName, loader);
+        loadTimeWeaver.enable(className, loader);
         inst.addTransformer(loadTimeWeaver, false);
-        Class<?> unsafe;
+        Class<?> type;
         try {
-            unsafe = Class.forName(unsafeName, false, loader);
+            type = Class.forName(className, false, loader);
         } finally {
             inst.removeTransformer(loadTimeWeaver);
         }
-        if (loadTimeWeaver.hasWoven(unsafeName)) {
+        if (loadTimeWeaver.hasWoven(className)) {
             return;
         }
         if (retransformer == null) {
             retransformer = new NettyTransformer();
             inst.addTransformer(retransformer, true);
         }
-        retransformer.enable(unsafeName, loader);
-        retransform(Collections.<Class<?>>singletonList(unsafe));
+        retransformer.enable(className, loader);
+        retransform(Collections.<Class<?>>singletonList(type));
     }
 
     private static void retransform(List<Class<?>> classes) {
@@ -229,9 +239,11 @@ public final class NettyTransports {
         }
     }
 
-    private static void setCheck(Class<?> hook, BiFunction<Object, Object, Object> check) {
+    private static void setChecks(Class<?> hook, BiFunction<Object, Object, Object> check,
+                                  BiFunction<Object, Object, Object> bound) {
         try {
             hook.getField("check").set(null, check);
+            hook.getField("bound").set(null, bound);
         } catch (ReflectiveOperationException | RuntimeException failure) {
             AgentLog.internalFailure("switching " + hook.getName(), failure);
         }

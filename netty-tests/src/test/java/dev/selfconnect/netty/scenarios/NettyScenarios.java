@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  *     TRANSPORT: epoll | epoll-legacy | io_uring | io_uring-incubator
  *     HOW:       bootstrap | raw
  *     TARGET:    self (127.0.0.1:40000, nothing listens) | self6 ([::1]:40000) | server (a server of the same
- *                transport on 40000) | refused (a port outside the range) | domain (a Unix domain socket pair)
+ *                transport on 40000) | server0 (the same, on a port the kernel picks) | refused (a port outside the range) | domain (a Unix domain socket pair)
  *                | timeout (10.77.0.2:40000 behind a veth whose peer never answers; 1 s connect timeout)
  *                | wait (connect to self each time a line arrives on stdin; closes what connected)
  * </pre>
@@ -81,7 +81,10 @@ public final class NettyScenarios {
                     connectAndReport(group, how, new InetSocketAddress("10.77.0.2", PORT), false);
                     break;
                 case "server":
-                    toServer(group, how);
+                    toServer(group, how, PORT);
+                    break;
+                case "server0":
+                    toServer(group, how, 0);
                     break;
                 case "domain":
                     domainSockets(group);
@@ -162,11 +165,11 @@ public final class NettyScenarios {
         }
     }
 
-    private void toServer(EventLoopGroup group, String how) throws Exception {
+    private void toServer(EventLoopGroup group, String how, int port) throws Exception {
         Channel server = new ServerBootstrap().group(group).channel(transport.serverChannel())
-                .childHandler(new ChannelInboundHandlerAdapter()).bind("127.0.0.1", PORT).sync().channel();
+                .childHandler(new ChannelInboundHandlerAdapter()).bind("127.0.0.1", port).sync().channel();
         try {
-            connectAndReport(group, how, new InetSocketAddress("127.0.0.1", PORT), false);
+            connectAndReport(group, how, (InetSocketAddress) server.localAddress(), false);
         } finally {
             server.close().sync();
         }
