@@ -24,8 +24,8 @@ import java.util.function.BiFunction;
  * <li>The JDK's native-library loading tells the agent (through the bridge) when a class loader loads a library of
  * Netty's epoll or io_uring transport ({@link LibraryLoadHook}); the loading class names the copy's package prefix.
  * <li>The agent then defines the hook class next to that transport's channel class ({@link HookClass}), registers a
- * transformer for the transport's unsafe class in that loader, loads that class (without initializing it) and
- * removes the transformer again. An unsafe class already loaded is woven by retransformation instead, and that
+ * transformer for the transport's unsafe class and TCP server channel class in that loader, loads them (without
+ * initializing them) and removes the transformer again. An unsafe class already loaded is woven by retransformation instead, and that
  * transformer stays registered, so that other agents' retransformations keep the hook; detach restores it.
  * </ol>
  * On an attach, and once after the library hook is woven at startup, the loaded classes are searched for transports
@@ -37,7 +37,7 @@ public final class NettyTransports {
     private static volatile ConnectGuard guard;
     private static Instrumentation instrumentation;
     private static NettyTransformer retransformer;
-    /** The unsafe classes enabled per class loader ("prefix + name"); cleared on uninstall. */
+    /** The transports enabled per class loader (their unsafe classes' names); cleared on uninstall. */
     private static final Map<ClassLoader, Set<String>> enabled = new WeakHashMap<ClassLoader, Set<String>>();
     private static final List<WeakReference<Class<?>>> hooks = new ArrayList<WeakReference<Class<?>>>();
     private static final NettyConnectCheck CHECK = new NettyConnectCheck();
