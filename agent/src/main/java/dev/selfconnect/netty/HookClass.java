@@ -1,29 +1,42 @@
 package dev.selfconnect.netty;
 
-import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.commons.ClassRemapper;
-import net.bytebuddy.jar.asm.commons.SimpleRemapper;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
 
 /**
- * Defines a copy of {@link NettyHook} in the package and class loader of a Netty class, where Netty's woven code can
- * call it whatever loader Netty sits in, with no change to any module's access: Netty's packages (class path or
- * automatic module) are open to every module, so a private lookup in them may define a class there (JDK 9 and later);
- * on JDK 8, {@code ClassLoader.defineClass} is called reflectively.
+ * Defines the hook class in the package and class loader of a Netty class, where Netty's woven code can call it
+ * whatever loader Netty sits in, with no change to any module's access: Netty's packages (class path or automatic
+ * module) are open to every module, so a private lookup in them may define a class there (JDK 9 and later); on JDK 8,
+ * {@code ClassLoader.defineClass} is called reflectively. The hook talks to the agent through JDK types only, so
+ * Netty's code links against nothing outside its own loader and java.base:
+ * <pre>
+ * public final class SelfConnectNettyHook {
+ *     public static volatile BiFunction&lt;Object, Object, Object&gt; check;  // (unsafe, promise) -&gt; non-null: rejected
+ *     public static volatile BiFunction&lt;Object, Object, Object&gt; bound;  // (server channel, requested address)
+ *
+ *     // at the entry of fulfillConnectPromise: true means the connect was rejected, skip the method's body
+ *     public static boolean connected(Object unsafe, Object promise) {
+ *         BiFunction f = check;
+ *         if (f == null) return false;
+ *         try { return f.apply(unsafe, promise) != null; } catch (Throwable t) { return false; }
+ *     }
+ *
+ *     // on the normal return of a server channel's doBind; never throws
+ *     public static void bound(Object channel, Object requested) { ... bound.apply(channel, requested) ... }
+ * }
+ * </pre>
  */
 final class HookClass {
 
     /** The simple name of the hook in each Netty package that has a hooked class. */
     static final String SIMPLE_NAME = "SelfConnectNettyHook";
-    private static final String TEMPLATE = NettyHook.class.getName().replace('.', '/');
-
-    private static byte[] template;
+    private static final String FUNCTION = "java/util/function/BiFunction";
+    private static final String FUNCTION_TYPE = "L" + FUNCTION + ";";
 
     private HookClass() {
     }
@@ -43,7 +56,7 @@ final class HookClass {
         } catch (ClassNotFoundException notYet) {
             // define it below
         }
-        byte[] classFile = renamed(internalName);
+        byte[] classFile = classFile(internalName);
         try {
             return defineWithLookup(neighbour, classFile);
         } catch (NoSuchMethodException java8) {
@@ -62,27 +75,76 @@ final class HookClass {
         return (Class<?>) defineClass.invoke(lookup, (Object) classFile);
     }
 
-    private static byte[] renamed(String internalName) throws IOException {
-        ClassReader reader = new ClassReader(template());
-        ClassWriter writer = new ClassWriter(0);
-        reader.accept(new ClassRemapper(writer, new SimpleRemapper(TEMPLATE, internalName)), 0);
+    /**
+     * The hook's class file (class version 49, which needs no stack map frames), written directly: no class file is
+     * read, and no ASM class beyond those the weaving loads anyway.
+     */
+    static byte[] classFile(String internalName) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V1_5, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, internalName, null,
+                "java/lang/Object", null);
+        for (String field : new String[] {"check", "bound"}) {
+            writer.visitField(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_VOLATILE, field, FUNCTION_TYPE,
+                    null, null).visitEnd();
+        }
+        hookMethod(writer, internalName, "connected", "check", true);
+        hookMethod(writer, internalName, "bound", "bound", false);
+        writer.visitEnd();
         return writer.toByteArray();
     }
 
-    private static synchronized byte[] template() throws IOException {
-        if (template == null) {
-            try (InputStream in = HookClass.class.getResourceAsStream("NettyHook.class")) {
-                if (in == null) {
-                    throw new IOException("the agent jar has no " + TEMPLATE + ".class");
-                }
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                byte[] buffer = new byte[4096];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    bytes.write(buffer, 0, n);
-                }
-                template = bytes.toByteArray();
-            }
+    /**
+     * {@code static boolean connected(Object, Object)}: the function's result is non-null; {@code static void
+     * bound(Object, Object)}: the result is dropped. No function, or a failure inside it: false / nothing.
+     */
+    private static void hookMethod(ClassWriter writer, String owner, String name, String field, boolean returns) {
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, name,
+                returns ? "(Ljava/lang/Object;Ljava/lang/Object;)Z" : "(Ljava/lang/Object;Ljava/lang/Object;)V",
+                null, null);
+        method.visitCode();
+        Label start = new Label();
+        Label end = new Label();
+        Label failed = new Label();
+        Label none = new Label();
+        method.visitTryCatchBlock(start, end, failed, "java/lang/Throwable");
+        method.visitFieldInsn(Opcodes.GETSTATIC, owner, field, FUNCTION_TYPE);
+        method.visitInsn(Opcodes.DUP);
+        method.visitJumpInsn(Opcodes.IFNULL, none);
+        method.visitLabel(start);
+        method.visitVarInsn(Opcodes.ALOAD, 0);
+        method.visitVarInsn(Opcodes.ALOAD, 1);
+        method.visitMethodInsn(Opcodes.INVOKEINTERFACE, FUNCTION, "apply",
+                "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", true);
+        method.visitLabel(end);
+        if (returns) {
+            Label rejected = new Label();
+            method.visitJumpInsn(Opcodes.IFNONNULL, rejected);
+            method.visitInsn(Opcodes.ICONST_0);
+            method.visitInsn(Opcodes.IRETURN);
+            method.visitLabel(rejected);
+            method.visitInsn(Opcodes.ICONST_1);
+            method.visitInsn(Opcodes.IRETURN);
+        } else {
+            method.visitInsn(Opcodes.POP);
+            method.visitInsn(Opcodes.RETURN);
         }
-        return template;
+        method.visitLabel(failed);
+        method.visitInsn(Opcodes.POP);
+        if (returns) {
+            method.visitInsn(Opcodes.ICONST_0);
+            method.visitInsn(Opcodes.IRETURN);
+        } else {
+            method.visitInsn(Opcodes.RETURN);
+        }
+        method.visitLabel(none);
+        method.visitInsn(Opcodes.POP);
+        if (returns) {
+            method.visitInsn(Opcodes.ICONST_0);
+            method.visitInsn(Opcodes.IRETURN);
+        } else {
+            method.visitInsn(Opcodes.RETURN);
+        }
+        method.visitMaxs(0, 0);
+        method.visitEnd();
     }
 }
