@@ -23,11 +23,13 @@
 #
 # Options:
 #   --startup-only | --jmh-only    run one half only
+#   --scan-only                    only the scan benchmark: selfconnect scan of a namespace holding 10,000 and 50,000
+#                                  TCP sockets (python3 processes in an unshare -rn namespace), about a minute
 #   --jdk17-only | --jdk25-only    one JDK only (the JDKs: $JDK17, $JDK25; defaults below)
 #   --quick                        a smoke run with few samples (under 2 min per JDK); its figures mean little
 #   --no-build                     use the jars already built
 #   --wait-quiet[=MINUTES]         before starting, wait until the 1-minute load average is below 1 (default 30 min)
-#   --KEY=VALUE                    passed to the suite: --runs, --connect-runs, --footprint-runs, --rounds, --warmups,
+#   --KEY=VALUE                    passed to the suite: --scan-sockets (default 10000,50000), --scan-runs, --runs, --connect-runs, --footprint-runs, --rounds, --warmups,
 #                                  --iterations, --iteration-ms, --servers=fixed,ephemeral, --agent, --out,
 #                                  --paths=SOCKET,CHANNEL_BLOCKING,CHANNEL_NONBLOCKING,ASYNC (JMH cases),
 #                                  --jmh-jvm-args="-XX:-DoEscapeAnalysis" (JVM options for the JMH forks)
@@ -49,6 +51,7 @@ for arg in "$@"; do
     case "$arg" in
         --startup-only) suite_args+=(--only=startup) ;;
         --jmh-only) suite_args+=(--only=jmh) ;;
+        --scan-only) suite_args+=(--only=scan) ;;
         --jdk17-only) jdks=$JDK17 ;;
         --jdk25-only) jdks=$JDK25 ;;
         --quick) suite_args+=(--runs=5 --connect-runs=3 --footprint-runs=2 --rounds=1 --warmups=1 --iterations=2

@@ -1,30 +1,60 @@
 package dev.selfconnect.agent;
 
+import dev.selfconnect.audit.Audit;
+import dev.selfconnect.audit.Findings;
 import dev.selfconnect.config.InvalidSettingException;
 import dev.selfconnect.config.Mode;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.detection.ConnectGuard;
-import dev.selfconnect.detection.ConnectionResetter;
+import dev.selfconnect.hooks.InternalAccess;
+import dev.selfconnect.hooks.JdkHooks;
+import dev.selfconnect.netty.NettyHooks;
+import dev.selfconnect.instrumentation.BridgeListeners;
 import dev.selfconnect.instrumentation.ConnectInstrumentation;
+import dev.selfconnect.instrumentation.Protection;
+import dev.selfconnect.management.PlatformRegistration;
 import dev.selfconnect.reporting.AgentLog;
 import dev.selfconnect.reporting.AgentStatistics;
+import dev.selfconnect.reporting.ReportQueue;
+import dev.selfconnect.state.AgentState;
+import dev.selfconnect.vocabulary.KernelPortFiles;
 
 import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * The agent's life in one JVM: installed once whichever entry point and however often it is called, reconfigured
- * or removed when a running JVM is attached to again, and asked for its status.
+ * The agent's life in one JVM: installed once whichever entry point and however often it is called, reconfigured,
+ * switched off or removed when a running JVM is attached to again, and asked for its status. Each change puts a new
+ * {@link AgentState} in force.
  */
 public final class AgentInstaller {
 
-    /** The system property that tells the command-line tool this agent's state in a running JVM. */
-    public static final String MARKER_PROPERTY = "dev.selfconnect.agent";
+    /** How long an attach waits for the weaving to be verified before it answers. */
+    private static final long VERIFY_WAIT_MILLIS = 10_000;
 
     private static final Object lock = new Object();
-    private static final AgentStatistics statistics = new AgentStatistics();
+    /** The statistics and findings belong to the JVM: they carry over from one state to the next. */
+    private static final AgentStatistics statistics = new AgentStatistics(new Runnable() {
+        @Override
+        public void run() {
+            publisher.wake();
+        }
+    });
+    private static final Findings findings = new Findings();
+    private static final PlatformRegistration registration = new PlatformRegistration();
     private static ConnectInstrumentation installation;
-    private static Settings settings;
+    private static InternalAccess internalAccess;
+    private static KernelPortFiles kernelFiles;
+    private static boolean summaryRegistered;
+    private static final StatusPublisher publisher = new StatusPublisher(lock, new StatusPublisher.Marker() {
+        @Override
+        public void mark(AgentState state) {
+            AgentInstaller.mark(state);
+        }
+    });
 
     private AgentInstaller() {
     }
@@ -35,32 +65,22 @@ public final class AgentInstaller {
         try {
             loaded = SettingsLoader.load(arguments, System.getProperties(), System.getenv());
         } catch (InvalidSettingException e) {
-            AgentLog.error(e.getMessage());
-            AgentLog.error("the JVM stops here, as it does for a bad -XX option; fix the setting or remove "
-                    + "-javaagent:selfconnect.jar");
+            preparation.cancel();
+            AgentLog.error(e.getMessage() + "; the JVM stops here, as it does for a bad -XX option: fix the setting"
+                    + " or remove -javaagent:selfconnect.jar");
             System.exit(1);
             return;
         }
-        applyAtStartup(loaded, instrumentation, preparation);
-    }
-
-    /**
-     * On an attach: installs with these settings, or reconfigures the agent already installed.
-     *
-     * @return the line that was logged, which also answers the attach
-     */
-    static AttachReply applyOnAttach(Settings newSettings, Instrumentation instrumentation) {
-        return apply(newSettings, instrumentation, null);
-    }
-
-    /** At startup: install with a preparation started before the settings were read. */
-    private static AttachReply applyAtStartup(Settings newSettings, Instrumentation instrumentation,
-                                              ConnectInstrumentation.Preparation preparation) {
         try {
-            return apply(newSettings, instrumentation, preparation);
+            apply(loaded, instrumentation, preparation);
         } finally {
             preparation.cancel(); // a no-op if the installation used it
         }
+    }
+
+    /** On an attach: installs with these settings, switches off, or reconfigures the agent already installed. */
+    static AttachReply applyOnAttach(Settings newSettings, Instrumentation instrumentation) {
+        return apply(newSettings, instrumentation, null);
     }
 
     /**
@@ -68,57 +88,149 @@ public final class AgentInstaller {
      * otherwise leaves it alone. Never throws: the application goes on whatever happens here.
      *
      * @param startupPreparation the weaving prepared in premain; null on an attach
-     * @return the line that was logged
      */
     private static AttachReply apply(Settings newSettings, Instrumentation instrumentation,
                                      ConnectInstrumentation.Preparation startupPreparation) {
-        boolean reconfigure = startupPreparation == null;
+        boolean atStartup = startupPreparation != null;
         String agent = "selfconnect " + version();
         synchronized (lock) {
-            String outcome;
-            AttachReply.Status status;
-            boolean anotherCopy = false;
+            AttachReply reply;
             try {
                 if (installation == null && ConnectInstrumentation.anotherCopyIsActive(instrumentation)) {
-                    anotherCopy = true;
-                    status = AttachReply.Status.ANOTHER_COPY;
-                    outcome = agent + " is already installed in this JVM by another copy; this copy does nothing";
-                } else if (installation != null && !reconfigure) {
-                    status = AttachReply.Status.RECONFIGURED;
-                    outcome = agent + " is already installed in this JVM; this copy does nothing";
-                } else if (newSettings.mode() == Mode.OFF) {
+                    reply = new AttachReply(AttachReply.Status.ANOTHER_COPY, agent + " is already installed in this"
+                            + " JVM by another copy; this copy does nothing");
+                    AgentLog.info(reply.text());
+                    return reply;
+                }
+                if (installation != null && atStartup) {
+                    reply = new AttachReply(AttachReply.Status.RECONFIGURED, agent + " is already installed in this"
+                            + " JVM; this copy does nothing");
+                    AgentLog.info(reply.text());
+                    return reply;
+                }
+                if (newSettings.mode() == Mode.OFF) {
                     boolean removed = installation != null;
-                    status = AttachReply.Status.OFF;
                     uninstall();
-                    settings = newSettings;
-                    outcome = agent + (removed ? " removed its instrumentation: " : " installed nothing: ")
-                            + newSettings.describe();
+                    enter(new AgentState(AgentState.Phase.OFF, version(), newSettings, statistics, null, null));
+                    reply = new AttachReply(AttachReply.Status.OFF, agent + (removed
+                            ? " removed its instrumentation: " : " installed nothing: ") + newSettings.describe());
                 } else if (installation != null) {
-                    installation.replaceGuard(guard(newSettings));
-                    status = AttachReply.Status.RECONFIGURED;
-                    settings = newSettings;
-                    outcome = agent + " reconfigured: " + newSettings.describe();
+                    Protection protection = installation.protection();
+                    ActiveParts parts = activeParts(newSettings, instrumentation);
+                    installation.replaceListeners(parts.listeners);
+                    enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, parts.audit,
+                            protection));
+                    reply = new AttachReply(AttachReply.Status.RECONFIGURED, agent + " reconfigured: "
+                            + newSettings.describe() + "; " + protection.describe());
                 } else {
-                    // issue 6 (audit): the platform-server hook registers the MBean when JMX comes to exist
-                    installation = ConnectInstrumentation.install(startupPreparation != null ? startupPreparation
-                                    : ConnectInstrumentation.prepare(instrumentation, false), guard(newSettings),
-                            new dev.selfconnect.management.PlatformRegistration(version()));
-                    settings = newSettings;
-                    status = AttachReply.Status.INSTALLED;
-                    outcome = agent + " active on Java " + System.getProperty("java.version") + ": "
-                            + newSettings.describe();
+                    ActiveParts parts = activeParts(newSettings, instrumentation);
+                    ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
+                            : ConnectInstrumentation.prepare(instrumentation, false);
+                    installation = ConnectInstrumentation.install(preparation, parts.listeners, whenVerified());
+                    Protection protection = installation.protection();
+                    enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, parts.audit,
+                            protection));
+                    registration.registerAgain();
+                    registerSummary();
+                    if (!atStartup) {
+                        preparation.await(VERIFY_WAIT_MILLIS);
+                    }
+                    reply = new AttachReply(AttachReply.Status.INSTALLED, agent + " active on Java "
+                            + System.getProperty("java.version") + ": " + newSettings.describe() + "; "
+                            + (atStartup ? "protects " + join(protection.protectedFamilies())
+                            : protection.describe()));
                 }
             } catch (Throwable failure) {
                 AgentLog.internalFailure("installing " + agent + " (self-connections are not checked)", failure);
-                mark("failed");
+                mark(AgentState.Phase.FAILED, newSettings);
                 return new AttachReply(AttachReply.Status.FAILED, agent + " failed to install: " + failure);
             }
-            if (!anotherCopy) {
-                mark(null);
+            AgentLog.info(reply.text());
+            if (installation != null) {
+                ReportQueue.start();
             }
-            AgentLog.info(outcome);
-            return new AttachReply(status, outcome);
+            return reply;
         }
+    }
+
+    /** The new audit and the bridge's listeners for these settings. */
+    private static final class ActiveParts {
+        final Audit audit;
+        final BridgeListeners listeners;
+
+        ActiveParts(Audit audit, BridgeListeners listeners) {
+            this.audit = audit;
+            this.listeners = listeners;
+        }
+    }
+
+    private static ActiveParts activeParts(Settings settings, Instrumentation instrumentation) throws Exception {
+        if (internalAccess == null) {
+            internalAccess = ConnectInstrumentation.internalAccess(instrumentation);
+        }
+        Audit audit = new Audit(settings, statistics, findings, settings.risks() ? kernelFiles() : null);
+        ConnectGuard guard = new ConnectGuard(settings,
+                NettyHooks.withConnectionFamilies(JdkHooks.connectionFamilies(internalAccess)), statistics,
+                audit, new Supplier<KernelPortFiles>() {
+                    @Override
+                    public KernelPortFiles get() {
+                        return kernelFiles();
+                    }
+                });
+        return new ActiveParts(audit, new BridgeListeners(guard,
+                guard.bindWatcher(NettyHooks.withServerFamilies(JdkHooks.serverFamilies())),
+                registration));
+    }
+
+    /** The kernel's port files, read when first needed: at startup only where risk findings are on. */
+    private static synchronized KernelPortFiles kernelFiles() {
+        if (kernelFiles == null) {
+            kernelFiles = new KernelPortFiles(KernelPortFiles.DEFAULT_DIRECTORY, KernelPortFiles.REFRESH_NANOS,
+                    new KernelPortFiles.Notices() {
+                        @Override
+                        public void info(String message) {
+                            AgentLog.info(message);
+                        }
+
+                        @Override
+                        public void warn(String message) {
+                            AgentLog.warn(message);
+                        }
+                    });
+        }
+        return kernelFiles;
+    }
+
+    /** Told by the weaver thread once every target class is loaded: a missing hook point is never silent. */
+    private static Consumer<Protection> whenVerified() {
+        return new Consumer<Protection>() {
+            @Override
+            public void accept(Protection protection) {
+                List<String> missing = protection.missing();
+                if (!missing.isEmpty()) {
+                    AgentLog.warn("NOT protected on this JVM: " + join(missing) + "; "
+                            + protection.describe().substring(0, protection.describe().indexOf(';')));
+                }
+            }
+        };
+    }
+
+    private static String join(List<String> items) {
+        StringBuilder text = new StringBuilder();
+        for (String item : items) {
+            text.append(text.length() == 0 ? "" : ", ").append(item);
+        }
+        return text.length() == 0 ? "nothing" : text.toString();
+    }
+
+    /** Puts the state in force and in the marker property. */
+    private static void enter(AgentState state) {
+        AgentState.replace(state);
+        if (!state.active()) {
+            registration.unregister();
+        }
+        mark(state);
+        publisher.start();
     }
 
     /**
@@ -131,11 +243,15 @@ public final class AgentInstaller {
             try {
                 boolean active = installation != null;
                 boolean restored = uninstall();
+                AgentState previous = AgentState.current();
+                if (previous != null) {
+                    enter(new AgentState(AgentState.Phase.DETACHED, version(), previous.settings(), statistics,
+                            null, null));
+                }
                 String outcome = !active ? agent + " was not active in this JVM: nothing to detach"
                         : restored ? agent + " detached: the JDK classes are restored and nothing is checked any more"
                         : agent + " detached: nothing is checked any more; the JDK classes woven as they loaded at "
                         + "startup keep a hook that does nothing";
-                mark(null);
                 AgentLog.info(outcome);
                 return new AttachReply(active ? AttachReply.Status.DETACHED : AttachReply.Status.NOT_ACTIVE, outcome);
             } catch (Throwable failure) {
@@ -146,32 +262,30 @@ public final class AgentInstaller {
     }
 
     static AttachReply status() {
+        AgentState state = AgentState.current();
+        return new AttachReply(AttachReply.Status.STATUS, state != null ? state.describe()
+                : "selfconnect " + version() + " not active on Java " + System.getProperty("java.version")
+                + "\nsettings: none\ncounters: " + statistics.describe());
+    }
+
+    /** Leaves the agent's state in its marker property ({@link AgentMarker}), with the status text. */
+    private static void mark(AgentState state) {
         synchronized (lock) {
-            String state = installation != null ? "active" : settings == null ? "not active"
-                    : settings.mode() == Mode.OFF ? "not active (mode=off)" : "not active (detached)";
-            return new AttachReply(AttachReply.Status.STATUS, "selfconnect " + version() + " " + state + " on Java "
-                    + System.getProperty("java.version")
-                    + "\n" + "settings: " + (settings == null ? "none" : settings.describe())
-                    + "\n" + "counters: " + statistics.describe());
+            String status = state.describe();
+            publisher.published(status);
+            writeMarker(AgentMarker.format(state.phase(), version(), state.settings().describe(), status));
         }
     }
 
-    /**
-     * Leaves the agent's state in the system property {@value #MARKER_PROPERTY}, where {@code selfconnect.jar list}
-     * and the other commands read it through the attach API without loading anything into the JVM:
-     * {@code active|off|detached|failed; VERSION; SETTINGS}. The name is outside the {@code selfconnect.} prefix,
-     * which the agent reserves for its settings.
-     *
-     * @param failure "failed", or null to describe the state the agent is in
-     */
-    private static void mark(String failure) {
-        String state = failure != null ? failure : installation != null ? "active"
-                : settings != null && settings.mode() == Mode.OFF ? "off" : "detached";
+    private static void mark(AgentState.Phase phase, Settings settings) {
+        writeMarker(AgentMarker.format(phase, version(), settings == null ? "" : settings.describe(), null));
+    }
+
+    private static void writeMarker(String value) {
         try {
-            System.setProperty(MARKER_PROPERTY, state + "; " + version() + "; "
-                    + (settings == null ? "" : settings.describe()));
+            System.setProperty(AgentMarker.PROPERTY, value);
         } catch (RuntimeException e) {
-            // A security manager may forbid it: only the listing loses the information.
+            // A security manager may forbid it: only the attach tool loses the information.
         }
     }
 
@@ -185,10 +299,32 @@ public final class AgentInstaller {
         return restored;
     }
 
-    private static ConnectGuard guard(Settings newSettings) {
-        // issue 6 (audit): risk findings, JSON Lines file, JFR; Audit.configure reads the /proc files if risks are on
-        return new ConnectGuard(newSettings, new ConnectionResetter(), statistics,
-                dev.selfconnect.audit.Audit.configure(newSettings, statistics));
+    /** The summary at exit, from the state in force then, once per JVM. */
+    private static void registerSummary() {
+        if (summaryRegistered) {
+            return;
+        }
+        summaryRegistered = true;
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    ReportQueue.drainAtExit(new Runnable() {
+                        @Override
+                        public void run() {
+                            AgentState state = AgentState.current();
+                            if (state != null) {
+                                for (String line : state.summary()) {
+                                    AgentLog.tagged("SUMMARY", line);
+                                }
+                            }
+                        }
+                    });
+                }
+            }, "selfconnect-summary"));
+        } catch (RuntimeException shuttingDownOrDenied) {
+            // the JVM is already exiting, or a security manager forbids it: no summary
+        }
     }
 
     static String version() {

@@ -4,7 +4,14 @@ import dev.selfconnect.config.InvalidSettingException;
 import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.reporting.AgentLog;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 
 /** The agent's entry points; the work is in {@link AgentInstaller}. */
 public final class SelfConnectAgent {
@@ -18,32 +25,46 @@ public final class SelfConnectAgent {
     }
 
     /**
-     * Loaded into a running JVM by an attach: installs, reconfigures, reports its status or detaches. A bad setting
-     * fails the attach and leaves that JVM as it was.
+     * Loaded into a running JVM by an attach: installs, reconfigures, reports its status or detaches, and answers in
+     * the reply file. Nothing reaches the JVM's own output unless its state changes: a bad setting is answered, not
+     * thrown (a throw here makes the JVM print a stack trace and "Agent failed to start").
      */
     public static void agentmain(String arguments, Instrumentation instrumentation) {
-        AgentCommand command;
+        AttachRequest request;
         try {
-            command = AgentCommand.parse(arguments);
+            request = AttachRequest.parse(arguments);
         } catch (IllegalArgumentException e) {
-            AgentLog.error(e.getMessage());
-            throw e;
+            return; // not from this version's tool: nothing to answer to
         }
-        switch (command.kind) {
+        AttachReply reply;
+        switch (request.command) {
             case STATUS:
-                command.reply(AgentInstaller.status());
-                return;
+                reply = AgentInstaller.status();
+                break;
             case DETACH:
-                command.reply(AgentInstaller.detach());
-                return;
+                reply = AgentInstaller.detach();
+                break;
             default:
                 try {
-                    command.reply(AgentInstaller.applyOnAttach(SettingsLoader.load(command.settingArguments,
-                            System.getProperties(), System.getenv()), instrumentation));
+                    reply = AgentInstaller.applyOnAttach(SettingsLoader.load(request.settings,
+                            System.getProperties(), System.getenv()), instrumentation);
                 } catch (InvalidSettingException e) {
-                    // Nothing changed in this JVM: the tool shows the error, the JVM's own output gets nothing.
-                    command.reply(new AttachReply(AttachReply.Status.INVALID_SETTING, e.getMessage()));
+                    reply = new AttachReply(AttachReply.Status.INVALID_SETTING, e.getMessage());
                 }
+        }
+        answer(request, reply);
+    }
+
+    /** Writes the reply to the file the tool made for it (never through a link), replacing what it holds. */
+    private static void answer(AttachRequest request, AttachReply reply) {
+        if (request.replyFile == null) {
+            return;
+        }
+        try (OutputStream out = Files.newOutputStream(Paths.get(request.replyFile), LinkOption.NOFOLLOW_LINKS,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            out.write((reply.format() + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            AgentLog.internalFailure("writing the reply to " + request.replyFile, e);
         }
     }
 }

@@ -3,83 +3,51 @@ package dev.selfconnect.audit;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.reporting.AgentLog;
 import dev.selfconnect.reporting.AgentStatistics;
+import dev.selfconnect.reporting.ReportQueue;
+import dev.selfconnect.vocabulary.ApplicationFrames;
+import dev.selfconnect.vocabulary.Endpoint;
+import dev.selfconnect.vocabulary.EphemeralPorts;
+import dev.selfconnect.vocabulary.EventKind;
+import dev.selfconnect.vocabulary.KernelPortFiles;
+import dev.selfconnect.vocabulary.Remedy;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The audit of one agent configuration: the risk rules, the events' sinks (JSON Lines file, JFR) and the summary at
- * exit. The guard calls it; the MBean reads it. Findings are kept per JVM, across reconfigurations, so that an
- * endpoint is reported once.
+ * The audit of one agent configuration: the risk rules, the events' sinks (JSON Lines file, JFR) and the summary.
+ * The guard calls it; the agent's state owns it and closes it when the configuration is replaced.
  * <p>
- * Costs: building it reads the two kernel files (only when risk findings are on) and nothing else. The guard asks
- * {@link #mayBeAtRisk} on every completed connect, which compares ints; everything else runs only for a port inside
- * the ephemeral range, and allocates only the first time an endpoint is found.
+ * Costs: the guard asks {@link #mayBeAtRisk} on every completed connect, which compares ints against the cached
+ * kernel files; everything else runs only for a port inside the ephemeral range, and allocates only the first time an
+ * endpoint is found.
  */
 public final class Audit {
 
-    private static final Object lock = new Object();
-    private static volatile Audit current;
-    private static boolean summaryRegistered;
+    public static final String RISK_TAG = "RISK";
+    /** The summary lists at most this many endpoints, then "and N more". */
+    public static final int SUMMARY_ENDPOINTS = 20;
 
     private final Settings settings;
     private final AgentStatistics statistics;
+    private final Findings findings;
     /** Null when risk findings are off. */
-    private final PortFiles ports;
-    /** Made at the first connect to a port at risk: nothing but the kernel files is touched at JVM start. */
+    private final KernelPortFiles ports;
+    /** Made at the first connect to a port at risk. */
     private volatile LocalAddresses local;
     /** Made at the first event. */
     private List<EventSink> sinks;
+    private boolean closed;
 
-    private Audit(Settings settings, AgentStatistics statistics, PortFiles ports) {
+    /**
+     * @param ports the kernel files, or null when risk findings are off
+     */
+    public Audit(Settings settings, AgentStatistics statistics, Findings findings, KernelPortFiles ports) {
         this.settings = settings;
         this.statistics = statistics;
-        this.ports = ports;
-    }
-
-    /** The endpoints reported in this JVM; its class loads at the first finding, not at JVM start. */
-    private static final class Reported {
-        static final Findings findings = new Findings();
-    }
-
-    /** The audit for these settings; it replaces the previous one (whose file is closed). */
-    public static Audit configure(Settings settings, AgentStatistics statistics) {
-        return configure(settings, statistics, PortFiles.DEFAULT_DIRECTORY);
-    }
-
-    static Audit configure(Settings settings, AgentStatistics statistics, java.nio.file.Path procDirectory) {
-        synchronized (lock) {
-            Audit previous = current;
-            Audit audit = new Audit(settings, statistics, settings.risks() ? new PortFiles(procDirectory) : null);
-            current = audit;
-            if (previous != null) {
-                previous.close();
-            }
-            return audit;
-        }
-    }
-
-    /** The audit in force, or null before the agent is installed. */
-    public static Audit current() {
-        return current;
-    }
-
-    public Settings settings() {
-        return settings;
-    }
-
-    public AgentStatistics statistics() {
-        return statistics;
-    }
-
-    /** The endpoints found so far, as the summary and the MBean list them: "listen 0.0.0.0:40005 (ServerSocket)". */
-    public static List<String> endpoints() {
-        List<String> list = new ArrayList<String>();
-        for (Findings.Entry entry : Reported.findings.all()) {
-            list.add(entry.describe());
-        }
-        return list;
+        this.findings = findings;
+        this.ports = settings.risks() ? ports : null;
     }
 
     /**
@@ -87,14 +55,22 @@ public final class Audit {
      * reserved? The local port the kernel gave the connect tells whether the cached range may be out of date.
      */
     public boolean mayBeAtRisk(int remotePort, int localPort) {
-        PortFiles files = ports;
+        KernelPortFiles files = ports;
         return files != null && files.mayBeAtRisk(remotePort, localPort);
     }
 
     /**
-     * The costly part, once {@link #mayBeAtRisk} said yes for the remote port: a connect to one of this machine's
-     * addresses, not ignored, not reported before, is a risk finding.
+     * Whether a connect to this endpoint (its port already found at risk by {@link #mayBeAtRisk}) is a finding not
+     * reported yet: a scan of the few endpoints reported so far, then of this machine's addresses. Nothing is
+     * allocated for an IPv4 or loopback endpoint.
      */
+    public boolean isNewConnectRisk(InetAddress remoteAddress, int remotePort) {
+        return ports != null && remoteAddress != null
+                && !findings.contains(EventKind.RISK_CONNECT, remoteAddress, remotePort)
+                && localAddresses().isLocal(remoteAddress) && !settings.ignore().matches(remoteAddress, remotePort);
+    }
+
+    /** A connect to a local port at risk, new ({@link #isNewConnectRisk}): a risk finding, unless reserved since. */
     public void connectedToPortAtRisk(InetAddress localAddress, int localPort, InetAddress remoteAddress,
                                       int remotePort, String api) {
         if (!isNewConnectRisk(remoteAddress, remotePort)) {
@@ -102,33 +78,20 @@ public final class Audit {
         }
         EphemeralPorts now = ports.current();
         if (now == null || !now.atRisk(remotePort)
-                || !Reported.findings.add(AuditEvent.RISK_CONNECT, remoteAddress, remotePort, api)) {
+                || !findings.add(EventKind.RISK_CONNECT, remoteAddress, remotePort, api)) {
             return;
         }
         statistics.countRisk();
-        String endpoint = AuditEvent.endpoint(remoteAddress, remotePort);
         String thread = Thread.currentThread().getName();
-        String[] frames = Frames.application(new Throwable().getStackTrace());
-        String fix = now.fix(remotePort);
-        String message = "connect to " + endpoint + " via " + api + " on thread \"" + thread + "\": port "
-                + remotePort + " lies in the ephemeral port range " + now.range() + " (net.ipv4.ip_local_port_range)"
-                + " and is not reserved, so this client connects to itself whenever nothing listens there; " + fix;
-        AuditLog.risk(message + (settings.stackTraces() ? Frames.asLines(frames) : ""));
-        publish(new AuditEvent(AuditEvent.RISK_CONNECT, localAddress, localPort, remoteAddress, remotePort, api,
+        String[] frames = ApplicationFrames.of(new Throwable().getStackTrace());
+        String fix = Remedy.forPort(now, remotePort);
+        String message = "connect to " + Endpoint.format(remoteAddress, remotePort) + " via " + api + " on thread \""
+                + thread + "\": port " + remotePort + " lies in the ephemeral port range " + now.range() + " ("
+                + Remedy.RANGE_SETTING + ") and is not reserved, so this client connects to itself whenever nothing"
+                + " listens there; " + fix;
+        AgentLog.tagged(RISK_TAG, message + (settings.stackTraces() ? ApplicationFrames.asLines(frames) : ""));
+        publish(new AuditEvent(EventKind.RISK_CONNECT, localAddress, localPort, remoteAddress, remotePort, api,
                 thread, frames, message, fix));
-        somethingFound();
-    }
-
-    /**
-     * Whether a connect to this endpoint (its port already found at risk by {@link #mayBeAtRisk}) is a finding not
-     * reported yet: a scan of the few endpoints reported so far, then of this machine's addresses. Nothing is
-     * allocated for an IPv4 or loopback endpoint, so connecting again and again to an endpoint reported once costs
-     * only the scan.
-     */
-    public boolean isNewConnectRisk(InetAddress remoteAddress, int remotePort) {
-        return ports != null && remoteAddress != null
-                && !Reported.findings.contains(AuditEvent.RISK_CONNECT, remoteAddress, remotePort)
-                && localAddresses().isLocal(remoteAddress) && !settings.ignore().matches(remoteAddress, remotePort);
     }
 
     private LocalAddresses localAddresses() {
@@ -147,46 +110,60 @@ public final class Audit {
         }
         EphemeralPorts now = ports.current();
         if (now == null || !now.atRisk(port) || settings.ignore().matches(address, port)
-                || !Reported.findings.add(AuditEvent.RISK_LISTEN, address, port, api)) {
+                || !findings.add(EventKind.RISK_LISTEN, address, port, api)) {
             return;
         }
         statistics.countRisk();
-        String endpoint = AuditEvent.endpoint(address, port);
         String thread = Thread.currentThread().getName();
-        String[] frames = Frames.application(new Throwable().getStackTrace());
-        String fix = now.fix(port);
-        String message = api + " listens on " + endpoint + " (thread \"" + thread + "\"): port " + port
-                + " lies in the ephemeral port range " + now.range() + " (net.ipv4.ip_local_port_range) and is not"
-                + " reserved, so any local client may get it as its source port and hold it while this server"
+        String[] frames = ApplicationFrames.of(new Throwable().getStackTrace());
+        String fix = Remedy.forPort(now, port);
+        String message = api + " listens on " + Endpoint.format(address, port) + " (thread \"" + thread + "\"): port "
+                + port + " lies in the ephemeral port range " + now.range() + " (" + Remedy.RANGE_SETTING + ") and is"
+                + " not reserved, so any local client may get it as its source port and hold it while this server"
                 + " restarts; " + fix;
-        AuditLog.risk(message + (settings.stackTraces() ? Frames.asLines(frames) : ""));
-        publish(new AuditEvent(AuditEvent.RISK_LISTEN, address, port, null, 0, api, thread, frames, message, fix));
-        somethingFound();
+        AgentLog.tagged(RISK_TAG, message + (settings.stackTraces() ? ApplicationFrames.asLines(frames) : ""));
+        publish(new AuditEvent(EventKind.RISK_LISTEN, address, port, null, 0, api, thread, frames, message, fix));
     }
 
     /** A self-connection the guard has reported: to the sinks, and into the summary. */
-    public void selfConnection(InetAddress address, int port, String api, String thread, StackTraceElement[] stack,
+    public void selfConnection(InetAddress address, int port, String api, String thread, String[] frames,
                                String message, String fix) {
-        Reported.findings.add(AuditEvent.SELF_CONNECTION, address, port, api);
-        publish(new AuditEvent(AuditEvent.SELF_CONNECTION, address, port, address, port, api, thread,
-                Frames.application(stack), message, fix));
-        somethingFound();
+        findings.add(EventKind.SELF_CONNECTION, address, port, api);
+        publish(new AuditEvent(EventKind.SELF_CONNECTION, address, port, address, port, api, thread, frames, message,
+                fix));
     }
 
-    private void publish(AuditEvent event) {
-        for (EventSink sink : sinks()) {
-            try {
-                sink.publish(event);
-            } catch (Throwable failure) {
-                AgentLog.internalFailure("publishing an audit event to " + sink, failure);
+    private void publish(final AuditEvent event) {
+        for (final EventSink sink : sinks()) {
+            if (!sink.mayBlock()) {
+                publishTo(sink, event);
+                continue;
             }
+            ReportQueue.submit(new Runnable() {
+                @Override
+                public void run() {
+                    synchronized (Audit.this) {
+                        if (!closed) {
+                            publishTo(sink, event);
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    private static void publishTo(EventSink sink, AuditEvent event) {
+        try {
+            sink.publish(event);
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("publishing an audit event to " + sink, failure);
         }
     }
 
     private synchronized List<EventSink> sinks() {
         if (sinks == null) {
             List<EventSink> list = new ArrayList<EventSink>();
-            if (settings.auditFile() != null) {
+            if (settings.auditFile() != null && !closed) {
                 list.add(new JsonLinesFile(settings.auditFile()));
             }
             list.add(new FlightRecorderSink());
@@ -195,7 +172,9 @@ public final class Audit {
         return sinks;
     }
 
-    private synchronized void close() {
+    /** Closes the sinks (the audit file): this configuration is replaced, or the agent is off or detached. */
+    public synchronized void close() {
+        closed = true;
         if (sinks == null) {
             return;
         }
@@ -206,50 +185,46 @@ public final class Audit {
                 // closing is best effort
             }
         }
+        sinks = new ArrayList<EventSink>();
     }
 
-    private static void somethingFound() {
-        synchronized (lock) {
-            if (summaryRegistered) {
-                return;
-            }
-            summaryRegistered = true;
-        }
-        try {
-            Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
-                @Override
-                public void run() {
-                    Audit audit = current;
-                    if (audit != null) {
-                        for (String line : audit.summary()) {
-                            AuditLog.summary(line);
-                        }
-                    }
-                }
-            }, "selfconnect-summary"));
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is already exiting: no summary
-        }
-    }
-
-    /** The lines of the summary at exit: the counts, the endpoints, the fix. */
-    List<String> summary() {
+    /** The lines of the summary at exit: the counts, the first endpoints, the fix. */
+    public List<String> summary() {
         List<String> lines = new ArrayList<String>();
         lines.add(statistics.selfConnections() + " self-connection(s), " + statistics.risks()
                 + " risk finding(s), " + statistics.rejections() + " SelfConnectException(s) thrown, "
-                + statistics.checks() + " connect(s) checked");
+                + statistics.checks() + " connect(s) checked"
+                + (statistics.internalFailures() == 0 ? "" : ", " + statistics.internalFailures()
+                + " internal failure(s)")
+                + (statistics.reportsDropped() == 0 ? "" : ", " + statistics.reportsDropped() + " report(s) dropped"));
         List<Integer> atRisk = new ArrayList<Integer>();
         EphemeralPorts now = ports == null ? null : ports.current();
-        for (Findings.Entry entry : Reported.findings.all()) {
-            lines.add("  " + entry.describe());
+        List<Findings.Entry> entries = findings.all();
+        for (int i = 0; i < entries.size(); i++) {
+            Findings.Entry entry = entries.get(i);
+            if (i < SUMMARY_ENDPOINTS) {
+                lines.add("  " + entry.describe());
+            }
             if (now != null && now.atRisk(entry.port) && !atRisk.contains(entry.port)) {
                 atRisk.add(entry.port);
             }
         }
+        long more = entries.size() - Math.min(entries.size(), SUMMARY_ENDPOINTS) + findings.beyondCap();
+        if (more > 0) {
+            lines.add("  and " + more + " more");
+        }
         if (now != null && !atRisk.isEmpty()) {
-            lines.add("fix: sysctl -w net.ipv4.ip_local_reserved_ports=" + now.reserved.with(atRisk)
-                    + " (persist it in /etc/sysctl.d), or move these ports out of " + now.range());
+            lines.add("fix: " + Remedy.forPorts(now, atRisk));
         }
         return lines;
+    }
+
+    /** The endpoints found, as the summary lists them. */
+    public List<String> endpoints() {
+        return findings.describeAll();
+    }
+
+    public boolean foundAnything() {
+        return !findings.all().isEmpty() || findings.beyondCap() > 0 || statistics.selfConnections() > 0;
     }
 }

@@ -1,43 +1,52 @@
 package dev.selfconnect.audit;
 
+import dev.selfconnect.vocabulary.Endpoint;
+import dev.selfconnect.vocabulary.EventKind;
+
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The endpoints already reported, so that each is reported once. Lookups scan small arrays that are replaced, never
- * changed, when an endpoint is added: a repeated connect to an endpoint at risk allocates nothing and takes no lock.
+ * The endpoints already reported in this JVM, so that each is reported once; kept across reconfigurations. Lookups
+ * scan small arrays that are replaced, never changed, when an endpoint is added: a repeated connect to an endpoint at
+ * risk allocates nothing and takes no lock.
  */
-final class Findings {
+public final class Findings {
 
-    /** Beyond this many endpoints new ones are counted but no longer reported one by one. */
-    static final int MAX_ENDPOINTS = 1000;
+    /**
+     * Beyond this many endpoints a new one is neither kept nor reported: it is counted (repeats included, since a
+     * finding that is not kept cannot be recognised again).
+     */
+    public static final int MAX_ENDPOINTS = 1000;
 
     static final class Entry {
-        final String kind;
+        final EventKind kind;
         final InetAddress address;
         final int port;
         final String api;
 
-        Entry(String kind, InetAddress address, int port, String api) {
+        Entry(EventKind kind, InetAddress address, int port, String api) {
             this.kind = kind;
             this.address = address;
             this.port = port;
             this.api = api;
         }
 
+        /** "listen 127.0.0.1:40005 (ServerSocket)". */
         String describe() {
-            return (AuditEvent.RISK_LISTEN.equals(kind) ? "listen " : AuditEvent.RISK_CONNECT.equals(kind)
-                    ? "connect " : "self-connection ") + AuditEvent.endpoint(address, port) + " (" + api + ")";
+            return kind.shortLabel() + " " + Endpoint.format(address, port) + " (" + api + ")";
         }
     }
 
     private volatile Entry[] entries = new Entry[0];
+    private final AtomicLong beyondCap = new AtomicLong();
 
-    boolean contains(String kind, InetAddress address, int port) {
+    boolean contains(EventKind kind, InetAddress address, int port) {
         for (Entry entry : entries) {
-            // kinds are compared by identity: they are the constants of AuditEvent
             if (entry.port == port && entry.kind == kind && entry.address.equals(address)) {
                 return true;
             }
@@ -45,12 +54,16 @@ final class Findings {
         return false;
     }
 
-    /** Adds the endpoint; false when it was there already, or when the list is full. */
-    synchronized boolean add(String kind, InetAddress address, int port, String api) {
-        if (contains(kind, address, port) || entries.length >= MAX_ENDPOINTS) {
+    /** Adds the endpoint: true when it is new and kept; false when known, or past the cap (then it is counted). */
+    synchronized boolean add(EventKind kind, InetAddress address, int port, String api) {
+        if (contains(kind, address, port)) {
             return false;
         }
-        Entry[] grown = java.util.Arrays.copyOf(entries, entries.length + 1);
+        if (entries.length >= MAX_ENDPOINTS) {
+            beyondCap.incrementAndGet();
+            return false;
+        }
+        Entry[] grown = Arrays.copyOf(entries, entries.length + 1);
         grown[entries.length] = new Entry(kind, address, port, api);
         entries = grown;
         return true;
@@ -62,7 +75,17 @@ final class Findings {
         return list;
     }
 
-    boolean isEmpty() {
-        return entries.length == 0;
+    /** Findings past the cap, which are counted but not listed. */
+    public long beyondCap() {
+        return beyondCap.get();
+    }
+
+    /** The endpoints found so far, as the summary and the MBean list them: "listen 0.0.0.0:40005 (ServerSocket)". */
+    public List<String> describeAll() {
+        List<String> list = new ArrayList<String>();
+        for (Entry entry : entries) {
+            list.add(entry.describe());
+        }
+        return list;
     }
 }

@@ -34,6 +34,11 @@ final class FlightRecorderSink implements EventSink {
     public void close() {
     }
 
+    @Override
+    public boolean mayBlock() {
+        return false;
+    }
+
     static EventSink find() {
         try {
             Class.forName("jdk.jfr.FlightRecorder", false, null);

@@ -1,5 +1,7 @@
 package dev.selfconnect.audit;
 
+import dev.selfconnect.vocabulary.Endpoint;
+
 import java.net.InetAddress;
 import java.text.SimpleDateFormat;
 import java.util.Date;
@@ -16,7 +18,7 @@ final class Json {
         StringBuilder sb = new StringBuilder(512);
         sb.append('{');
         field(sb, "time", isoTime(event.timeMillis)).append(',');
-        field(sb, "kind", event.kind).append(',');
+        field(sb, "kind", event.kind.label()).append(',');
         endpoint(sb, "local", event.localAddress, event.localPort).append(',');
         endpoint(sb, "remote", event.remoteAddress, event.remotePort).append(',');
         field(sb, "api", event.api).append(',');
@@ -37,11 +39,11 @@ final class Json {
         if (address == null) {
             return sb.append("null");
         }
-        String text = address.getHostAddress();
+        String text = Endpoint.address(address);
         sb.append('{');
         field(sb, "address", text).append(',');
-        String host = AuditEvent.hostName(address);
-        field(sb, "host", text.equals(host) ? null : host).append(',');
+        String host = Endpoint.hostName(address);
+        field(sb, "host", host == null || host.equals(address.getHostAddress()) ? null : host).append(',');
         return sb.append("\"port\":").append(port).append('}');
     }
 

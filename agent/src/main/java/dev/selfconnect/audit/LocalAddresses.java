@@ -1,6 +1,7 @@
 package dev.selfconnect.audit;
 
-import java.net.Inet6Address;
+import dev.selfconnect.vocabulary.Endpoint;
+
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class LocalAddresses {
         if (address.isLoopbackAddress() || address.isAnyLocalAddress()) {
             return true;
         }
-        InetAddress ipv4 = mappedIpv4(address);
+        InetAddress ipv4 = Endpoint.mappedIpv4(address);
         if (ipv4 != null && (ipv4.isLoopbackAddress() || ipv4.isAnyLocalAddress())) {
             return true;
         }
@@ -61,26 +62,5 @@ final class LocalAddresses {
             // no interface list: only loopback and the wildcard count as local
         }
         return addresses.toArray(new InetAddress[0]);
-    }
-
-    /** The IPv4 address inside an IPv4-mapped IPv6 address (::ffff:a.b.c.d), else null. */
-    static InetAddress mappedIpv4(InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return null;
-        }
-        byte[] bytes = address.getAddress();
-        for (int i = 0; i < 10; i++) {
-            if (bytes[i] != 0) {
-                return null;
-            }
-        }
-        if (bytes[10] != (byte) 0xff || bytes[11] != (byte) 0xff) {
-            return null;
-        }
-        try {
-            return InetAddress.getByAddress(new byte[] {bytes[12], bytes[13], bytes[14], bytes[15]});
-        } catch (java.net.UnknownHostException e) {
-            return null;
-        }
     }
 }

@@ -1,38 +1,76 @@
 package dev.selfconnect.cli;
 
-import dev.selfconnect.agent.AgentInstaller;
+import dev.selfconnect.agent.AgentMarker;
 
+import java.util.Locale;
 import java.util.Properties;
 
 /**
- * The agent's state in a JVM as its marker system property tells it ({@code STATE; VERSION; SETTINGS}), read through
- * the attach API without loading anything there.
+ * The agent's state in a JVM as its marker system property {@value AgentMarker#PROPERTY} tells it
+ * ({@code STATE; VERSION; SETTINGS}), read through the attach API without loading anything there.
  */
 final class AgentState {
 
-    /** active, off, detached or failed. */
-    final String state;
+    /** The first field of the marker. */
+    enum State {
+        /** Installed: connects are checked. */
+        ACTIVE,
+        /** Loaded with mode=off: nothing is checked. */
+        OFF,
+        /** Detached: nothing is checked. */
+        DETACHED,
+        /** It failed to install: nothing is checked. */
+        FAILED,
+        /** A state this tool does not know, written by another version of the agent. */
+        UNKNOWN;
+
+        /** The state's word in the marker. */
+        String token() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static State ofToken(String token) {
+            for (State state : values()) {
+                if (state != UNKNOWN && state.token().equals(token)) {
+                    return state;
+                }
+            }
+            return UNKNOWN;
+        }
+    }
+
+    final State state;
+    /** The marker's first field as written, which names an unknown state too. */
+    final String stateText;
     final String version;
     final String settings;
+    /** The status the agent keeps in its marker, or null (an older agent). */
+    final String status;
 
-    private AgentState(String state, String version, String settings) {
-        this.state = state;
+    private AgentState(String stateText, String version, String settings, String status) {
+        this.status = status;
+        this.state = State.ofToken(stateText);
+        this.stateText = stateText;
         this.version = version;
         this.settings = settings;
     }
 
     /** The state in a JVM with these system properties, or null when the agent has never been loaded there. */
     static AgentState of(Properties systemProperties) {
-        String marker = systemProperties.getProperty(AgentInstaller.MARKER_PROPERTY);
+        return parse(systemProperties.getProperty(AgentMarker.PROPERTY));
+    }
+
+    /** The state a marker value tells, or null for none. */
+    static AgentState parse(String marker) {
         if (marker == null) {
             return null;
         }
-        String[] parts = marker.split("; ", 3);
-        return new AgentState(parts[0], parts.length > 1 ? parts[1] : "?", parts.length > 2 ? parts[2] : "");
+        AgentMarker parsed = AgentMarker.parse(marker);
+        return new AgentState(parsed.phaseText, parsed.version, parsed.settings, parsed.status);
     }
 
     boolean active() {
-        return "active".equals(state);
+        return state == State.ACTIVE;
     }
 
     /** A short form for the listing: {@code active (mode=throw)}. */
@@ -43,6 +81,6 @@ final class AgentState {
                 mode = " (" + setting + ")";
             }
         }
-        return state + ("active".equals(state) ? mode : "");
+        return stateText + (active() ? mode : "");
     }
 }

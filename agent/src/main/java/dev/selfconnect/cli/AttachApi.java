@@ -2,8 +2,13 @@ package dev.selfconnect.cli;
 
 import net.bytebuddy.agent.ByteBuddyAgent;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -33,6 +38,59 @@ final class AttachApi {
         } catch (Throwable e) {
             return null;
         }
+    }
+
+    /**
+     * The attach API of the running Java, or a {@link CliException} that says which Java to run this tool with.
+     *
+     * @param process the JVM to attach to, whose own Java may have the API; null when there is none yet
+     */
+    static AttachApi require(TargetProcess process, Invocation invocation) throws CliException {
+        AttachApi api = find();
+        if (api != null) {
+            return api;
+        }
+        String home = System.getProperty("java.home");
+        String suggestion = "run this tool with the java of a full JDK (9 or later; or 8 with lib/tools.jar)";
+        String targetHome = process == null ? null : process.javaHome();
+        if (targetHome != null && hasAttachModule(Paths.get(targetHome))) {
+            suggestion = "run this tool with the target's own JDK: " + targetHome + "/bin/java -jar "
+                    + invocation.agentJar() + " " + invocation.text();
+        } else if (targetHome != null) {
+            suggestion += ", e.g. the JDK the target JVM's runtime (" + targetHome + ") was made from";
+        }
+        throw new CliException("this Java runtime (" + home + ", Java " + System.getProperty("java.version")
+                + ") has no attach API: it lacks the jdk.attach module, as a JRE or a jlinked runtime does; "
+                + suggestion);
+    }
+
+    /** Whether a Java home has the attach API: its release file lists jdk.attach, or it has lib/tools.jar. */
+    static boolean hasAttachModule(Path javaHome) {
+        try {
+            for (String line : Files.readAllLines(javaHome.resolve("release"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("MODULES=")) {
+                    return (" " + line.substring("MODULES=".length()).replace("\"", "") + " ").contains(" jdk.attach ");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no release file: look for a Java 8 JDK's tools.jar
+        }
+        return Files.isRegularFile(javaHome.resolve("lib/tools.jar"))
+                || Files.isRegularFile(javaHome.resolve("../lib/tools.jar"));
+    }
+
+    /** Whether the attach API lists this pid among the JVMs it could attach to; false if it cannot list them. */
+    boolean lists(String pid) {
+        try {
+            for (String[] jvm : list()) {
+                if (jvm[0].equals(pid)) {
+                    return true;
+                }
+            }
+        } catch (Exception e) {
+            // not listed
+        }
+        return false;
     }
 
     /** The JVMs this user could attach to, as the attach API lists them: (pid, main class and arguments). */

@@ -1,5 +1,7 @@
 package dev.selfconnect.cli;
 
+import dev.selfconnect.scan.ScanCommand;
+
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -7,8 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code java -jar selfconnect.jar list | attach PID [KEY=VALUE ...] | status PID | detach PID}: the agent for JVMs
@@ -27,7 +31,19 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        startWatchdog(System.err, String.join(" ", args));
         System.exit(run(args, System.out, System.err));
+    }
+
+    /** Every command by its name; the usage below describes them. */
+    private static Map<String, Command> commands() {
+        Map<String, Command> commands = new LinkedHashMap<String, Command>();
+        commands.put("list", ListCommand::run);
+        commands.put("attach", AttachCommand::run);
+        commands.put("status", StatusCommand::run);
+        commands.put("detach", DetachCommand::run);
+        commands.put("scan", ScanCommand::run);
+        return commands;
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -47,32 +63,15 @@ public final class Main {
                     + System.getProperty("java.version") + " from " + System.getProperty("java.home") + ")");
             return EXIT_OK;
         }
-        String command = arguments.remove(0).toLowerCase(Locale.ROOT);
+        String name = arguments.remove(0).toLowerCase(Locale.ROOT);
         try {
-            Commands commands = new Commands(out, err, agentJar(), command + " " + String.join(" ", arguments));
-            startWatchdog(err, command, arguments);
-            switch (command) {
-                case "list":
-                    requireArguments(command, arguments, 0, 0, "list");
-                    commands.list();
-                    break;
-                case "attach":
-                    requireArguments(command, arguments, 1, Integer.MAX_VALUE, "attach PID [KEY=VALUE ...]");
-                    commands.attach(arguments.get(0), arguments.subList(1, arguments.size()));
-                    break;
-                case "status":
-                    requireArguments(command, arguments, 1, 1, "status PID");
-                    commands.status(arguments.get(0));
-                    break;
-                case "detach":
-                    requireArguments(command, arguments, 1, 1, "detach PID");
-                    commands.detach(arguments.get(0));
-                    break;
-                default:
-                    throw new CliException("unknown command '" + command + "': expected list, attach, status or "
-                            + "detach (see java -jar selfconnect.jar --help)");
+            Map<String, Command> commands = commands();
+            Command command = commands.get(name);
+            if (command == null) {
+                throw new CliException("unknown command '" + name + "': expected "
+                        + Arguments.oneOf(commands.keySet()) + " (see java -jar selfconnect.jar --help)");
             }
-            return EXIT_OK;
+            return command.run(arguments, out, err);
         } catch (CliException e) {
             err.println("selfconnect: " + e.getMessage());
             if (debug && e.getCause() != null) {
@@ -88,28 +87,13 @@ public final class Main {
         }
     }
 
-    private static void requireArguments(String command, List<String> arguments, int min, int max, String usage)
-            throws CliException {
-        for (String argument : arguments) {
-            if (argument.startsWith("-")) {
-                throw new CliException("unknown option '" + argument + "' for " + command + ": usage: java -jar "
-                        + "selfconnect.jar " + usage + (command.equals("attach")
-                        ? " (settings are KEY=VALUE, e.g. mode=throw)" : ""));
-            }
-        }
-        if (arguments.size() < min || arguments.size() > max) {
-            throw new CliException((arguments.size() < min ? "missing" : "too many") + " arguments for " + command
-                    + ": usage: java -jar selfconnect.jar " + usage);
-        }
-    }
-
     static String version() {
         String version = Main.class.getPackage().getImplementationVersion();
         return version == null ? "(development build)" : version;
     }
 
     /** The jar this tool runs from: it is also the agent that gets loaded. */
-    private static Path agentJar() throws CliException {
+    static Path agentJar() throws CliException {
         try {
             Path path = Paths.get(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                     .toAbsolutePath();
@@ -122,14 +106,14 @@ public final class Main {
         throw new CliException("run this tool from the agent jar: java -jar selfconnect.jar ...");
     }
 
-    private static void startWatchdog(final PrintStream err, final String command, final List<String> arguments) {
+    private static void startWatchdog(final PrintStream err, final String invocation) {
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(WATCHDOG_SECONDS * 1000);
             } catch (InterruptedException e) {
                 return;
             }
-            err.println("selfconnect: " + command + " " + String.join(" ", arguments) + " got no answer within "
+            err.println("selfconnect: " + invocation + " got no answer within "
                     + WATCHDOG_SECONDS + " s; giving up (if it was an attach, check the JVM with: java -jar "
                     + "selfconnect.jar status PID)");
             Runtime.getRuntime().halt(EXIT_ERROR);
@@ -147,9 +131,14 @@ public final class Main {
                 + "  list                        the JVMs you can attach to: pid, Java version, agent state," + n
                 + "                              main class or jar" + n
                 + "  attach PID [KEY=VALUE ...]  load the agent into JVM PID with these settings; if it is" + n
-                + "                              there already, change its settings (it never instruments twice)" + n
+                + "                              there already, change the settings named and keep the others" + n
+                + "                              (it never instruments twice); --reset: the others go back" + n
+                + "                              to their defaults" + n
                 + "  status PID                  the agent's settings and counters in JVM PID" + n
                 + "  detach PID                  remove the agent's instrumentation from JVM PID" + n
+                + "  scan [--pid PID | --all-namespaces] [--json] [--prometheus FILE]" + n
+                + "                              find live self-connections and exposed ports in this host's" + n
+                + "                              sockets, no agent needed (exit 0 none, 1 found; docs/scan.md)" + n
                 + "  --help, --version" + n
                 + n
                 + "Settings are those of -javaagent:selfconnect.jar=KEY=VALUE,... and -Dselfconnect.KEY=VALUE, with" + n
@@ -159,7 +148,7 @@ public final class Main {
                 + "  stack-traces=true|false     whether a logged self-connection shows where it was made" + n
                 + "  ignore=PORT|HOST:PORT,...   connections to leave alone" + n
                 + "Settings not given come from the JVM's -Dselfconnect.* properties and SELFCONNECT_* variables," + n
-                + "then from the defaults; the README lists them all." + n
+                + "then from the defaults, when the agent is loaded and with --reset; the README lists them all." + n
                 + n
                 + "The JVM must be yours (root may attach to any), Java 8 or later; this tool needs a JDK (the" + n
                 + "jdk.attach module), not a JRE. Java 21 and later print a warning in the JVM each time an agent" + n

@@ -37,17 +37,8 @@ final class TargetProcess {
 
     /** The process, or a {@link CliException} naming what is wrong with the pid as given. */
     static TargetProcess of(String pidArgument) throws CliException {
-        long pid;
-        try {
-            pid = Long.parseLong(pidArgument.trim());
-        } catch (NumberFormatException e) {
-            throw new CliException("'" + pidArgument + "' is not a process id: give the pid of a JVM, "
-                    + "as 'java -jar selfconnect.jar list' shows them");
-        }
-        if (pid <= 0) {
-            throw new CliException("'" + pidArgument + "' is not a process id: pids are positive numbers");
-        }
-        TargetProcess process = new TargetProcess(Long.toString(pid));
+        String pid = Arguments.pid(pidArgument);
+        TargetProcess process = new TargetProcess(pid);
         if (process.pid.equals(ownPid())) {
             throw new CliException("process " + pid + " is this tool's own JVM: give the pid of another JVM");
         }

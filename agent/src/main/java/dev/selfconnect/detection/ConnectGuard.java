@@ -4,227 +4,160 @@ import dev.selfconnect.SelfConnectException;
 import dev.selfconnect.audit.Audit;
 import dev.selfconnect.config.Mode;
 import dev.selfconnect.config.Settings;
+import dev.selfconnect.hooks.ConnectionFamily;
+import dev.selfconnect.hooks.ServerFamily;
 import dev.selfconnect.reporting.AgentLog;
 import dev.selfconnect.reporting.AgentStatistics;
-import dev.selfconnect.reporting.SelfConnectionReport;
+import dev.selfconnect.reporting.SelfConnectionRecord;
+import dev.selfconnect.vocabulary.ApplicationFrames;
+import dev.selfconnect.vocabulary.EphemeralPorts;
+import dev.selfconnect.vocabulary.KernelPortFiles;
+import dev.selfconnect.vocabulary.Remedy;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketAddress;
-import java.nio.channels.AsynchronousServerSocketChannel;
-import java.nio.channels.AsynchronousSocketChannel;
-import java.nio.channels.NetworkChannel;
-import java.nio.channels.ServerSocketChannel;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
- * Looks at every connection the JDK has just completed. The common case (local port differs from remote port)
- * costs two reads and allocates nothing. On a self-connection it writes the report and, in throw mode, resets the
- * connection and returns the exception that the bridge throws into the application.
- * <p>
- * With an {@link Audit}, a connect whose remote port lies in the ephemeral range (int compares against the cached
- * range) goes on to the audit's risk check, and so does every server socket bound to a fixed port.
+ * Looks at every connection the JDK has just completed, through the strategy of its API family. The common case
+ * (local port differs from remote port) costs two reads and allocates nothing. On a self-connection it decides first;
+ * then, each step guarded on its own, it reports and, in throw mode, resets the connection and returns the exception
+ * that the bridge throws into the application, so that a failure while reporting never lets a rejected
+ * self-connection through.
  */
-public final class ConnectGuard implements BiFunction<Object, String, IOException> {
+public final class ConnectGuard implements BiFunction<Object, Integer, IOException> {
+
+    private static final String REJECTED = "reset the connection and threw SelfConnectException (mode=throw)";
+    private static final String LEFT_OPEN = "the connection was left open (mode=log)";
 
     private final Settings settings;
-    private final ConnectionResetter resetter;
+    private final ConnectionFamily[] families;
     private final AgentStatistics statistics;
-    private final ThreadLocal<Boolean> handling = new ThreadLocal<Boolean>();
+    private final Audit audit;
+    private final Supplier<KernelPortFiles> ports;
+    private final Reentrancy reentrancy;
     /** Connections already reported: a finishConnect on a connected channel returns true again. */
     private final Map<Object, Boolean> reported = Collections.synchronizedMap(new WeakHashMap<Object, Boolean>());
-    /** Null: no audit (risk findings, audit file, JFR). */
-    private final Audit audit;
 
-    public ConnectGuard(Settings settings, ConnectionResetter resetter, AgentStatistics statistics) {
-        this(settings, resetter, statistics, null);
+    /**
+     * @param ports the kernel files, for the record's wording, read when first needed
+     */
+    public ConnectGuard(Settings settings, ConnectionFamily[] families, AgentStatistics statistics, Audit audit,
+                        Supplier<KernelPortFiles> ports) {
+        this(settings, families, statistics, audit, ports, new Reentrancy());
     }
 
-    public ConnectGuard(Settings settings, ConnectionResetter resetter, AgentStatistics statistics, Audit audit) {
+    private ConnectGuard(Settings settings, ConnectionFamily[] families, AgentStatistics statistics, Audit audit,
+                         Supplier<KernelPortFiles> ports, Reentrancy reentrancy) {
         this.settings = settings;
-        this.resetter = resetter;
+        this.families = families;
         this.statistics = statistics;
         this.audit = audit;
+        this.ports = ports;
+        this.reentrancy = reentrancy;
     }
 
-    public Settings settings() {
-        return settings;
+    /** The listener for server binds that goes with this guard (they share the reentrancy mark). */
+    public BindWatcher bindWatcher(ServerFamily[] serverFamilies) {
+        return new BindWatcher(serverFamilies, audit, reentrancy);
     }
 
     @Override
-    public IOException apply(Object connection, String api) {
+    public IOException apply(Object connection, Integer familyId) {
+        ConnectionFamily family = families[familyId];
         try {
-            if (connection instanceof Socket) {
-                statistics.countCheck();
-                Socket socket = (Socket) connection;
-                int port = socket.getPort();
-                int localPort = socket.getLocalPort();
-                if (port != localPort) {
-                    if (audit != null && audit.mayBeAtRisk(port, localPort)) {
-                        // the local address only once the finding is new: Socket.getLocalAddress() is a syscall
-                        connectRisk(api, socket, null, localPort, socket.getInetAddress(), port);
-                    }
-                    return null;
-                }
-                InetAddress localAddress = socket.getLocalAddress();
-                InetAddress remoteAddress = socket.getInetAddress();
-                IOException rejection = check(connection, api, localAddress, localPort, remoteAddress, port);
-                if (audit != null && audit.mayBeAtRisk(port, localPort)) {
-                    connectRisk(api, null, localAddress, port, remoteAddress, port);
-                }
-                return rejection;
-            }
-            if (connection instanceof ServerSocket || connection instanceof ServerSocketChannel
-                    || connection instanceof AsynchronousServerSocketChannel) {
-                bound(connection, api);
+            statistics.countCheck();
+            if (!family.isTcp(connection)) {
                 return null;
             }
-            statistics.countCheck();
-            if (connection instanceof NetworkChannel) {
-                return checkChannel(connection, api, (NetworkChannel) connection);
+            int remotePort = family.remotePort(connection);
+            int localPort = family.localPort(connection);
+            if (remotePort != localPort) {
+                if (audit.mayBeAtRisk(remotePort, localPort)) {
+                    connectRisk(family, connection, localPort, remotePort);
+                }
+                return null;
             }
-            return null;
-        } catch (Throwable failure) {
-            AgentLog.internalFailure("checking a " + api + " connection", failure);
-            return null;
-        }
-    }
-
-    private IOException checkChannel(Object connection, String api, NetworkChannel channel) throws IOException {
-        SocketAddress local = channel.getLocalAddress();
-        SocketAddress remote = connection instanceof AsynchronousSocketChannel
-                ? ((AsynchronousSocketChannel) connection).getRemoteAddress()
-                : ((java.nio.channels.SocketChannel) connection).getRemoteAddress();
-        if (!(local instanceof InetSocketAddress) || !(remote instanceof InetSocketAddress)) {
-            return null;
-        }
-        return checkInet(connection, api, (InetSocketAddress) local, (InetSocketAddress) remote);
-    }
-
-    /**
-     * A connection that no JDK type describes (a Netty native socket), with the endpoints its caller read. In throw
-     * mode the caller resets the connection itself.
-     *
-     * @return the exception to fail the connect with, or null to let it through
-     */
-    public IOException checkEndpoints(Object connection, String api, InetSocketAddress local,
-                                      InetSocketAddress remote) {
-        try {
-            statistics.countCheck();
-            return checkInet(connection, api, local, remote);
-        } catch (Throwable failure) {
-            AgentLog.internalFailure("checking a " + api + " connection", failure);
-            return null;
-        }
-    }
-
-    private IOException checkInet(Object connection, String api, InetSocketAddress localInet,
-                                  InetSocketAddress remoteInet) {
-        int port = remoteInet.getPort();
-        IOException rejection = localInet.getPort() != port ? null : check(connection, api, localInet.getAddress(),
-                localInet.getPort(), remoteInet.getAddress(), port);
-        if (audit != null && audit.mayBeAtRisk(port, localInet.getPort())) {
-            connectRisk(api, null, localInet.getAddress(), localInet.getPort(), remoteInet.getAddress(), port);
-        }
-        return rejection;
-    }
-
-    /**
-     * The remote port is in the ephemeral range: the audit decides, unless this connect is the agent's own. The local
-     * address is that of {@code socket} when given (read only for a new finding), else {@code localAddress}.
-     */
-    private void connectRisk(String api, Socket socket, InetAddress localAddress, int localPort,
-                             InetAddress remoteAddress, int remotePort) {
-        if (!audit.isNewConnectRisk(remoteAddress, remotePort) || handling.get() != null) {
-            return;
-        }
-        handling.set(Boolean.TRUE);
-        try {
-            if (socket != null) {
-                localAddress = socket.getLocalAddress();
+            InetAddress localAddress = family.localAddress(connection);
+            InetAddress remoteAddress = family.remoteAddress(connection);
+            IOException rejection = null;
+            if (SelfConnectionDetector.isSelfConnection(localAddress, localPort, remoteAddress, remotePort)
+                    && !settings.ignore().matches(remoteAddress, remotePort)
+                    && reported.put(connection, Boolean.TRUE) == null) {
+                rejection = selfConnection(family, connection, remoteAddress, remotePort);
             }
-            audit.connectedToPortAtRisk(localAddress, localPort, remoteAddress, remotePort, api);
-        } finally {
-            handling.remove();
+            if (audit.mayBeAtRisk(remotePort, localPort)) {
+                connectRisk(family, connection, localPort, remotePort);
+            }
+            return rejection;
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("checking a " + family.api() + " connection", failure);
+            return null;
         }
     }
 
-    /** A server socket bound to a fixed port (the bridge lets no other bind through). */
-    private void bound(Object server, String api) throws IOException {
-        if (audit == null || handling.get() != null) {
+    /** The remote port is in the ephemeral range: the audit decides, unless this connect is the agent's own. */
+    private void connectRisk(ConnectionFamily family, Object connection, int localPort, int remotePort)
+            throws Exception {
+        InetAddress remoteAddress = family.remoteAddress(connection);
+        if (!audit.isNewConnectRisk(remoteAddress, remotePort) || !reentrancy.enter()) {
             return;
         }
-        SocketAddress local = server instanceof ServerSocket ? ((ServerSocket) server).getLocalSocketAddress()
-                : ((NetworkChannel) server).getLocalAddress();
-        listening(api, local);
+        try {
+            // the local address only once the finding is new: Socket.getLocalAddress() is a system call
+            audit.connectedToPortAtRisk(family.localAddress(connection), localPort, remoteAddress, remotePort,
+                    family.api());
+        } finally {
+            reentrancy.exit();
+        }
     }
 
     /**
-     * A server socket that no JDK type describes (a Netty native server channel), bound to a fixed port, with the
-     * address its caller read.
+     * A self-connection to report and, in throw mode, to reject. A connect made while reporting one (a log handler
+     * that connects) is let through unreported.
      */
-    public void listeningEndpoint(String api, InetSocketAddress local) {
-        try {
-            listening(api, local);
-        } catch (Throwable failure) {
-            AgentLog.internalFailure("checking a " + api + " listener", failure);
-        }
-    }
-
-    private void listening(String api, SocketAddress local) {
-        if (audit == null || handling.get() != null || !(local instanceof InetSocketAddress)) {
-            return;
-        }
-        handling.set(Boolean.TRUE);
-        try {
-            audit.listening(((InetSocketAddress) local).getAddress(), ((InetSocketAddress) local).getPort(), api);
-        } finally {
-            handling.remove();
-        }
-    }
-
-    private IOException check(Object connection, String api, InetAddress localAddress, int localPort,
-                              InetAddress remoteAddress, int remotePort) {
-        if (!SelfConnectionDetector.isSelfConnection(localAddress, localPort, remoteAddress, remotePort)) {
+    private IOException selfConnection(ConnectionFamily family, Object connection, InetAddress address, int port) {
+        if (!reentrancy.enter()) {
             return null;
         }
-        if (settings.ignore().matches(remoteAddress, remotePort)) {
-            return null;
-        }
-        if (handling.get() != null || reported.put(connection, Boolean.TRUE) != null) {
-            // Reported before, or a connect made while reporting this one (a log handler that connects): let it be.
-            return null;
-        }
-        handling.set(Boolean.TRUE);
+        boolean reject = settings.mode() == Mode.THROW;
         statistics.countSelfConnection();
+        SelfConnectionRecord record = null;
         try {
-            SelfConnection selfConnection = new SelfConnection(remoteAddress, remotePort, api,
-                    Thread.currentThread().getName(), new Throwable().getStackTrace(), PortRange.ephemeral());
-            boolean reject = settings.mode() == Mode.THROW;
-            String outcome = reject ? "reset the connection and threw SelfConnectException (mode=throw)"
-                    : "the connection was left open (mode=log)";
-            SelfConnectionReport.write(selfConnection, outcome, settings.stackTraces());
-            if (audit != null) {
-                audit.selfConnection(remoteAddress, remotePort, api, selfConnection.thread(), selfConnection.stack(),
-                        "self-connection " + selfConnection.describe() + " via " + api + ": "
-                                + selfConnection.explanation() + "; " + outcome,
-                        "reserve port " + remotePort + " in net.ipv4.ip_local_reserved_ports or move the server"
-                                + " out of the ephemeral port range");
-            }
-            if (!reject) {
-                return null;
-            }
-            resetter.reset(connection);
-            statistics.countRejection();
-            return new SelfConnectException(selfConnection.exceptionMessage());
+            record = report(family, address, port, reject);
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("reporting a self-connection", failure);
         } finally {
-            handling.remove();
+            reentrancy.exit();
         }
+        if (!reject) {
+            return null;
+        }
+        try {
+            family.reset(connection);
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("resetting a self-connection (the port may stay in TIME_WAIT for a minute)",
+                    failure);
+        }
+        statistics.countRejection();
+        return new SelfConnectException(record != null ? record.exceptionMessage()
+                : "Connection refused: self-connection to port " + port);
+    }
+
+    private SelfConnectionRecord report(ConnectionFamily family, InetAddress address, int port, boolean reject) {
+        KernelPortFiles files = ports.get();
+        EphemeralPorts now = files == null ? null : files.current();
+        String thread = Thread.currentThread().getName();
+        SelfConnectionRecord record = new SelfConnectionRecord(address, port, family.api(), thread, now);
+        String outcome = reject ? REJECTED : LEFT_OPEN;
+        String[] frames = ApplicationFrames.of(new Throwable().getStackTrace());
+        record.write(outcome, frames, settings.stackTraces());
+        audit.selfConnection(address, port, family.api(), thread, frames, record.line(outcome),
+                now == null ? Remedy.withoutKernelFiles(port) : Remedy.forPort(now, port));
+        return record;
     }
 }

@@ -1,20 +1,21 @@
 package dev.selfconnect.instrumentation;
 
-import dev.selfconnect.reporting.AgentLog;
-import sun.nio.ch.SelfConnectBridge;
+import dev.selfconnect.hooks.HookPoint;
+import dev.selfconnect.hooks.InternalAccess;
+import dev.selfconnect.hooks.JdkHooks;
+import dev.selfconnect.netty.NettyTransports;
 
-import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.BiFunction;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The agent's hold on the JVM: the bridge in the bootstrap loader, the guard behind it, and the transformers that
- * weave every JDK class where a TCP connect completes. It can swap the guard and undo what can be undone.
+ * The agent's hold on the JVM: the bridge in the bootstrap loader, the listeners behind it, and the transformers that
+ * weave the JDK's hook points ({@link JdkHooks}). It can swap the listeners and undo what can be undone.
  * <p>
  * Weaving costs the application nothing once it is done, because no transformer of the agent stays registered
  * without need: while one is, the JVM calls it for every class it loads, which cost about 25 µs a class on JDK 17
@@ -27,40 +28,38 @@ import java.util.function.Consumer;
  */
 public final class ConnectInstrumentation {
 
-    static final String BRIDGE = ConnectTransformer.BRIDGE.replace('/', '.');
     private static final String MANAGEMENT_FACTORY = "java.lang.management.ManagementFactory";
+    private static final List<HookPoint> POINTS = JdkHooks.POINTS;
 
     private final Instrumentation instrumentation;
+    private final JavaBaseAccess javaBase;
+    private final Protection protection;
     /** Weaves the target classes as they load; removed once all are loaded. Null on an attach. */
     private final ConnectTransformer loadTimeWeaver;
     /** Weaves target classes loaded before the agent, by retransformation; null if there were none at startup. */
     private final ConnectTransformer retransformer;
 
-    private ConnectInstrumentation(Instrumentation instrumentation, ConnectTransformer loadTimeWeaver,
-                                   ConnectTransformer retransformer) {
+    private ConnectInstrumentation(Instrumentation instrumentation, JavaBaseAccess javaBase, Protection protection,
+                                   ConnectTransformer loadTimeWeaver, ConnectTransformer retransformer) {
         this.instrumentation = instrumentation;
+        this.javaBase = javaBase;
+        this.protection = protection;
         this.loadTimeWeaver = loadTimeWeaver;
         this.retransformer = retransformer;
     }
 
-    /**
-     * True when a bridge in the bootstrap loader has a guard that no instance of this class installed: another copy
-     * of the agent, loaded by another class loader, is active.
-     */
-    public static boolean anotherCopyIsActive(Instrumentation instrumentation) throws ReflectiveOperationException {
-        if (!bridgeIsDefined()) {
-            return false;
-        }
-        openJavaBase(instrumentation); // this copy's module may not have been given access to the bridge yet
-        return SelfConnectBridge.isInstalled();
+    /** The agent's access to java.base, made once: the bridge's access and what the families need of the JDK. */
+    public static InternalAccess internalAccess(Instrumentation instrumentation) throws Exception {
+        return JavaBaseAccess.of(instrumentation);
     }
 
-    private static JavaBaseAccess openJavaBase(Instrumentation instrumentation) throws ReflectiveOperationException {
-        JavaBaseAccess javaBase = JavaBaseAccess.ofThisJvm();
-        if (javaBase != null) {
-            javaBase.openToAgent(instrumentation);
-        }
-        return javaBase;
+    /**
+     * True when a bridge in the bootstrap loader has listeners that no instance of this class installed: another copy
+     * of the agent, loaded by another class loader, is active.
+     */
+    public static boolean anotherCopyIsActive(Instrumentation instrumentation) throws Exception {
+        JavaBaseAccess javaBase = JavaBaseAccess.of(instrumentation);
+        return javaBase.bridgeDefined() && javaBase.bridgeInstalled();
     }
 
     /**
@@ -76,72 +75,83 @@ public final class ConnectInstrumentation {
     }
 
     /**
-     * Installs, and hands every platform MBean server that {@code ManagementFactory.getPlatformMBeanServer()}
-     * returns to {@code platformServerHook} (null: none). The server is not created here; if the JVM had loaded
-     * ManagementFactory already (an attach), it is fetched once in the background, so the hook sees it.
-     * <p>
-     * The bridge is called directly, but only once it is defined in the bootstrap loader: a reference resolved
-     * before would, on JDK 8, load the agent jar's own copy of it, which no JDK class calls.
+     * Installs: the bridge gets the listeners, and every JDK hook point is woven, now (retransformation) or as its
+     * class loads. The platform MBean server is not created here; if the JVM had loaded ManagementFactory already (an
+     * attach), it is fetched once in the background, so the listener sees it.
+     *
+     * @param verified told once every target class is loaded and the protection is known
      */
-    public static ConnectInstrumentation install(Preparation preparation,
-                                                 BiFunction<Object, String, IOException> guard,
-                                                 Consumer<Object> platformServerHook) throws Exception {
+    public static ConnectInstrumentation install(Preparation preparation, BridgeListeners listeners,
+                                                 Consumer<Protection> verified) throws Exception {
         try {
-            return installWith(preparation, guard, platformServerHook);
+            return installWith(preparation, listeners, verified);
         } finally {
             preparation.cancel(); // lets the weaver go on: with the targets if they were handed over, or to its end
         }
     }
 
-    private static ConnectInstrumentation installWith(Preparation preparation,
-                                                      BiFunction<Object, String, IOException> guard,
-                                                      Consumer<Object> platformServerHook) throws Exception {
+    private static ConnectInstrumentation installWith(Preparation preparation, BridgeListeners listeners,
+                                                      Consumer<Protection> verified) throws Exception {
         Instrumentation instrumentation = preparation.instrumentation;
         boolean atStartup = preparation.atStartup;
-        JavaBaseAccess javaBase = openJavaBase(instrumentation);
-        if (!bridgeIsDefined()) {
-            BootstrapInjector.inject(instrumentation, javaBase, BRIDGE);
+        JavaBaseAccess javaBase = JavaBaseAccess.of(instrumentation);
+        if (!javaBase.bridgeDefined()) {
+            javaBase.defineBridge(instrumentation, AgentJar.classFile(JavaBaseAccess.BRIDGE));
         }
-        if (SelfConnectBridge.class.getClassLoader() != null) {
-            throw new IllegalStateException("the bridge was loaded from the agent jar instead of the bootstrap "
-                    + "class loader; the JDK classes could not call it");
+        if (!javaBase.bridgeDefined()) {
+            throw new IllegalStateException("the bridge is not in the bootstrap class loader; the JDK classes could "
+                    + "not call it");
         }
-        SelfConnectBridge.install(guard);
-        if (platformServerHook != null) {
-            SelfConnectBridge.installPlatformServerHook(platformServerHook);
-        }
-        dev.selfconnect.netty.NettyTransports.install(instrumentation, guard, atStartup);
+        javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer);
+        NettyTransports.install(instrumentation, listeners.connects, listeners.binds, atStartup);
+        javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
+        Protection protection = new Protection(POINTS, javaFeature());
         ConnectTransformer loadTimeWeaver = null;
         ConnectTransformer retransformer = null;
         List<Class<?>> loaded;
         try {
             if (atStartup) {
-                loadTimeWeaver = new ConnectTransformer();
+                loadTimeWeaver = new ConnectTransformer(POINTS, protection);
                 instrumentation.addTransformer(loadTimeWeaver, false);
             }
             loaded = loadedTargets(instrumentation);
             if (!atStartup || !loaded.isEmpty()) {
-                retransformer = new ConnectTransformer();
+                retransformer = new ConnectTransformer(POINTS, protection);
                 instrumentation.addTransformer(retransformer, true);
-                retransform(instrumentation, loaded);
+                retransform(instrumentation, loaded, protection);
             }
         } catch (RuntimeException | Error failure) {
             // Leave nothing half-installed: the caller reports that the agent is not active.
-            new ConnectInstrumentation(instrumentation, loadTimeWeaver, retransformer).uninstall();
+            new ConnectInstrumentation(instrumentation, javaBase, protection, loadTimeWeaver, retransformer)
+                    .uninstall();
             throw failure;
         }
-        ConnectInstrumentation installation = new ConnectInstrumentation(instrumentation, loadTimeWeaver,
-                retransformer);
-        preparation.loadTargets(loadTimeWeaver);
-        if (!atStartup && platformServerHook != null && contains(loaded, MANAGEMENT_FACTORY)) {
+        ConnectInstrumentation installation = new ConnectInstrumentation(instrumentation, javaBase, protection,
+                loadTimeWeaver, retransformer);
+        preparation.loadTargets(loadTimeWeaver, protection, verified);
+        if (!atStartup && listeners.platformServer != null && contains(loaded, MANAGEMENT_FACTORY)) {
             fetchPlatformServerInTheBackground();
         }
         return installation;
     }
 
-    public void replaceGuard(BiFunction<Object, String, IOException> guard) {
-        SelfConnectBridge.install(guard);
-        dev.selfconnect.netty.NettyTransports.replaceGuard(guard);
+    /** 8 on Java 8 ("1.8"), else the feature version. */
+    public static int javaFeature() {
+        String version = System.getProperty("java.specification.version", "1.8");
+        try {
+            return Integer.parseInt(version.startsWith("1.") ? version.substring(2) : version);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    public Protection protection() {
+        return protection;
+    }
+
+    public void replaceListeners(BridgeListeners listeners) {
+        javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer);
+        NettyTransports.replaceListeners(listeners.connects, listeners.binds);
     }
 
     /**
@@ -153,31 +163,23 @@ public final class ConnectInstrumentation {
      * @return true if every woven class was restored
      */
     public boolean uninstall() {
-        SelfConnectBridge.uninstall();
-        dev.selfconnect.netty.NettyTransports.uninstall();
+        javaBase.uninstallBridge();
+        NettyTransports.uninstall();
         if (loadTimeWeaver != null) {
             instrumentation.removeTransformer(loadTimeWeaver);
         }
         if (retransformer != null) {
             instrumentation.removeTransformer(retransformer);
         }
-        retransform(instrumentation, loadedTargets(instrumentation));
+        retransform(instrumentation, loadedTargets(instrumentation), null);
         return loadTimeWeaver == null || loadTimeWeaver.wovenCount() == 0;
     }
 
-    private static boolean bridgeIsDefined() {
-        try {
-            Class.forName(BRIDGE, false, null);
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
-
     private static List<Class<?>> loadedTargets(Instrumentation instrumentation) {
+        List<String> names = JdkHooks.targetClassNames();
         List<Class<?>> loaded = new ArrayList<Class<?>>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (type.getClassLoader() == null && ConnectPoint.isTarget(type.getName())) {
+            if (type.getClassLoader() == null && names.contains(type.getName())) {
                 loaded.add(type);
             }
         }
@@ -185,12 +187,20 @@ public final class ConnectInstrumentation {
     }
 
     /** With a retransformable transformer of the agent registered, this weaves them; without, it restores them. */
-    private static void retransform(Instrumentation instrumentation, List<Class<?>> classes) {
+    private static void retransform(Instrumentation instrumentation, List<Class<?>> classes, Protection protection) {
         for (Class<?> type : classes) {
             try {
                 instrumentation.retransformClasses(type);
             } catch (UnmodifiableClassException | RuntimeException | LinkageError failure) {
-                AgentLog.internalFailure("retransforming " + type.getName(), failure);
+                if (protection != null) {
+                    List<HookPoint> points = new ArrayList<HookPoint>();
+                    for (HookPoint point : POINTS) {
+                        if (point.ownerClassName().equals(type.getName())) {
+                            points.add(point);
+                        }
+                    }
+                    protection.failed(points, failure);
+                }
             }
         }
     }
@@ -211,8 +221,8 @@ public final class ConnectInstrumentation {
             public void run() {
                 try {
                     Class.forName(MANAGEMENT_FACTORY).getMethod("getPlatformMBeanServer").invoke(null);
-                } catch (Throwable failure) {
-                    AgentLog.internalFailure("fetching the platform MBean server", failure);
+                } catch (Throwable ignored) {
+                    // no MBean then; the agent works without it
                 }
             }
         }, "selfconnect-jmx");
@@ -224,18 +234,21 @@ public final class ConnectInstrumentation {
      * The "selfconnect-weaver" daemon thread, started first thing: it loads ASM's classes while the settings are read
      * and the installation goes on ({@link ConnectTransformer#warmUp()}); then, once the transformers are registered,
      * it loads (without initializing) the target classes the JVM has not loaded yet, so that their weaving does not
-     * fall on the application's first connect; then, at startup, it removes the load-time transformer. Nothing is
-     * missed: the transformers are registered before, and an application thread that needs one of these classes
-     * meanwhile waits for the load in progress, as class loading does. ManagementFactory is loaded too at startup,
-     * or its transformer could not go; on an attach it is left to the application, whose use of JMX has nothing to
-     * do with connects.
+     * fall on the application's first connect, verifies the protection, and, at startup, removes the load-time
+     * transformer. Nothing is missed: the transformers are registered before, and an application thread that needs
+     * one of these classes meanwhile waits for the load in progress, as class loading does. ManagementFactory is
+     * loaded too at startup, or its transformer could not go; on an attach it is left to the application, whose use
+     * of JMX has nothing to do with connects.
      */
     public static final class Preparation {
         private final Instrumentation instrumentation;
         private final boolean atStartup;
         private final CountDownLatch installed = new CountDownLatch(1);
+        private final CountDownLatch done = new CountDownLatch(1);
         private volatile boolean loadTargets;
         private volatile ConnectTransformer loadTimeWeaver;
+        private volatile Protection protection;
+        private volatile Consumer<Protection> verified;
 
         private Preparation(Instrumentation instrumentation, boolean atStartup) {
             this.instrumentation = instrumentation;
@@ -246,16 +259,21 @@ public final class ConnectInstrumentation {
             Thread thread = new Thread(new Runnable() {
                 @Override
                 public void run() {
-                    weave();
+                    try {
+                        weave();
+                    } finally {
+                        done.countDown();
+                    }
                 }
             }, "selfconnect-weaver");
             thread.setDaemon(true);
             thread.start();
         }
 
-        /** The transformers are registered: load the targets next, then remove this one (null: none to remove). */
-        void loadTargets(ConnectTransformer transformerToRemove) {
+        void loadTargets(ConnectTransformer transformerToRemove, Protection toVerify, Consumer<Protection> listener) {
             loadTimeWeaver = transformerToRemove;
+            protection = toVerify;
+            verified = listener;
             loadTargets = true;
         }
 
@@ -264,11 +282,16 @@ public final class ConnectInstrumentation {
             installed.countDown();
         }
 
+        /** Waits until the weaver thread has ended; false if it has not within the time. */
+        public boolean await(long millis) throws InterruptedException {
+            return done.await(millis, TimeUnit.MILLISECONDS);
+        }
+
         private void weave() {
             try {
                 ConnectTransformer.warmUp();
-            } catch (Throwable failure) {
-                AgentLog.internalFailure("preparing the weaving (the first connects may be slower)", failure);
+            } catch (Throwable warmUpFailure) {
+                // only the first connects may be slower; the weaving itself reports its own failures
             }
             try {
                 installed.await();
@@ -279,22 +302,31 @@ public final class ConnectInstrumentation {
                 return;
             }
             boolean allLoaded = true;
-            for (String name : ConnectPoint.targetClassNames()) {
+            for (String name : JdkHooks.targetClassNames()) {
                 if (!atStartup && name.equals(MANAGEMENT_FACTORY)) {
                     continue;
                 }
                 try {
                     Class.forName(name, false, null);
                 } catch (ClassNotFoundException absentOnThisJdk) {
-                    // e.g. no UnixAsynchronousSocketChannelImpl on Windows: nothing to weave
+                    protection.classAbsent(name);
                 } catch (Throwable failure) {
                     allLoaded = false;
-                    AgentLog.internalFailure("loading " + name + " ahead of the application", failure);
+                    protection.classAbsent(name);
                 }
             }
             if (loadTimeWeaver != null && allLoaded) {
                 // Every target is woven; a target that failed to load keeps the transformer for its next attempt.
                 instrumentation.removeTransformer(loadTimeWeaver);
+            }
+            protection.verify();
+            Consumer<Protection> listener = verified;
+            if (listener != null) {
+                try {
+                    listener.accept(protection);
+                } catch (Throwable ignored) {
+                    // the listener reports its own failures
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.selfconnect.instrumentation;
 
-import dev.selfconnect.reporting.AgentLog;
+import dev.selfconnect.hooks.HookKind;
+import dev.selfconnect.hooks.HookPoint;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -10,25 +11,26 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Weaves the exit hook into the few JDK methods where connects complete, with the ASM that Byte Buddy ships, and
- * touches no other class: a class is matched by its name in a small map before anything else happens. No member is
- * added, so the same transformation serves a class's first load and its retransformation.
+ * Weaves the exit hook into the hook points of the bootstrap classes it is given, with the ASM that Byte Buddy ships,
+ * and touches no other class: a class is matched by its name in a small map before anything else happens. No member
+ * is added, so the same transformation serves a class's first load and its retransformation.
  * <p>
  * Each {@code return} of a hooked method becomes a jump to one exit block appended after the method's code, and so
  * outside all of its try blocks: the exception the bridge may throw leaves the method as the application's own
  * exception would, and is never caught by the JDK's handlers inside it.
  * <pre>
- *   void method:    exit: aload_0; ldc API; invokestatic SelfConnectBridge.afterConnect; return
- *   boolean method: exit: dup; ifeq done; aload_0; ldc API; invokestatic SelfConnectBridge.afterConnect; done: ireturn
- *   void bind:      exit: aload_0; aload_1; ldc API; invokestatic SelfConnectBridge.afterBind; return
- *   object bind:    exit: aload_0; aload_1; ldc API; invokestatic SelfConnectBridge.afterBind; areturn
- *   static result:  exit: dup; invokestatic SelfConnectBridge.afterPlatformMBeanServer; areturn
+ *   connect, void:     exit: aload_0; push FAMILY; invokestatic afterConnect; return
+ *   connect, boolean:  exit: dup; ifeq done; aload_0; push FAMILY; invokestatic afterConnect; done: ireturn
+ *   bind:              exit: aload_0; aload_1; push FAMILY; invokestatic afterBind; return (or areturn)
+ *   MBean server:      exit: dup; invokestatic afterPlatformMBeanServer; areturn
  * </pre>
  * A bind method's returned object stays on the stack under the hook's arguments; 'this' stays in local 0 and the
  * requested address in local 1 (the bind methods reassign that parameter at most to another SocketAddress).
@@ -36,9 +38,33 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ConnectTransformer implements ClassFileTransformer {
 
     static final String BRIDGE = "sun/nio/ch/SelfConnectBridge";
+    private static final String CONNECT_DESCRIPTOR = "(Ljava/lang/Object;I)V";
+    private static final String BIND_DESCRIPTOR = "(Ljava/lang/Object;Ljava/lang/Object;I)V";
+    private static final String SERVER_DESCRIPTOR = "(Ljava/lang/Object;)V";
+    /** The exit block's deepest stack: the returned value, 'this', the requested address and the family. */
+    private static final int EXIT_BLOCK_STACK = 4;
 
-    private final Map<String, List<ConnectPoint>> pointsByClass = ConnectPoint.byOwner();
+    private final Map<String, List<HookPoint>> pointsByClass;
+    private final Protection protection;
     private final AtomicInteger woven = new AtomicInteger();
+
+    ConnectTransformer(List<HookPoint> points, Protection protection) {
+        this.pointsByClass = byOwner(points);
+        this.protection = protection;
+    }
+
+    static Map<String, List<HookPoint>> byOwner(List<HookPoint> points) {
+        Map<String, List<HookPoint>> byOwner = new HashMap<String, List<HookPoint>>();
+        for (HookPoint point : points) {
+            List<HookPoint> list = byOwner.get(point.owner());
+            if (list == null) {
+                list = new ArrayList<HookPoint>();
+                byOwner.put(point.owner(), list);
+            }
+            list.add(point);
+        }
+        return byOwner;
+    }
 
     /** How many classes this transformer has woven. */
     int wovenCount() {
@@ -51,46 +77,74 @@ final class ConnectTransformer implements ClassFileTransformer {
         if (loader != null || internalName == null) {
             return null;
         }
-        List<ConnectPoint> points = pointsByClass.get(internalName);
-        if (points == null || isWoven(classFile)) {
+        List<HookPoint> points = pointsByClass.get(internalName);
+        if (points == null) {
             return null;
         }
         try {
-            byte[] result = weave(classFile, points);
+            List<HookPoint> found = new ArrayList<HookPoint>();
+            if (hookedPoints(classFile, points, found)) {
+                protection.hooked(found);
+                return null;
+            }
+            found.clear();
+            byte[] result = weave(classFile, points, found);
+            if (found.isEmpty()) {
+                return null; // verification names what is missing
+            }
+            protection.hooked(found);
             woven.incrementAndGet();
             return result;
         } catch (Throwable failure) {
-            AgentLog.internalFailure("instrumenting " + internalName + " (its connects are not checked)", failure);
+            protection.failed(points, failure);
             return null;
         }
     }
 
     /**
-     * True when the class already calls the bridge: it was woven as it loaded, and that weaving stays in the bytes
-     * every later retransformation starts from.
+     * True when the class already calls the bridge from a hook point: it was woven as it loaded, and that weaving
+     * stays in the bytes every later retransformation starts from. Only the code counts: a JVM may keep the bridge's
+     * name in the constant pool of a class restored after a detach.
      */
-    static boolean isWoven(byte[] classFile) {
-        byte[] bridge = BRIDGE_NAME_BYTES;
-        search:
-        for (int i = 0, last = classFile.length - bridge.length; i <= last; i++) {
-            for (int j = 0; j < bridge.length; j++) {
-                if (classFile[i + j] != bridge[j]) {
-                    continue search;
+    static boolean hookedPoints(byte[] classFile, final List<HookPoint> points, final List<HookPoint> hooked) {
+        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                final HookPoint point = pointFor(points, access, name, descriptor);
+                if (point == null) {
+                    return null;
                 }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                        if (owner.equals(BRIDGE) && !hooked.contains(point)) {
+                            hooked.add(point);
+                        }
+                    }
+                };
             }
-            return true;
-        }
-        return false;
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return !hooked.isEmpty();
     }
 
-    private static final byte[] BRIDGE_NAME_BYTES = ascii(BRIDGE);
-
-    private static byte[] ascii(String text) {
-        byte[] bytes = new byte[text.length()];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) text.charAt(i);
+    private static HookPoint pointFor(List<HookPoint> points, int access, String name, String descriptor) {
+        if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+            return null;
         }
-        return bytes;
+        boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
+        for (HookPoint point : points) {
+            if (point.method().equals(name) && point.descriptor().equals(descriptor) && isStatic == point.isStatic()) {
+                return point;
+            }
+        }
+        return null;
+    }
+
+    /** The point of the class that {@link #warmUp()} builds and weaves. */
+    static HookPoint warmUpSample() {
+        return new HookPoint("dev/selfconnect/instrumentation/WarmUpSample", "connect",
+                "(Ljava/net/SocketAddress;I)V", HookKind.CONNECT_COMPLETED, 0, "warm-up", 0, HookPoint.ANY_LATER);
     }
 
     /**
@@ -98,33 +152,39 @@ final class ConnectTransformer implements ClassFileTransformer {
      * takes some 25 ms on JDK 17, and done ahead on the weaver thread, it does not fall on the first connect.
      */
     static void warmUp() {
-        ConnectPoint point = ConnectPoint.warmUpSample();
+        HookPoint point = warmUpSample();
         ClassWriter sample = new ClassWriter(0);
-        sample.visit(Opcodes.V1_8, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, point.owner, null, "java/lang/Object", null);
-        MethodVisitor method = sample.visitMethod(0, point.method, point.descriptor, null, null);
+        sample.visit(Opcodes.V1_8, Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, point.owner(), null, "java/lang/Object",
+                null);
+        MethodVisitor method = sample.visitMethod(0, point.method(), point.descriptor(), null, null);
         method.visitCode();
         method.visitInsn(Opcodes.RETURN);
         method.visitMaxs(0, 3);
         method.visitEnd();
         sample.visitEnd();
-        weave(sample.toByteArray(), Collections.singletonList(point));
+        byte[] classFile = sample.toByteArray();
+        List<HookPoint> points = Collections.singletonList(point);
+        hookedPoints(weave(classFile, points, new ArrayList<HookPoint>()), points, new ArrayList<HookPoint>());
     }
 
-    static byte[] weave(byte[] classFile, List<ConnectPoint> points) {
+    /** Weaves the points; those found in the class are added to {@code found}. */
+    static byte[] weave(byte[] classFile, List<HookPoint> points, List<HookPoint> found) {
         ClassReader reader = new ClassReader(classFile);
         // Nothing is computed and frames stay compressed, so every method but the hooked ones is copied as it is.
         ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new HookingClassVisitor(writer, points), 0);
+        reader.accept(new HookingClassVisitor(writer, points, found), 0);
         return writer.toByteArray();
     }
 
     private static final class HookingClassVisitor extends ClassVisitor {
-        private final List<ConnectPoint> points;
+        private final List<HookPoint> points;
+        private final List<HookPoint> found;
         private String owner;
 
-        HookingClassVisitor(ClassVisitor next, List<ConnectPoint> points) {
+        HookingClassVisitor(ClassVisitor next, List<HookPoint> points, List<HookPoint> found) {
             super(Opcodes.ASM9, next);
             this.points = points;
+            this.found = found;
         }
 
         @Override
@@ -138,29 +198,22 @@ final class ConnectTransformer implements ClassFileTransformer {
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                          String[] exceptions) {
             MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-            if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+            HookPoint point = pointFor(points, access, name, descriptor);
+            if (point == null) {
                 return next;
             }
-            boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
-            for (ConnectPoint point : points) {
-                if (point.method.equals(name) && point.descriptor.equals(descriptor)
-                        && isStatic == point.staticResult) {
-                    return new ExitHook(next, owner, point);
-                }
-            }
-            return next;
+            found.add(point);
+            return new ExitHook(next, owner, point);
         }
     }
 
     private static final class ExitHook extends MethodVisitor {
         private final String owner;
-        private final ConnectPoint point;
+        private final HookPoint point;
         private final int returnOpcode;
         private final Label exit = new Label();
-        /** The exit block's deepest stack: the returned value, 'this', the requested address and the API name. */
-        private static final int EXIT_BLOCK_STACK = 4;
 
-        ExitHook(MethodVisitor next, String owner, ConnectPoint point) {
+        ExitHook(MethodVisitor next, String owner, HookPoint point) {
             super(Opcodes.ASM9, next);
             this.owner = owner;
             this.point = point;
@@ -181,8 +234,8 @@ final class ConnectTransformer implements ClassFileTransformer {
         public void visitMaxs(int maxStack, int maxLocals) {
             // The frame declares only 'this' (a bind point: and the requested address) and the returned value:
             // every jump here carries at least that.
-            Object[] locals = point.staticResult ? new Object[0]
-                    : point.bind ? new Object[] {owner, "java/net/SocketAddress"} : new Object[] {owner};
+            Object[] locals = point.isStatic() ? new Object[0] : point.kind() == HookKind.SERVER_BOUND
+                    ? new Object[] {owner, "java/net/SocketAddress"} : new Object[] {owner};
             Object[] stack = point.returnsBoolean() ? new Object[] {Opcodes.INTEGER}
                     : point.returnedObjectType() != null ? new Object[] {point.returnedObjectType()} : new Object[0];
             super.visitLabel(exit);
@@ -192,21 +245,22 @@ final class ConnectTransformer implements ClassFileTransformer {
                 super.visitInsn(Opcodes.DUP);
                 super.visitJumpInsn(Opcodes.IFEQ, done);
             }
-            if (point.staticResult) {
-                super.visitInsn(Opcodes.DUP);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "afterPlatformMBeanServer",
-                        "(Ljava/lang/Object;)V", false);
-            } else if (point.bind) {
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitVarInsn(Opcodes.ALOAD, 1);
-                super.visitLdcInsn(point.api);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "afterBind",
-                        "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/String;)V", false);
-            } else {
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                super.visitLdcInsn(point.api);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "afterConnect",
-                        "(Ljava/lang/Object;Ljava/lang/String;)V", false);
+            switch (point.kind()) {
+                case PLATFORM_MBEAN_SERVER:
+                    super.visitInsn(Opcodes.DUP);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "afterPlatformMBeanServer",
+                            SERVER_DESCRIPTOR, false);
+                    break;
+                case SERVER_BOUND:
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitVarInsn(Opcodes.ALOAD, 1);
+                    pushFamily();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "afterBind", BIND_DESCRIPTOR, false);
+                    break;
+                default:
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    pushFamily();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "afterConnect", CONNECT_DESCRIPTOR, false);
             }
             if (point.returnsBoolean()) {
                 super.visitLabel(done);
@@ -214,6 +268,10 @@ final class ConnectTransformer implements ClassFileTransformer {
             }
             super.visitInsn(returnOpcode);
             super.visitMaxs(Math.max(maxStack, EXIT_BLOCK_STACK), maxLocals);
+        }
+
+        private void pushFamily() {
+            super.visitIntInsn(Opcodes.BIPUSH, point.family());
         }
     }
 }

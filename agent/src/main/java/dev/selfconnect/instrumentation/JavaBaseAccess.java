@@ -1,39 +1,55 @@
 package dev.selfconnect.instrumentation;
 
+import dev.selfconnect.hooks.InternalAccess;
+
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.AccessibleObject;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.StandardSocketOptions;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
- * What the agent needs from the module system on JDK 9 and later: java.base's {@code sun.nio.ch} opened to the
- * agent (the bridge is defined there, the agent calls it, and the resetter sets SO_LINGER on asynchronous channels)
- * and exported to java.management (the instrumented ManagementFactory calls the bridge). JDK 8 has no modules and
- * needs none of it.
- * <p>
- * The implementation calls the module APIs directly and is compiled for Java 11, so it is loaded only where they
- * exist; the rest of the agent compiles for Java 8. Calling them reflectively instead cost JDK 25 some 30 ms of
- * method-handle spinning at startup.
+ * Everything the agent does inside java.base: define the bridge in {@code sun.nio.ch}, hand it the listeners, and set
+ * SO_LINGER on a channel's file descriptor. On JDK 9 and later the implementation is defined in an isolated class
+ * loader of the agent's own, and java.base opens {@code sun.nio.ch} to that loader's module only: the application's
+ * classes, in other modules, see exactly the access they had without the agent. JDK 8 has no modules.
  */
-public abstract class JavaBaseAccess {
+public abstract class JavaBaseAccess implements InternalAccess {
 
     protected static final String PACKAGE = "sun.nio.ch";
+    protected static final String BRIDGE = PACKAGE + ".SelfConnectBridge";
     private static final String MODULAR = "dev.selfconnect.instrumentation.modular.ModularJavaBase";
+    private static final String NET = PACKAGE + ".Net";
 
     private static volatile JavaBaseAccess current;
+    private volatile Linger linger;
 
     /**
-     * The module system of this JVM, or null on JDK 8. The implementation registers itself when its class is
-     * initialized: on JDK 25 a reflective constructor call would cost some method-handle set-up of its own.
+     * The access of this JVM, made once. The modular implementation registers itself when its class is initialized:
+     * a reflective constructor call would cost JDK 25 some method-handle set-up.
      */
-    static JavaBaseAccess ofThisJvm() throws ReflectiveOperationException {
-        if (current == null && hasModules()) {
-            Class.forName(MODULAR, true, JavaBaseAccess.class.getClassLoader());
-            if (current == null) {
-                throw new ClassNotFoundException(MODULAR + " did not register itself");
+    static synchronized JavaBaseAccess of(Instrumentation instrumentation) throws Exception {
+        if (current == null) {
+            if (hasModules()) {
+                IsolatedLoader loader = new IsolatedLoader(JavaBaseAccess.class.getClassLoader());
+                loader.define(MODULAR, AgentJar.classFile(MODULAR));
+                Class.forName(MODULAR, true, loader);
+                if (current == null) {
+                    throw new ClassNotFoundException(MODULAR + " did not register itself");
+                }
+            } else {
+                current = new LegacyJavaBase();
             }
+            current.open(instrumentation);
         }
         return current;
     }
 
-    /** Called by the implementation's static initializer. */
+    /** Called by the modular implementation's static initializer. */
     protected static void register(JavaBaseAccess access) {
         current = access;
     }
@@ -42,9 +58,107 @@ public abstract class JavaBaseAccess {
         return !System.getProperty("java.specification.version", "1.8").startsWith("1.");
     }
 
-    /** Opens {@value #PACKAGE} to the agent and exports it to java.management. */
-    protected abstract void openToAgent(Instrumentation instrumentation);
+    /** Gives this implementation the access it needs; nobody else gets any. */
+    protected abstract void open(Instrumentation instrumentation);
 
-    /** Defines a class in {@value #PACKAGE}, without initializing it. */
-    protected abstract Class<?> defineInJavaBase(byte[] classFile) throws ReflectiveOperationException;
+    /** Whether the bridge class is defined in the bootstrap loader. */
+    final boolean bridgeDefined() {
+        try {
+            Class.forName(BRIDGE, false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Defines the bridge in the bootstrap loader, without initializing it. */
+    protected abstract void defineBridge(Instrumentation instrumentation, byte[] classFile) throws Exception;
+
+    protected abstract void installBridge(BiFunction<Object, Integer, IOException> connects,
+                                          BiConsumer<Object, Integer> binds, Consumer<Object> platform);
+
+    protected abstract void uninstallBridge();
+
+    /** The bridge tells this listener when a class loader loads a native library of Netty's. */
+    protected abstract void installNativeLibraryListener(BiConsumer<Object, Object> listener);
+
+    protected abstract boolean bridgeInstalled();
+
+    /** Makes a member of java.base accessible to the agent: only the privileged implementation can. */
+    protected abstract void makeAccessible(AccessibleObject member);
+
+    @Override
+    public final void setLingerZero(Object channel) throws Exception {
+        Linger found = linger;
+        if (found == null) {
+            found = new Linger();
+            linger = found;
+        }
+        found.setZero(channel);
+    }
+
+    /**
+     * SO_LINGER through {@code sun.nio.ch.Net.setSocketOption} on the channel's descriptor. Socket-level options are
+     * registered for the unspecified protocol family, which the four-parameter form (JDK 8 and 11) must be given.
+     */
+    private final class Linger {
+        private final Method setSocketOption;
+        private final Object unspecifiedFamily;
+
+        Linger() throws ReflectiveOperationException {
+            Class<?> net = Class.forName(NET, false, null);
+            Method found = null;
+            for (Method method : net.getDeclaredMethods()) {
+                if (method.getName().equals("setSocketOption") && (found == null
+                        || method.getParameterTypes().length < found.getParameterTypes().length)) {
+                    found = method;
+                }
+            }
+            if (found == null) {
+                throw new NoSuchMethodException(NET + ".setSocketOption");
+            }
+            makeAccessible(found);
+            setSocketOption = found;
+            Object family = null;
+            if (found.getParameterTypes().length == 4) {
+                Field unspec = net.getDeclaredField("UNSPEC");
+                makeAccessible(unspec);
+                family = unspec.get(null);
+            }
+            unspecifiedFamily = family;
+        }
+
+        void setZero(Object channel) throws ReflectiveOperationException {
+            Object fd = field(channel.getClass(), "fd").get(channel);
+            if (unspecifiedFamily == null) {
+                setSocketOption.invoke(null, fd, StandardSocketOptions.SO_LINGER, 0);
+            } else {
+                setSocketOption.invoke(null, fd, unspecifiedFamily, StandardSocketOptions.SO_LINGER, 0);
+            }
+        }
+
+        private Field field(Class<?> type, String name) throws NoSuchFieldException {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                try {
+                    Field field = c.getDeclaredField(name);
+                    makeAccessible(field);
+                    return field;
+                } catch (NoSuchFieldException ignored) {
+                    // look in the superclass
+                }
+            }
+            throw new NoSuchFieldException(type.getName() + "." + name);
+        }
+    }
+
+    /** The agent's own loader for its privileged class: its unnamed module is the only one java.base opens to. */
+    static final class IsolatedLoader extends ClassLoader {
+        IsolatedLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        void define(String name, byte[] classFile) {
+            defineClass(name, classFile, 0, classFile.length, JavaBaseAccess.class.getProtectionDomain());
+        }
+    }
 }

@@ -2,6 +2,8 @@ package dev.selfconnect.jfr;
 
 import dev.selfconnect.audit.AuditEvent;
 import dev.selfconnect.audit.EventSink;
+import dev.selfconnect.vocabulary.Endpoint;
+import dev.selfconnect.vocabulary.EventKind;
 import jdk.jfr.FlightRecorder;
 
 /**
@@ -17,15 +19,15 @@ public final class JfrEventSink implements EventSink {
         if (!FlightRecorder.isInitialized()) {
             return;
         }
-        SelfConnectJfrEvent jfr = AuditEvent.SELF_CONNECTION.equals(event.kind)
+        SelfConnectJfrEvent jfr = event.kind == EventKind.SELF_CONNECTION
                 ? new SelfConnectionEvent() : new RiskFindingEvent();
         if (!jfr.shouldCommit()) {
             return;
         }
-        jfr.kind = event.kind;
-        jfr.localAddress = event.localAddress == null ? null : event.localAddress.getHostAddress();
+        jfr.kind = event.kind.label();
+        jfr.localAddress = Endpoint.address(event.localAddress);
         jfr.localPort = event.localPort;
-        jfr.remoteAddress = event.remoteAddress == null ? null : event.remoteAddress.getHostAddress();
+        jfr.remoteAddress = Endpoint.address(event.remoteAddress);
         jfr.remotePort = event.remotePort;
         jfr.api = event.api;
         jfr.threadName = event.thread;

@@ -17,6 +17,15 @@ public interface AgentMXBean {
     /** Connects to, and listeners on, local ports in the ephemeral range that are not reserved; once per endpoint. */
     long getRisksFound();
 
+    /** Failures inside the agent, caught and counted; the application went on. */
+    long getInternalFailures();
+
+    /** Which API families are protected on this JVM, and any hook point that is missing. */
+    String getProtection();
+
+    /** active (the MBean is unregistered when the agent is switched off or detached). */
+    String getState();
+
     /** The endpoints found, e.g. "listen 0.0.0.0:40005 (ServerSocket)". */
     String[] getEndpointsAtRisk();
 

@@ -1,34 +1,28 @@
 package dev.selfconnect.management;
 
-import dev.selfconnect.audit.Audit;
+import dev.selfconnect.state.AgentState;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.reporting.AgentStatistics;
 
 import java.util.List;
 
-/** The MXBean's values, read from the audit in force at each call. */
+/** The MXBean's values, read from the agent's state in force at each call. */
 final class AgentStatus implements AgentMXBean {
 
-    private final String version;
-
-    AgentStatus(String version) {
-        this.version = version;
-    }
-
-    private static Audit audit() {
-        Audit audit = Audit.current();
-        if (audit == null) {
+    private static AgentState state() {
+        AgentState state = AgentState.current();
+        if (state == null) {
             throw new IllegalStateException("the selfconnect agent is not installed");
         }
-        return audit;
+        return state;
     }
 
     private static AgentStatistics statistics() {
-        return audit().statistics();
+        return state().statistics();
     }
 
     private static Settings settings() {
-        return audit().settings();
+        return state().settings();
     }
 
     @Override
@@ -52,9 +46,24 @@ final class AgentStatus implements AgentMXBean {
     }
 
     @Override
+    public long getInternalFailures() {
+        return statistics().internalFailures();
+    }
+
+    @Override
     public String[] getEndpointsAtRisk() {
-        List<String> endpoints = Audit.endpoints();
+        List<String> endpoints = state().endpoints();
         return endpoints.toArray(new String[0]);
+    }
+
+    @Override
+    public String getProtection() {
+        return state().protection();
+    }
+
+    @Override
+    public String getState() {
+        return state().phase().label();
     }
 
     @Override
@@ -90,6 +99,6 @@ final class AgentStatus implements AgentMXBean {
 
     @Override
     public String getVersion() {
-        return version;
+        return state().version();
     }
 }

@@ -1,75 +1,43 @@
 package dev.selfconnect.netty;
 
-import dev.selfconnect.detection.ConnectGuard;
 import dev.selfconnect.reporting.AgentLog;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
 /**
- * What a woven Netty native server channel calls once it is bound: a bind to a fixed port goes to the audit, which
- * reports a listener on an unreserved port inside the ephemeral range as it does for a ServerSocket. The bound
- * address is read from the channel's native socket (a bind to port 0 is never a finding, and is not read at all).
+ * What a woven Netty native server channel calls once it is bound: a bind to a fixed port goes to the agent's bind
+ * listener with the transport's server family (the audit reports a listener on an unreserved port inside the
+ * ephemeral range as it does for a ServerSocket); a bind to port 0 does not.
  */
 final class NettyBindCheck implements BiFunction<Object, Object, Object> {
 
-    private static final ClassValue<ServerAccess> SERVERS = new ClassValue<ServerAccess>() {
+    private static final ClassValue<Integer> FAMILIES = new ClassValue<Integer>() {
         @Override
-        protected ServerAccess computeValue(Class<?> type) {
-            return new ServerAccess(type);
+        protected Integer computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                NettyTarget target = NettyTarget.ofWovenClass(c.getName());
+                if (target != null) {
+                    return target.serverFamily;
+                }
+            }
+            throw new IllegalStateException("not a Netty native server channel: " + type.getName());
         }
     };
 
     @Override
     public Object apply(Object channel, Object requested) {
-        ConnectGuard guard = NettyTransports.guard();
-        if (guard == null || channel == null || !(requested instanceof InetSocketAddress)
+        BiConsumer<Object, Integer> binds = NettyTransports.binds();
+        if (binds == null || channel == null || !(requested instanceof InetSocketAddress)
                 || ((InetSocketAddress) requested).getPort() == 0) {
             return null;
         }
-        ServerAccess access = null;
         try {
-            access = SERVERS.get(channel.getClass());
-            Object local = access.localAddress.invoke(access.socket.get(channel));
-            if (local instanceof InetSocketAddress) {
-                guard.listeningEndpoint(access.api, (InetSocketAddress) local);
-            }
+            binds.accept(channel, FAMILIES.get(channel.getClass()));
         } catch (Throwable failure) {
-            AgentLog.internalFailure("checking a " + (access == null ? "Netty server" : access.api) + " listener",
-                    failure);
+            AgentLog.internalFailure("checking a Netty server's bind", failure);
         }
         return null;
-    }
-
-    private static final class ServerAccess {
-        final String api;
-        final Field socket;
-        final Method localAddress;
-
-        ServerAccess(Class<?> type) {
-            api = NettyTarget.apiOf(type.getName());
-            try {
-                Field found = null;
-                for (Class<?> c = type; c != null && found == null; c = c.getSuperclass()) {
-                    for (Field field : c.getDeclaredFields()) {
-                        if (field.getName().equals("socket")) {
-                            found = field;
-                            break;
-                        }
-                    }
-                }
-                if (found == null) {
-                    throw new NoSuchFieldException(type.getName() + ".socket");
-                }
-                found.setAccessible(true);
-                socket = found;
-                localAddress = found.getType().getMethod("localAddress");
-                localAddress.setAccessible(true);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("unexpected Netty server channel " + type.getName(), e);
-            }
-        }
     }
 }

@@ -8,14 +8,16 @@ package dev.selfconnect.netty;
  */
 enum NettyTarget {
     EPOLL("io.netty.channel.epoll.AbstractEpollChannel", "$AbstractEpollUnsafe", "io.netty.channel.epoll.Native",
-            "io.netty.channel.epoll.EpollServerSocketChannel", "netty_transport_native_epoll", "Netty epoll"),
+            "io.netty.channel.epoll.EpollServerSocketChannel", "netty_transport_native_epoll", NettyHooks.EPOLL,
+            NettyHooks.EPOLL_SERVER),
     // Netty 4.2's io_uring; its library name also starts with the incubator's, so it is matched first.
     IO_URING("io.netty.channel.uring.AbstractIoUringChannel", "$AbstractUringUnsafe", "io.netty.channel.uring.Native",
-            "io.netty.channel.uring.IoUringServerSocketChannel", "netty_transport_native_io_uring42", "Netty io_uring"),
+            "io.netty.channel.uring.IoUringServerSocketChannel", "netty_transport_native_io_uring42",
+            NettyHooks.IO_URING, NettyHooks.IO_URING_SERVER),
     // The incubator transport for Netty 4.1 (io.netty.incubator:netty-incubator-transport-*-io_uring 0.0.x).
     IO_URING_INCUBATOR("io.netty.incubator.channel.uring.AbstractIOUringChannel", "$AbstractUringUnsafe",
             "io.netty.incubator.channel.uring.Native", "io.netty.incubator.channel.uring.IOUringServerSocketChannel",
-            "netty_transport_native_io_uring", "Netty io_uring");
+            "netty_transport_native_io_uring", NettyHooks.IO_URING, NettyHooks.IO_URING_SERVER);
 
     static final String HOOKED_METHOD = "fulfillConnectPromise";
     /** The hooked method's descriptor ends with this; before it comes the (relocated) package prefix. */
@@ -34,16 +36,19 @@ enum NettyTarget {
     /** The TCP server channel, whose binds the audit reports like a ServerSocket's. */
     final String serverClass;
     final String library;
-    final String api;
+    /** The ids of its connection and server families ({@link NettyHooks}). */
+    final int family;
+    final int serverFamily;
 
     NettyTarget(String channelClass, String unsafeSuffix, String nativeClass, String serverClass, String library,
-                String api) {
+                int family, int serverFamily) {
         this.channelClass = channelClass;
         this.unsafeClass = channelClass + unsafeSuffix;
         this.nativeClass = nativeClass;
         this.serverClass = serverClass;
         this.library = library;
-        this.api = api;
+        this.family = family;
+        this.serverFamily = serverFamily;
     }
 
     /** The transport whose native library this is (a path or a file name), or null. */
@@ -69,17 +74,14 @@ enum NettyTarget {
         return at < 0 ? null : className.substring(0, at + 1);
     }
 
-    /** The API name for the report, from the name of a woven unsafe or server class (relocated or not). */
-    static String apiOf(String wovenClassName) {
+    /** The transport of a woven unsafe or server class (relocated or not), or null. */
+    static NettyTarget ofWovenClass(String wovenClassName) {
         for (NettyTarget target : values()) {
-            if (wovenClassName.endsWith(target.unsafeClass)) {
-                return target.api;
-            }
-            if (wovenClassName.endsWith(target.serverClass)) {
-                return target.api + " server";
+            if (wovenClassName.endsWith(target.unsafeClass) || wovenClassName.endsWith(target.serverClass)) {
+                return target;
             }
         }
-        return "Netty";
+        return null;
     }
 
     /** The target whose unsafe or native class this is (relocated or not), or null. */

@@ -1,8 +1,6 @@
 package dev.selfconnect.netty;
 
-import dev.selfconnect.detection.ConnectGuard;
 import dev.selfconnect.reporting.AgentLog;
-import sun.nio.ch.SelfConnectBridge;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -34,7 +32,8 @@ import java.util.function.BiFunction;
 public final class NettyTransports {
 
     private static final Object lock = new Object();
-    private static volatile ConnectGuard guard;
+    private static volatile BiFunction<Object, Integer, IOException> connects;
+    private static volatile BiConsumer<Object, Integer> binds;
     private static Instrumentation instrumentation;
     private static NettyTransformer retransformer;
     /** The transports enabled per class loader (their unsafe classes' names); cleared on uninstall. */
@@ -53,23 +52,35 @@ public final class NettyTransports {
     private NettyTransports() {
     }
 
-    static ConnectGuard guard() {
-        return guard;
+    static BiFunction<Object, Integer, IOException> connects() {
+        return connects;
+    }
+
+    static BiConsumer<Object, Integer> binds() {
+        return binds;
+    }
+
+    /** What the bridge tells when a class loader loads a native library of Netty's. */
+    public static BiConsumer<Object, Object> libraryListener() {
+        return LIBRARY_LISTENER;
     }
 
     /**
-     * Starts watching for Netty's native transports. Called once the bridge is defined and has its guard.
+     * Starts watching for Netty's native transports. Called once the bridge is defined; the caller hands the bridge
+     * {@link #libraryListener()}.
      *
-     * @param atStartup true from premain: the JDK's library loading is woven on a background thread, so that the
-     *                  JVM start does not wait for it; false on an attach: woven before this returns
+     * @param connectListener the bridge's connect listener, which the Netty channels go to with their family
+     * @param bindListener    the bridge's bind listener, for Netty's server channels bound to a fixed port
+     * @param atStartup       true from premain: the JDK's library loading is woven on a background thread, so that
+     *                        the JVM start does not wait for it; false on an attach: woven before this returns
      */
-    public static void install(Instrumentation inst, BiFunction<Object, String, IOException> newGuard,
-                               boolean atStartup) {
+    public static void install(Instrumentation inst, BiFunction<Object, Integer, IOException> connectListener,
+                               BiConsumer<Object, Integer> bindListener, boolean atStartup) {
         synchronized (lock) {
             instrumentation = inst;
-            guard = newGuard instanceof ConnectGuard ? (ConnectGuard) newGuard : null;
+            connects = connectListener;
+            binds = bindListener;
         }
-        SelfConnectBridge.installNativeLibraryHook(LIBRARY_LISTENER);
         Runnable watch = new Runnable() {
             @Override
             public void run() {
@@ -90,8 +101,10 @@ public final class NettyTransports {
         }
     }
 
-    public static void replaceGuard(BiFunction<Object, String, IOException> newGuard) {
-        guard = newGuard instanceof ConnectGuard ? (ConnectGuard) newGuard : null;
+    public static void replaceListeners(BiFunction<Object, Integer, IOException> connectListener,
+                                        BiConsumer<Object, Integer> bindListener) {
+        connects = connectListener;
+        binds = bindListener;
     }
 
     /**
@@ -101,7 +114,8 @@ public final class NettyTransports {
      */
     public static void uninstall() {
         synchronized (lock) {
-            guard = null;
+            connects = null;
+            binds = null;
             for (WeakReference<Class<?>> reference : hooks) {
                 Class<?> hook = reference.get();
                 if (hook != null) {

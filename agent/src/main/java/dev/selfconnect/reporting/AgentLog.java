@@ -1,43 +1,109 @@
 package dev.selfconnect.reporting;
 
+import java.io.PrintStream;
+import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's own output: plain lines on the application's standard error, prefixed so they stand out and can be
  * grepped. No logging framework is involved, so none is pulled into the application and no handler can call back.
+ * Tests capture the lines with {@link #captureTo}, without replacing {@code System.err}.
  */
 public final class AgentLog {
 
-    private static final String PREFIX = "[selfconnect] ";
+    public static final String PREFIX = "[selfconnect] ";
+
+    /** Where the lines go. */
+    public interface Sink {
+        void line(String line);
+    }
+
+    private static final Sink STANDARD_ERROR = new Sink() {
+        @Override
+        public void line(String line) {
+            PrintStream err = System.err;
+            err.println(line);
+        }
+    };
+
+    private static volatile Sink sink = STANDARD_ERROR;
     private static final Set<String> reportedFailures =
-            java.util.Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
+            Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
+    private static final AtomicLong failures = new AtomicLong();
 
     private AgentLog() {
     }
 
+    /** Sends the lines to this sink instead of standard error; null restores standard error. */
+    public static void captureTo(Sink capture) {
+        sink = capture == null ? STANDARD_ERROR : capture;
+    }
+
     public static void info(String message) {
-        System.err.println(PREFIX + "INFO " + message);
+        write("INFO ", message);
     }
 
     public static void warn(String record) {
-        System.err.println(PREFIX + "WARN " + record);
+        write("WARN ", record);
     }
 
     public static void error(String message) {
-        System.err.println(PREFIX + "ERROR " + message);
+        write("ERROR ", message);
     }
 
-    /** A failure inside the agent: reported the first time it happens at that place, then never again. */
+    /** A record under its own tag ("RISK", "SUMMARY"). */
+    public static void tagged(String tag, String record) {
+        write(tag + " ", record);
+    }
+
+    /** Queues the line (see {@link ReportQueue}); it is written on the agent's own thread. */
+    private static void write(final String tag, final String text) {
+        ReportQueue.submit(new Runnable() {
+            @Override
+            public void run() {
+                writeNow(tag, text);
+            }
+        });
+    }
+
+    /** Writes the line on this thread. */
+    static void writeNow(String tag, String text) {
+        try {
+            sink.line(PREFIX + tag + text);
+        } catch (Throwable outputFailed) {
+            failures.incrementAndGet();
+        }
+    }
+
+    static void countFailure() {
+        failures.incrementAndGet();
+    }
+
+    /**
+     * A failure inside the agent: always counted; reported, with its stack trace, the first time it happens at that
+     * place.
+     */
     public static void internalFailure(String where, Throwable failure) {
+        failures.incrementAndGet();
         if (!reportedFailures.add(where)) {
             return;
         }
         try {
-            error("internal failure " + where + " (reported once; the application goes on): " + failure);
-            failure.printStackTrace();
+            StringBuilder record = new StringBuilder("internal failure ").append(where)
+                    .append(" (reported once, counted always; the application goes on): ").append(failure);
+            for (StackTraceElement frame : failure.getStackTrace()) {
+                record.append(System.lineSeparator()).append("\tat ").append(frame);
+            }
+            error(record.toString());
         } catch (Throwable ignored) {
-            // Standard error itself failed; there is nowhere left to report to.
+            // nowhere left to report to; the failure is counted
         }
+    }
+
+    /** Failures inside the agent since the JVM started. */
+    public static long internalFailures() {
+        return failures.get();
     }
 }

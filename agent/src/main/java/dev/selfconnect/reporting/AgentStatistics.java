@@ -12,6 +12,22 @@ public final class AgentStatistics {
     private final AtomicLong selfConnections = new AtomicLong();
     private final AtomicLong rejections = new AtomicLong();
     private final AtomicLong risks = new AtomicLong();
+    /** Told when something worth showing at once is counted; it must not block. */
+    private final Runnable onFinding;
+
+    public AgentStatistics() {
+        this(null);
+    }
+
+    public AgentStatistics(Runnable onFinding) {
+        this.onFinding = onFinding;
+    }
+
+    private void found() {
+        if (onFinding != null) {
+            onFinding.run();
+        }
+    }
 
     /** A completed connect the agent looked at. */
     public void countCheck() {
@@ -20,16 +36,19 @@ public final class AgentStatistics {
 
     public void countSelfConnection() {
         selfConnections.incrementAndGet();
+        found();
     }
 
     /** A SelfConnectException thrown into the application. */
     public void countRejection() {
         rejections.incrementAndGet();
+        found();
     }
 
     /** A risk finding: a connect to, or a listener on, a local port in the ephemeral range that is not reserved. */
     public void countRisk() {
         risks.incrementAndGet();
+        found();
     }
 
     public long risks() {
@@ -48,8 +67,19 @@ public final class AgentStatistics {
         return rejections.get();
     }
 
+    /** Failures inside the agent, caught and counted ({@link AgentLog#internalFailure}). */
+    public long internalFailures() {
+        return AgentLog.internalFailures();
+    }
+
+    /** Reports (log records, audit-file lines) dropped because the agent's output did not keep up. */
+    public long reportsDropped() {
+        return ReportQueue.dropped();
+    }
+
     public String describe() {
         return "checks=" + checks() + ", self-connections=" + selfConnections() + ", exceptions-thrown=" + rejections()
-                + ", risks-found=" + risks();
+                + ", risks-found=" + risks() + ", internal-failures=" + internalFailures() + ", reports-dropped="
+                + reportsDropped();
     }
 }

@@ -1,123 +1,122 @@
 package sun.nio.ch;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
- * The only agent class in the bootstrap class loader: the JDK's instrumented connect methods call it.
- * It talks to the rest of the agent through a JDK type, so it never links against agent classes.
- * The guard returns the exception to throw, or null to let the connection through.
+ * The only agent class in the bootstrap class loader: the JDK's hooked methods call it, one entry per kind of hook.
+ * It talks to the rest of the agent through JDK types only, so it never links against agent classes, and it never
+ * lets anything but the connect listener's own rejection reach the JDK method that called it.
  * <p>
  * It is defined in java.base's own package {@code sun.nio.ch} (JDK 9 and later, through a private lookup), where
- * every instrumented class can call it, because appending a jar to the bootstrap search path would switch off
- * class data sharing for the application's classes and print a JVM warning. On JDK 8 it is appended all the same.
+ * every hooked class can call it, because appending a jar to the bootstrap search path would switch off class data
+ * sharing for the application's classes and print a JVM warning. On JDK 8 it is appended all the same.
  */
 public final class SelfConnectBridge {
 
-    private static volatile BiFunction<Object, String, IOException> guard;
-    private static volatile java.util.function.Consumer<Object> platformServerHook;
-    private static volatile java.util.function.BiConsumer<Object, Object> nativeLibraryHook;
+    private static volatile BiFunction<Object, Integer, IOException> connectListener;
+    private static volatile BiConsumer<Object, Integer> bindListener;
+    private static volatile Consumer<Object> platformServerListener;
+    private static volatile BiConsumer<Object, Object> nativeLibraryListener;
 
     private SelfConnectBridge() {
     }
 
-    public static void install(BiFunction<Object, String, IOException> newGuard) {
-        guard = newGuard;
+    /**
+     * @param connects receives (connection, family id) after each completed connect and returns the exception to
+     *                 throw, or null to let the connection through
+     * @param binds    receives (server, family id) after each bind to a fixed TCP port
+     * @param platform receives each platform MBean server that ManagementFactory returns; null for none
+     */
+    public static void install(BiFunction<Object, Integer, IOException> connects, BiConsumer<Object, Integer> binds,
+                               Consumer<Object> platform) {
+        bindListener = binds;
+        platformServerListener = platform;
+        connectListener = connects;
     }
 
     public static void uninstall() {
-        guard = null;
-        platformServerHook = null;
-        nativeLibraryHook = null;
+        connectListener = null;
+        bindListener = null;
+        platformServerListener = null;
+        nativeLibraryListener = null;
     }
 
-    /** Who is told that a class loader loaded a native library of Netty (the agent then hooks that Netty). */
-    public static void installNativeLibraryHook(java.util.function.BiConsumer<Object, Object> hook) {
-        nativeLibraryHook = hook;
+    /** Receives (class that asked, library path) when a class loader loads a native library whose name names Netty. */
+    public static void installNativeLibraryListener(BiConsumer<Object, Object> listener) {
+        nativeLibraryListener = listener;
     }
 
     /**
-     * Called on every return of the JDK method that loads a native library for a class loader; never throws.
+     * The JDK has loaded (or found loaded) a native library for the class loader of {@code fromClass}; never throws.
      *
-     * @param library   the loaded library, null if it was not loaded
-     * @param fromClass the class that asked for it, whose loader gets the library
-     * @param name      the library's path
+     * @param library the loaded library, null if it was not loaded
+     * @param name    the library's path
      */
     public static void afterLoadLibrary(Object library, Object fromClass, Object name) {
-        java.util.function.BiConsumer<Object, Object> hook = nativeLibraryHook;
-        if (hook == null || library == null || !(name instanceof String) || ((String) name).indexOf("netty") < 0) {
+        BiConsumer<Object, Object> listener = nativeLibraryListener;
+        if (listener == null || library == null || !(name instanceof String) || ((String) name).indexOf("netty") < 0) {
             return;
         }
         try {
-            hook.accept(fromClass, name);
-        } catch (Throwable hookFailure) {
-            // The hook reports its own failures; whatever escapes it must not reach the application.
-        }
-    }
-
-    /** Who receives the platform MBean server (the agent registers its MBean there). */
-    public static void installPlatformServerHook(java.util.function.Consumer<Object> hook) {
-        platformServerHook = hook;
-    }
-
-    /** Called on every return of ManagementFactory.getPlatformMBeanServer(), with the server; never throws. */
-    public static void afterPlatformMBeanServer(Object server) {
-        java.util.function.Consumer<Object> hook = platformServerHook;
-        if (hook == null) {
-            return;
-        }
-        try {
-            hook.accept(server);
-        } catch (Throwable hookFailure) {
-            // The hook reports its own failures; whatever escapes it must not reach the application.
+            listener.accept(fromClass, name);
+        } catch (Throwable listenerFailure) {
+            // The listener reports its own failures; whatever escapes it must not reach the application.
         }
     }
 
     public static boolean isInstalled() {
-        return guard != null;
+        return connectListener != null;
     }
 
-    /**
-     * Called on the normal return of a JDK method that has just bound a server socket. Only a bind to a fixed TCP
-     * port reaches the guard (a bind to port 0 takes whatever port the kernel gives); it never throws.
-     *
-     * @param server    the ServerSocket, ServerSocketChannel or AsynchronousServerSocketChannel that is bound
-     * @param requested the address the application asked to bind to
-     * @param api       the name of the API family, for the report
-     */
-    public static void afterBind(Object server, Object requested, String api) {
-        BiFunction<Object, String, IOException> current = guard;
-        if (current == null || !(requested instanceof java.net.InetSocketAddress)
-                || ((java.net.InetSocketAddress) requested).getPort() == 0) {
-            return;
-        }
-        try {
-            current.apply(server, api);
-        } catch (Throwable guardFailure) {
-            // The guard reports its own failures; whatever escapes it must not reach the application.
-        }
-    }
-
-    /**
-     * Called on the normal return of a JDK method that has just completed a TCP connect.
-     *
-     * @param connection the Socket, SocketChannel or AsynchronousSocketChannel that connected
-     * @param api        the name of the API family, for the report
-     */
-    public static void afterConnect(Object connection, String api) throws IOException {
-        BiFunction<Object, String, IOException> current = guard;
-        if (current == null) {
+    /** A hooked method has just completed a TCP connect: {@code connection} is its {@code this}. */
+    public static void afterConnect(Object connection, int family) throws IOException {
+        BiFunction<Object, Integer, IOException> listener = connectListener;
+        if (listener == null) {
             return;
         }
         IOException rejection;
         try {
-            rejection = current.apply(connection, api);
-        } catch (Throwable guardFailure) {
-            // The guard reports its own failures; whatever escapes it must not reach the application.
+            rejection = listener.apply(connection, family);
+        } catch (Throwable listenerFailure) {
+            // The listener counts and reports its own failures; whatever escapes it must not reach the application.
             return;
         }
         if (rejection != null) {
             throw rejection;
+        }
+    }
+
+    /**
+     * A hooked method has just bound a server socket to the address the application asked for. Only a bind to a
+     * fixed port reaches the listener (a bind to port 0 takes whatever port the kernel gives).
+     */
+    public static void afterBind(Object server, Object requested, int family) {
+        BiConsumer<Object, Integer> listener = bindListener;
+        if (listener == null || !(requested instanceof InetSocketAddress)
+                || ((InetSocketAddress) requested).getPort() == 0) {
+            return;
+        }
+        try {
+            listener.accept(server, family);
+        } catch (Throwable listenerFailure) {
+            // as above
+        }
+    }
+
+    /** ManagementFactory.getPlatformMBeanServer() is returning this server. */
+    public static void afterPlatformMBeanServer(Object server) {
+        Consumer<Object> listener = platformServerListener;
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.accept(server);
+        } catch (Throwable listenerFailure) {
+            // as above
         }
     }
 }

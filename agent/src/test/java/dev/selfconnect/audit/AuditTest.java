@@ -35,7 +35,7 @@ class AuditTest {
         Files.writeString(proc.resolve("ip_local_port_range"), "40000 40999\n");
         Files.writeString(proc.resolve("ip_local_reserved_ports"), "40001\n");
         Settings settings = SettingsLoader.load(arguments, new Properties(), Map.of());
-        return Audit.configure(settings, statistics, proc);
+        return AuditTesting.audit(settings, statistics, proc);
     }
 
     @Test
@@ -126,7 +126,7 @@ class AuditTest {
         assertEquals("risk-listen", event.get("kind"));
         assertEquals(Map.of("address", "0.0.0.0", "port", 40205L), withoutNulls(event.get("local")));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        assertTrue(Audit.endpoints().contains("listen 0.0.0.0:40205 (ServerSocket)"), Audit.endpoints()::toString);
+        assertTrue(audit.endpoints().contains("listen 0.0.0.0:40205 (ServerSocket)"), audit.endpoints()::toString);
     }
 
     @Test
@@ -140,14 +140,28 @@ class AuditTest {
 
         List<String> summary = audit.summary();
 
-        assertEquals("0 self-connection(s), 2 risk finding(s), 0 SelfConnectException(s) thrown, 0 connect(s) checked",
-                summary.get(0));
+        assertTrue(summary.get(0).startsWith("0 self-connection(s), 2 risk finding(s), 0 SelfConnectException(s)"
+                + " thrown, 0 connect(s) checked"), summary.get(0));
         assertTrue(summary.contains("  listen 127.0.0.1:40206 (ServerSocket)"), summary::toString);
         assertTrue(summary.contains("  connect 127.0.0.1:40207 (SocketChannel)"), summary::toString);
         String fix = summary.get(summary.size() - 1);
-        assertTrue(fix.startsWith("fix: sysctl -w net.ipv4.ip_local_reserved_ports=40001,"), fix);
-        assertTrue(fix.contains(",40206,40207"), fix);
-        assertTrue(fix.endsWith(" (persist it in /etc/sysctl.d), or move these ports out of 40000-40999"), fix);
+        assertEquals("fix: reserve them with 'sysctl -w net.ipv4.ip_local_reserved_ports=40001,40206-40207' (persist"
+                + " it in /etc/sysctl.d), or move them out of 40000-40999", fix);
+    }
+
+    @Test
+    void theSummaryListsTheFirstEndpointsAndCountsTheRest() throws Exception {
+        Audit audit = audit("stack-traces=false", new AgentStatistics());
+        Stderr.capture(() -> {
+            for (int port = 40300; port < 40300 + Audit.SUMMARY_ENDPOINTS + 5; port++) {
+                audit.listening(LOOPBACK, port, "ServerSocket");
+            }
+        });
+
+        List<String> summary = audit.summary();
+
+        assertEquals(1 + Audit.SUMMARY_ENDPOINTS + 1 + 1, summary.size(), summary::toString);
+        assertEquals("  and 5 more", summary.get(summary.size() - 2));
     }
 
     @SuppressWarnings("unchecked")

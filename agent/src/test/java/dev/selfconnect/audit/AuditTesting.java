@@ -1,7 +1,10 @@
 package dev.selfconnect.audit;
 
 import dev.selfconnect.testing.Stderr;
+import dev.selfconnect.config.Settings;
 import dev.selfconnect.config.SettingsLoader;
+import dev.selfconnect.reporting.AgentLog;
+import dev.selfconnect.vocabulary.KernelPortFiles;
 import dev.selfconnect.reporting.AgentStatistics;
 
 import java.nio.file.Files;
@@ -19,7 +22,27 @@ public final class AuditTesting {
         Path proc = Files.createDirectories(dir.resolve("proc"));
         Files.writeString(proc.resolve("ip_local_port_range"), "40000 40999\n");
         Files.writeString(proc.resolve("ip_local_reserved_ports"), "40001\n");
-        return Audit.configure(SettingsLoader.load(arguments, new Properties(), Map.of()), statistics, proc);
+        return audit(SettingsLoader.load(arguments, new Properties(), Map.of()), statistics, proc);
+    }
+
+    /** An audit of its own (its own findings) over the kernel files in this directory. */
+    public static Audit audit(Settings settings, AgentStatistics statistics, Path proc) {
+        return new Audit(settings, statistics, new Findings(), ports(proc));
+    }
+
+    /** The kernel files in this directory, their notices on the agent's log. */
+    public static KernelPortFiles ports(Path proc) {
+        return new KernelPortFiles(proc, KernelPortFiles.REFRESH_NANOS, new KernelPortFiles.Notices() {
+            @Override
+            public void info(String message) {
+                AgentLog.info(message);
+            }
+
+            @Override
+            public void warn(String message) {
+                AgentLog.warn(message);
+            }
+        });
     }
 
     /** Runs the action with standard error captured, and returns what was written. */

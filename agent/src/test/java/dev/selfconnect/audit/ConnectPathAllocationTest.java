@@ -3,7 +3,10 @@ package dev.selfconnect.audit;
 import dev.selfconnect.testing.Stderr;
 import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.detection.ConnectGuard;
-import dev.selfconnect.detection.ConnectionResetter;
+import dev.selfconnect.hooks.InternalAccess;
+import dev.selfconnect.hooks.JdkHooks;
+import dev.selfconnect.config.Settings;
+import dev.selfconnect.vocabulary.KernelPortFiles;
 import dev.selfconnect.reporting.AgentStatistics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,21 +63,23 @@ class ConnectPathAllocationTest {
         Files.writeString(proc.resolve("ip_local_port_range"), range + "\n");
         Files.writeString(proc.resolve("ip_local_reserved_ports"), "\n");
         AgentStatistics statistics = new AgentStatistics();
-        Audit audit = Audit.configure(SettingsLoader.load("stack-traces=false", new Properties(), Map.of()),
-                statistics, proc);
-        return new ConnectGuard(audit.settings(), new ConnectionResetter(), statistics, audit);
+        Settings settings = SettingsLoader.load("stack-traces=false", new Properties(), Map.of());
+        KernelPortFiles ports = AuditTesting.ports(proc);
+        Audit audit = new Audit(settings, statistics, new Findings(), ports);
+        return new ConnectGuard(settings, JdkHooks.connectionFamilies(InternalAccess.NONE), statistics, audit,
+                () -> ports);
     }
 
     /** Bytes this thread allocates over CALLS calls of the guard, after as many calls to warm it up. */
-    private static long allocatedBytes(ConnectGuard guard, Object connection, String api) {
+    private static long allocatedBytes(ConnectGuard guard, Object connection, int family) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         for (int i = 0; i < CALLS; i++) {
-            assertNull(guard.apply(connection, api));
+            assertNull(guard.apply(connection, family));
         }
         long before = threads.getThreadAllocatedBytes(thread);
         for (int i = 0; i < CALLS; i++) {
-            guard.apply(connection, api);
+            guard.apply(connection, family);
         }
         return threads.getThreadAllocatedBytes(thread) - before;
     }
@@ -95,8 +100,8 @@ class ConnectPathAllocationTest {
         String range = port < local ? (port + 1) + " " + Math.max(local, port + 1) : local + " " + (port - 1);
         ConnectGuard guard = guard(range);
 
-        assertAllocatesNothingPerCall(allocatedBytes(guard, socket, "Socket"));
-        assertAllocatesNothingPerCall(allocatedBytes(guard, channel, "SocketChannel"));
+        assertAllocatesNothingPerCall(allocatedBytes(guard, socket, JdkHooks.SOCKET));
+        assertAllocatesNothingPerCall(allocatedBytes(guard, channel, JdkHooks.SOCKET_CHANNEL));
     }
 
     @Test
@@ -106,7 +111,7 @@ class ConnectPathAllocationTest {
         ConnectGuard guard = guard(low + " " + high);
 
         String err = Stderr.capture(() -> {
-            assertAllocatesNothingPerCall(allocatedBytes(guard, socket, "Socket"));
+            assertAllocatesNothingPerCall(allocatedBytes(guard, socket, JdkHooks.SOCKET));
         });
 
         assertEquals(1, err.lines().filter(l -> l.startsWith("[selfconnect] RISK connect to 127.0.0.1:"

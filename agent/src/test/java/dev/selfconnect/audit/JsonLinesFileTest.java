@@ -1,5 +1,7 @@
 package dev.selfconnect.audit;
 
+import dev.selfconnect.vocabulary.EventKind;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +42,7 @@ class JsonLinesFileTest {
                 try {
                     start.await();
                     for (int i = 0; i < perThread; i++) {
-                        writer.publish(new AuditEvent(AuditEvent.RISK_CONNECT, InetAddress.getLoopbackAddress(),
+                        writer.publish(new AuditEvent(EventKind.RISK_CONNECT, InetAddress.getLoopbackAddress(),
                                 41000 + i, InetAddress.getLoopbackAddress(), 40000 + id, "Socket",
                                 "worker " + id + " \"" + i + "\"", new String[] {"x".repeat(3000)}, "m", "f"));
                     }
@@ -74,7 +76,7 @@ class JsonLinesFileTest {
         Files.writeString(path, "{\"earlier\":true}\n");
         JsonLinesFile file = new JsonLinesFile(path.toString());
 
-        file.publish(new AuditEvent(AuditEvent.RISK_LISTEN, InetAddress.getLoopbackAddress(), 40005, null, 0,
+        file.publish(new AuditEvent(EventKind.RISK_LISTEN, InetAddress.getLoopbackAddress(), 40005, null, 0,
                 "ServerSocket", "main", new String[0], "m", "f"));
         file.close();
 

@@ -1,5 +1,7 @@
 package dev.selfconnect.audit;
 
+import dev.selfconnect.vocabulary.EventKind;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,7 +33,7 @@ class JsonTest {
     @Test
     void anEventIsOneObjectOnOneLineWithEveryField() throws Exception {
         InetAddress named = InetAddress.getByAddress("my\"host\n", new byte[] {127, 0, 0, 1});
-        AuditEvent event = new AuditEvent(AuditEvent.RISK_CONNECT, InetAddress.getByName("127.0.0.1"), 40777,
+        AuditEvent event = new AuditEvent(EventKind.RISK_CONNECT, InetAddress.getByName("127.0.0.1"), 40777,
                 named, 40200, "Socket", "thread \"x\"\u0001", new String[] {"a.B.c(B.java:1)", "a.B.main(B.java:2)"},
                 "connect to 127.0.0.1:40200 ...", "reserve it");
 
@@ -51,14 +53,14 @@ class JsonTest {
 
     @Test
     void aListenerHasNoRemoteEndpoint() throws Exception {
-        AuditEvent event = new AuditEvent(AuditEvent.RISK_LISTEN, InetAddress.getByName("::"), 40005, null, 0,
+        AuditEvent event = new AuditEvent(EventKind.RISK_LISTEN, InetAddress.getByName("::"), 40005, null, 0,
                 "ServerSocketChannel", "main", new String[0], "m", "f");
 
         Map<String, Object> object = StrictJson.object(Json.line(event));
 
         assertEquals(null, object.get("remote"));
         assertTrue(object.containsKey("remote"));
-        assertEquals("0:0:0:0:0:0:0:0", ((Map<?, ?>) object.get("local")).get("address"));
+        assertEquals("::", ((Map<?, ?>) object.get("local")).get("address"));
         assertEquals(List.of(), object.get("frames"));
     }
 }

@@ -1,7 +1,10 @@
 package dev.selfconnect.instrumentation;
 
+import dev.selfconnect.hooks.HookPoint;
+import dev.selfconnect.hooks.JdkHooks;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.Test;
@@ -19,36 +22,77 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The transformer on the real class files of the JDK that runs the test (17 and 25). */
+/** The transformer on the real class files of the JDK that runs the test. */
 class ConnectTransformerTest {
 
-    private final ConnectTransformer transformer = new ConnectTransformer();
+    private final Protection protection = new Protection(JdkHooks.POINTS, ConnectInstrumentation.javaFeature());
+    private final ConnectTransformer transformer = new ConnectTransformer(JdkHooks.POINTS, protection);
 
     @Test
-    void everyPointIsFoundAndHookedOnceInThisJdk() throws IOException {
-        for (Map.Entry<String, List<ConnectPoint>> owner : ConnectPoint.byOwner().entrySet()) {
+    void everyPointThatFitsThisJdkIsFoundAndHookedOnce() throws IOException {
+        for (Map.Entry<String, List<HookPoint>> owner : ConnectTransformer.byOwner(JdkHooks.POINTS).entrySet()) {
             byte[] original = classFile(owner.getKey());
             byte[] woven = transformer.transform(null, owner.getKey(), null, null, original);
             assertNotNull(woven, owner.getKey());
             List<String> expected = new ArrayList<>();
-            for (ConnectPoint point : owner.getValue()) {
-                expected.add(point.method + point.descriptor);
+            for (HookPoint point : owner.getValue()) {
+                if (point.fits(ConnectInstrumentation.javaFeature())) {
+                    expected.add(point.method() + point.descriptor());
+                }
             }
             assertEquals(expected.stream().sorted().toList(), methodsCallingTheBridge(woven).stream().sorted().toList(),
                     owner.getKey());
             assertEquals(List.of(), methodsCallingTheBridge(original), owner.getKey());
         }
+        protection.verify();
+        assertEquals(List.of(), protection.missing());
+        assertEquals(List.of("Socket", "SocketChannel", "AsynchronousSocketChannel"), protection.protectedFamilies());
+        assertEquals("protects Socket, SocketChannel, AsynchronousSocketChannel", protection.describe());
     }
 
     @Test
     void wovenBytesAreRecognisedAndNeverWovenTwice() throws IOException {
         byte[] original = classFile("java/net/Socket");
-        assertFalse(ConnectTransformer.isWoven(original));
+        List<HookPoint> points = ConnectTransformer.byOwner(JdkHooks.POINTS).get("java/net/Socket");
+        assertFalse(ConnectTransformer.hookedPoints(original, points, new ArrayList<>()));
         byte[] woven = transformer.transform(null, "java/net/Socket", null, null, original);
-        assertTrue(ConnectTransformer.isWoven(woven));
+        assertTrue(ConnectTransformer.hookedPoints(woven, points, new ArrayList<>()));
         // What a retransformation hands the transformer after the load-time weaving: left as it is.
         assertNull(transformer.transform(null, "java/net/Socket", Object.class, null, woven));
         assertEquals(1, transformer.wovenCount());
+    }
+
+    /**
+     * A JVM may keep the bridge's name in the constant pool of a class restored after a detach: only a call from a
+     * hook point counts as woven, so a re-attach weaves it again.
+     */
+    @Test
+    void theBridgesNameInTheConstantPoolAloneIsNotAHook() throws IOException {
+        byte[] original = classFile("java/net/Socket");
+        ClassReader reader = new ClassReader(original);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(writer, 0);
+        writer.newMethod(ConnectTransformer.BRIDGE, "afterConnect", "(Ljava/lang/Object;I)V", false);
+        byte[] restoredWithTheName = writer.toByteArray();
+        List<HookPoint> points = ConnectTransformer.byOwner(JdkHooks.POINTS).get("java/net/Socket");
+
+        assertFalse(ConnectTransformer.hookedPoints(restoredWithTheName, points, new ArrayList<>()));
+        assertNotNull(transformer.transform(null, "java/net/Socket", Object.class, null, restoredWithTheName));
+    }
+
+    @Test
+    void aMissingMethodIsReportedAsUnprotected() throws IOException {
+        HookPoint absent = new HookPoint("java/net/Socket", "connectSomewhereElse", "()V",
+                dev.selfconnect.hooks.HookKind.CONNECT_COMPLETED, JdkHooks.SOCKET, "Socket", 8, HookPoint.ANY_LATER);
+        Protection ours = new Protection(List.of(absent), ConnectInstrumentation.javaFeature());
+        new ConnectTransformer(List.of(absent), ours).transform(null, "java/net/Socket", null, null,
+                classFile("java/net/Socket"));
+
+        ours.verify();
+
+        assertEquals(List.of("Socket (Socket.connectSomewhereElse: method not found)"), ours.missing());
+        assertEquals("protects nothing; NOT protected: Socket (Socket.connectSomewhereElse: method not found)",
+                ours.describe());
     }
 
     @Test
@@ -63,11 +107,9 @@ class ConnectTransformerTest {
 
     @Test
     void targetNamesMatchThePoints() {
-        assertTrue(ConnectPoint.isTarget("java.net.Socket"));
-        assertTrue(ConnectPoint.isTarget("sun.nio.ch.SocketChannelImpl"));
-        assertFalse(ConnectPoint.isTarget("java/net/Socket"));
-        assertFalse(ConnectPoint.isTarget("java.net.SocketImpl"));
-        assertEquals(ConnectPoint.byOwner().size(), ConnectPoint.targetClassNames().size());
+        assertTrue(JdkHooks.targetClassNames().contains("java.net.Socket"));
+        assertTrue(JdkHooks.targetClassNames().contains("sun.nio.ch.SocketChannelImpl"));
+        assertEquals(ConnectTransformer.byOwner(JdkHooks.POINTS).size(), JdkHooks.targetClassNames().size());
     }
 
     private static byte[] classFile(String internalName) throws IOException {

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 7's "done when", on JDK 17 and 25: an application started without the agent, in a namespace whose ephemeral
+ * The attach lifecycle, on each JDK: an application started without the agent, in a namespace whose ephemeral
  * range is the one port 40000, self-connects; {@code attach PID mode=throw} protects it (already-loaded Socket and
  * SocketChannel classes are retransformed), the port stays free, {@code status} counts, a second attach reconfigures
  * without instrumenting twice, {@code list} shows it, and {@code detach} gives the application back its old behaviour.
@@ -50,7 +50,8 @@ class AttachLifecycleIT {
             CliRun attach = AttachHarness.cli(jdk, "attach", pid, "mode=throw");
             assertEquals(0, attach.exitCode(), attach::toString);
             assertTrue(attach.stdout().matches("(?s)JVM " + pid + " \\(dev.selfconnect.scenarios.ConnectOnDemand\\): "
-                    + "selfconnect \\S+ active on Java \\S+: mode=throw, stack-traces=true, ignore=none\\R"
+                    + "selfconnect \\S+ active on Java \\S+: mode=throw, stack-traces=true, ignore=none"
+                    + ChildJvm.PROTECTS + "\\R"
                     + "done in \\d+ ms\\R"), attach::toString);
             System.out.printf("TIMING %s attach to protection: %d ms reported by the tool (attach request to the "
                     + "agent's answer), %d ms for the whole command%n", jdk, attach.reportedMillis(), attach.millis());
@@ -58,8 +59,10 @@ class AttachLifecycleIT {
             // Protected: the next connect is rejected, the port is left free for a server, the counters show it.
             assertTrue(app.send("socket").startsWith(REJECTED), app::toString);
             assertEquals("RESULT bind ok 127.0.0.1:40000", app.send("bind"), app::toString);
+            String beforeStatus = settledStderr(app);
             CliRun status = AttachHarness.cli(jdk, "status", pid);
             assertEquals(0, status.exitCode(), status::toString);
+            assertEquals(beforeStatus, settledStderr(app), "status reads the marker: nothing is loaded or printed");
             assertTrue(status.stdout().contains("settings: mode=throw, stack-traces=true, ignore=none"),
                     status::toString);
             assertTrue(status.stdout().contains("self-connections=1, exceptions-thrown=1"), status::toString);

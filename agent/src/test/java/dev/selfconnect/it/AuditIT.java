@@ -60,7 +60,7 @@ class AuditIT {
         assertFalse(r.stderr().contains("ERROR"), r::toString);
         assertTrue(r.hasResult("self-connected 40990 -> 40990"), r::toString);
         assertTrue(r.agentLines("INFO").get(0).endsWith(": mode=log, stack-traces=true, ignore=none, audit.file="
-                + events), r::toString);
+                + events + ChildJvm.PROTECTS), r::toString);
 
         // The log: one RISK record per endpoint, with the fix; nothing for 40001 (reserved), 5555, or port 0.
         List<String> risks = r.agentLines("RISK");
@@ -90,8 +90,8 @@ class AuditIT {
         assertTrue(summary.contains("[selfconnect] SUMMARY   listen 127.0.0.1:40005 (ServerSocket)"), r::toString);
         assertTrue(summary.contains("[selfconnect] SUMMARY   self-connection 127.0.0.1:40990 (Socket)"),
                 r::toString);
-        assertEquals("[selfconnect] SUMMARY fix: sysctl -w net.ipv4.ip_local_reserved_ports=40001,40005,40006,"
-                + "40007,40990 (persist it in /etc/sysctl.d), or move these ports out of 40000-40999",
+        assertEquals("[selfconnect] SUMMARY fix: reserve them with 'sysctl -w net.ipv4.ip_local_reserved_ports="
+                + "40001,40005-40007,40990' (persist it in /etc/sysctl.d), or move them out of 40000-40999",
                 summary.get(summary.size() - 1), r::toString);
 
         // JMX: what the application reads from the platform MBean server matches the log.

@@ -30,6 +30,11 @@ final class ChildJvm {
     private static final Path TEST_CLASSES = Paths.get("target/test-classes").toAbsolutePath();
     private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
     private static final long TIMEOUT_SECONDS = 60;
+    /** How the startup line ends on every JDK the tests run: what the agent protects there. */
+    /** How the one line about a bad setting ends. */
+    static final String STOPS = "; the JVM stops here, as it does for a bad -XX option: fix the setting or remove"
+            + " -javaagent:selfconnect.jar";
+    static final String PROTECTS = "; protects Socket, SocketChannel, AsynchronousSocketChannel";
 
     private final Jdk jdk;
     private final List<String> jvmOptions = new ArrayList<>();

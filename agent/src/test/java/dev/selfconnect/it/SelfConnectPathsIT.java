@@ -124,8 +124,8 @@ class SelfConnectPathsIT {
         } else {
             assertTrue(result.hasResult("exception dev.selfconnect.SelfConnectException: Connection refused: "
                     + selfConnection + "; nothing listens on 40000, which lies in the ephemeral port range "
-                    + "40000-40000 (reserve it in net.ipv4.ip_local_reserved_ports or move the server out of the "
-                    + "range)"), result::toString);
+                    + "40000-40000; reserve it with 'sysctl -w net.ipv4.ip_local_reserved_ports=40000' (persist it in"
+                    + " /etc/sysctl.d), or move it out of 40000-40000"), result::toString);
         }
         assertFalse(result.hasResult("connected local="), result::toString);
         assertTrue(result.hasResult("rebind ok"), "the port must be free for the real server\n" + result);

@@ -1,6 +1,7 @@
 package dev.selfconnect.jfr;
 
 import dev.selfconnect.audit.Audit;
+import dev.selfconnect.vocabulary.ApplicationFrames;
 import dev.selfconnect.audit.AuditTesting;
 import dev.selfconnect.reporting.AgentStatistics;
 import jdk.jfr.Recording;
@@ -34,7 +35,8 @@ class JfrEventSinkTest {
             AuditTesting.quietly(() -> {
                 audit.listening(loopback, 40400, "ServerSocketChannel");
                 audit.connectedToPortAtRisk(loopback, 40888, loopback, 40401, "Socket");
-                audit.selfConnection(loopback, 40402, "Socket", "main", new Throwable().getStackTrace(),
+                audit.selfConnection(loopback, 40402, "Socket", "main",
+                        ApplicationFrames.of(new Throwable().getStackTrace()),
                         "self-connection 127.0.0.1:40402 -> 127.0.0.1:40402", "reserve 40402");
             });
             recording.stop();

@@ -2,7 +2,11 @@ package dev.selfconnect.management;
 
 import dev.selfconnect.audit.Audit;
 import dev.selfconnect.audit.AuditTesting;
+import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.reporting.AgentStatistics;
+import dev.selfconnect.state.AgentState;
+import java.util.Map;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The MBean in this JVM's real platform MBean server, read as any JMX client reads it. */
@@ -27,8 +32,10 @@ class PlatformRegistrationTest {
     void theCountersAndTheConfigurationAreVisibleInThePlatformServer() throws Exception {
         AgentStatistics statistics = new AgentStatistics();
         Audit audit = AuditTesting.configure(dir, "stack-traces=false,ignore=8080", statistics);
+        AgentState.replace(new AgentState(AgentState.Phase.ACTIVE, "9.9.9", SettingsLoader.load(
+                "stack-traces=false,ignore=8080", new Properties(), Map.of()), statistics, audit, null));
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        PlatformRegistration registration = new PlatformRegistration("9.9.9");
+        PlatformRegistration registration = new PlatformRegistration();
         registration.accept(server);
         registration.accept(server); // every later getPlatformMBeanServer() hands it the same server again
 
@@ -55,5 +62,12 @@ class PlatformRegistrationTest {
         AgentMXBean proxy = JMX.newMXBeanProxy(server, name, AgentMXBean.class);
         assertEquals(1L, proxy.getRisksFound());
         assertTrue(server.isInstanceOf(name, AgentMXBean.class.getName()) || proxy.getChecks() == 2L);
+        assertEquals("active", proxy.getState());
+
+        registration.unregister();
+        assertFalse(server.isRegistered(name), "switched off or detached: no MBean");
+        registration.registerAgain();
+        assertTrue(server.isRegistered(name), "active again: the MBean is back in the server it was in");
+        registration.unregister();
     }
 }

@@ -18,7 +18,7 @@ class AgentLogTest {
         String err = Stderr.capture(() -> AgentLog.internalFailure(where, new IllegalStateException("boom")));
 
         assertTrue(err.startsWith("[selfconnect] ERROR internal failure " + where
-                + " (reported once; the application goes on): java.lang.IllegalStateException: boom"
+                + " (reported once, counted always; the application goes on): java.lang.IllegalStateException: boom"
                 + System.lineSeparator()), err);
         assertTrue(err.contains("\tat " + AgentLogTest.class.getName()), err);
     }
@@ -27,6 +27,7 @@ class AgentLogTest {
     void internalFailureIsReportedOncePerPlace() throws Exception {
         String where = "checking a test connection " + UUID.randomUUID();
 
+        long before = AgentLog.internalFailures();
         String err = Stderr.capture(() -> {
             AgentLog.internalFailure(where, new IllegalStateException("first"));
             AgentLog.internalFailure(where, new IllegalStateException("second"));
@@ -34,8 +35,9 @@ class AgentLogTest {
         });
 
         assertEquals(1, occurrences(err, "[selfconnect] ERROR"), err);
-        assertEquals(1, occurrences(err, System.lineSeparator() + "java.lang.IllegalStateException: first"), err);
+        assertEquals(1, occurrences(err, "java.lang.IllegalStateException: first"), err);
         assertFalse(err.contains("second") || err.contains("third"), err);
+        assertEquals(3, AgentLog.internalFailures() - before, "each failure is counted");
     }
 
     @Test

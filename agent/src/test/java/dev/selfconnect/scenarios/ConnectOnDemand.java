@@ -28,12 +28,52 @@ public final class ConnectOnDemand {
     private ConnectOnDemand() {
     }
 
+    /** What a JMX client sees of the agent's MBean, as JConsole would read it. */
+    private static void mbean() {
+        try {
+            javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            javax.management.ObjectName name = new javax.management.ObjectName("selfconnect:type=Agent");
+            if (!server.isRegistered(name)) {
+                System.out.println("RESULT mbean registered=false");
+                return;
+            }
+            System.out.println("RESULT mbean registered=true State=" + server.getAttribute(name, "State") + " Mode="
+                    + server.getAttribute(name, "Mode") + " Protection=" + server.getAttribute(name, "Protection"));
+        } catch (Exception e) {
+            System.out.println("RESULT mbean failed " + e);
+        }
+    }
+
+    /** Whether this process holds a file open: a file descriptor in /proc/self/fd points to it. */
+    private static void holds(String file) throws IOException {
+        boolean open = false;
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> fds = java.nio.file.Files.newDirectoryStream(
+                java.nio.file.Paths.get("/proc/self/fd"))) {
+            for (java.nio.file.Path fd : fds) {
+                try {
+                    open |= java.nio.file.Files.readSymbolicLink(fd).toString().equals(file);
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor of the directory listing itself, or one closed meanwhile
+                }
+            }
+        }
+        System.out.println("RESULT holds " + open);
+    }
+
     public static void main(String[] args) throws IOException {
         System.out.println("READY pid=" + ProcessHandle.current().pid() + " java=" + System.getProperty("java.version"));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
             String[] words = line.trim().split("\\s+");
+            if (words[0].equals("mbean")) {
+                mbean();
+                continue;
+            }
+            if (words[0].equals("holds")) {
+                holds(words[1]);
+                continue;
+            }
             InetSocketAddress target = new InetSocketAddress(words.length > 2 ? words[1] : "127.0.0.1",
                     Integer.parseInt(words.length > 2 ? words[2] : words.length > 1 ? words[1] : "40000"));
             switch (words[0]) {

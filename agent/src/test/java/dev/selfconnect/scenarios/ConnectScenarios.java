@@ -94,7 +94,8 @@ public final class ConnectScenarios {
             Map.entry("ssl-socket", ConnectScenarios::sslSocket),
             Map.entry("socks-proxy", ConnectScenarios::socksProxy),
             Map.entry("connect-timeout", () -> socket(s -> io(() -> s.connect(target, 300)))),
-            Map.entry("log-handler-connects", ConnectScenarios::logHandlerConnects));
+            Map.entry("log-handler-connects", ConnectScenarios::logHandlerConnects),
+            Map.entry("module-access", ConnectScenarios::moduleAccess));
 
     private ConnectScenarios() {
     }
@@ -423,6 +424,29 @@ public final class ConnectScenarios {
         } catch (IOException e) {
             throw new UncheckedIo(e);
         }
+    }
+
+    /**
+     * What this application class may do with java.base's internal packages: every line must read the same with the
+     * agent as without it. A connect first, so that the agent has done all it does.
+     */
+    private static void moduleAccess() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+            System.out.println("RESULT connected " + client.isConnected());
+        }
+        Module javaBase = Object.class.getModule();
+        Module application = ConnectScenarios.class.getModule();
+        for (String pkg : new String[] {"sun.nio.ch", "java.net", "jdk.internal.misc", "sun.net.util"}) {
+            System.out.println("RESULT " + pkg + " open=" + javaBase.isOpen(pkg, application) + " exported="
+                    + javaBase.isExported(pkg, application));
+        }
+        for (String type : new String[] {"sun.nio.ch.Net", "sun.nio.ch.SocketChannelImpl"}) {
+            java.lang.reflect.Method method = Class.forName(type).getDeclaredMethods()[0];
+            System.out.println("RESULT " + type + " trySetAccessible=" + method.trySetAccessible());
+        }
+        System.out.println("RESULT unnamed modules see sun.nio.ch: " + javaBase.isOpen("sun.nio.ch")
+                + " " + javaBase.isExported("sun.nio.ch"));
     }
 
     interface Scenario {

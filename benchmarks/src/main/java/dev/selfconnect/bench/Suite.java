@@ -16,13 +16,13 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * The whole benchmark suite of issue 5, for each JDK: JVM start, first connect, classes, footprint (fresh JVMs) and
+ * The whole benchmark suite, for each JDK: JVM start, first connect, classes, footprint (fresh JVMs) and
  * the per-connect cost (JMH), each with and without the agent; then one summary with medians, spreads, agent/none
  * differences and a PASS or FAIL per target. Started by {@code benchmarks/run.sh}, which documents the options.
  */
 public final class Suite {
 
-    // The targets of issue 5.
+    // The performance targets.
     static final double MAX_CONNECT_OVERHEAD = 0.01;       // per connect+close, agent/none - 1
     static final double MAX_ALLOCATED_BYTES = 8;           // per connect; less than half of the smallest object
     static final double MAX_START_MS = 100;                // JVM start, agent - none
@@ -50,7 +50,8 @@ public final class Suite {
                 "runs", "30", "connect-runs", "20", "footprint-runs", "5", "rounds", "3"));
         options.putAll(Map.of("warmups", "2", "iterations", "5", "iteration-ms", "1000",
                 "servers", LoopbackServer.FIXED + "," + LoopbackServer.EPHEMERAL, "jmh-jvm-args", "",
-                "paths", "SOCKET,CHANNEL_BLOCKING,CHANNEL_NONBLOCKING,ASYNC"));
+                "paths", "SOCKET,CHANNEL_BLOCKING,CHANNEL_NONBLOCKING,ASYNC", "scan-sockets", "10000,50000",
+                "scan-runs", "7"));
         for (String arg : args) {
             int eq = arg.indexOf('=');
             String key = arg.startsWith("--") && eq > 2 ? arg.substring(2, eq) : null;
@@ -83,21 +84,25 @@ public final class Suite {
 
         try (PrintWriter raw = new PrintWriter(Files.newBufferedWriter(out.resolve("raw-" + stamp + ".csv")))) {
             raw.println("jdk,measure,config,value");
-            for (String jdkHome : options.get("jdks").split(",")) {
+            String[] jdkHomes = options.get("only").equals("scan") ? new String[0] : options.get("jdks").split(",");
+            for (String jdkHome : jdkHomes) {
                 String java = Paths.get(jdkHome, "bin", "java").toString();
                 String label = "JDK " + jdkVersion(Paths.get(jdkHome));
                 line("");
                 line("=== %s (%s) ===", label, jdkHome);
-                if (!options.get("only").equals("jmh")) {
+                if (options.get("only").equals("all") || options.get("only").equals("startup")) {
                     startup(label, java, agentJar.toString(), raw, work);
                 }
-                if (!options.get("only").equals("startup")) {
+                if (options.get("only").equals("all") || options.get("only").equals("jmh")) {
                     jmh(label, java, agentJar.toString(), agentClass, raw, work);
                 }
             }
         }
+        if (options.get("only").equals("all") || options.get("only").equals("scan")) {
+            scan(Paths.get(options.get("jdks").split(",")[0], "bin", "java").toString(), agentJar, work);
+        }
         line("");
-        line("=== Targets (issue 5) ===");
+        line("=== Targets ===");
         verdicts.forEach(this::line);
         line("load average at end: %s; took %.1f min", loadAverage(), (System.nanoTime() - STARTED) / 60e9);
         Files.writeString(out.resolve("summary-" + stamp + ".txt"), report);
@@ -250,6 +255,26 @@ public final class Suite {
         verdict(label, "allocation: agent allocates 0 B/op (worst path)", allocationOutcome,
                 "%+.1f B/op on %s (PASS below %.0f B/op, half the smallest object)", worstBytes,
                 worstAllocation, MAX_ALLOCATED_BYTES);
+    }
+
+    /** selfconnect scan on a namespace holding many sockets: the scan's own time and the whole command's. */
+    private void scan(String java, Path agentJar, Path work) throws Exception {
+        line("");
+        line("=== selfconnect scan (%s) ===", java);
+        line("Scan of one network namespace from outside it (--pid), its sockets held by several python3 processes,"
+                + " the owners of its 2 findings found last; a fresh JVM per scan (ms; %s runs after one warm-up)",
+                options.get("scan-runs"));
+        line("  %-14s %26s %30s", "TCP sockets", "scan median [p10-p90]", "whole command median [p10-p90]");
+        for (String count : options.get("scan-sockets").split(",")) {
+            int sockets = Integer.parseInt(count.trim());
+            progress("scan of " + sockets + " sockets");
+            ScanBench.Result r = new ScanBench(java, agentJar, work).run(sockets, intOption("scan-runs"));
+            line("  %-14s %26s %30s", String.format("%,d", sockets), spread(r.scanMs(), "%.1f"),
+                    spread(r.wallMs(), "%.0f"));
+            verdict("scan", String.format("scan: %,d sockets in < 1 s", sockets),
+                    r.scanMs().median() < ScanBench.MAX_SCAN_MS, "%.1f ms (margin %.0f ms)", r.scanMs().median(),
+                    ScanBench.MAX_SCAN_MS - r.scanMs().median());
+        }
     }
 
     private void verdict(String jdk, String target, boolean pass, String format, Object... args) {

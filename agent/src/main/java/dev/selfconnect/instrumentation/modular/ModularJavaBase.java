@@ -1,14 +1,25 @@
 package dev.selfconnect.instrumentation.modular;
 
 import dev.selfconnect.instrumentation.JavaBaseAccess;
+import sun.nio.ch.SelfConnectBridge;
 
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
+import java.lang.reflect.AccessibleObject;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
-/** {@link JavaBaseAccess} on JDK 9 and later. No lambdas or streams: this runs in premain, where each costs. */
+/**
+ * {@link JavaBaseAccess} on JDK 9 and later. This class is defined in the agent's isolated loader, and its module
+ * (that loader's unnamed module) is the only one to which java.base opens {@code sun.nio.ch}; java.management gets
+ * the package exported, so that the hooked ManagementFactory can call the bridge. No lambdas or streams: this runs in
+ * premain, where each costs.
+ */
 public final class ModularJavaBase extends JavaBaseAccess {
 
     /** A class of the package that loads without side effects; it is not initialized. */
@@ -22,7 +33,7 @@ public final class ModularJavaBase extends JavaBaseAccess {
     }
 
     @Override
-    protected void openToAgent(Instrumentation instrumentation) {
+    protected void open(Instrumentation instrumentation) {
         Module javaBase = Object.class.getModule();
         Optional<Module> management = ModuleLayer.boot().findModule("java.management");
         Map<String, Set<Module>> exports = management.isPresent()
@@ -32,8 +43,34 @@ public final class ModularJavaBase extends JavaBaseAccess {
     }
 
     @Override
-    protected Class<?> defineInJavaBase(byte[] classFile) throws ReflectiveOperationException {
+    protected void defineBridge(Instrumentation instrumentation, byte[] classFile) throws ReflectiveOperationException {
         Class<?> host = Class.forName(HOST, false, null);
-        return MethodHandles.privateLookupIn(host, MethodHandles.lookup()).defineClass(classFile);
+        MethodHandles.privateLookupIn(host, MethodHandles.lookup()).defineClass(classFile);
+    }
+
+    @Override
+    protected void installBridge(BiFunction<Object, Integer, IOException> connects,
+                                 BiConsumer<Object, Integer> binds, Consumer<Object> platform) {
+        SelfConnectBridge.install(connects, binds, platform);
+    }
+
+    @Override
+    protected void uninstallBridge() {
+        SelfConnectBridge.uninstall();
+    }
+
+    @Override
+    protected void installNativeLibraryListener(BiConsumer<Object, Object> listener) {
+        SelfConnectBridge.installNativeLibraryListener(listener);
+    }
+
+    @Override
+    protected boolean bridgeInstalled() {
+        return SelfConnectBridge.isInstalled();
+    }
+
+    @Override
+    protected void makeAccessible(AccessibleObject member) {
+        member.setAccessible(true);
     }
 }

@@ -1,0 +1,84 @@
+package dev.selfconnect.agent;
+
+import java.util.Locale;
+
+/**
+ * The request half of the attach protocol ({@link AttachReply} is the answer): the agent arguments that carry a
+ * command to the agent in a running JVM, {@code command=NAME,reply=FILE[,reset=true][,SETTINGS]}. The tool formats
+ * it, the agent parses it; the rest are settings, checked as {@code -javaagent} arguments are.
+ */
+public final class AttachRequest {
+
+    /** What the tool asks of the agent. */
+    public enum Command {
+        ATTACH, STATUS, DETACH;
+
+        public String token() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    static final String COMMAND = "command=";
+    static final String REPLY = "reply=";
+    /** Before the settings given are applied, the others go back to their defaults instead of keeping their values. */
+    static final String RESET = "reset=true";
+
+    final Command command;
+    /** The file the agent writes its answer to, as the target sees it; null for none. */
+    final String replyFile;
+    final boolean reset;
+    /** The settings, as agent arguments; empty for none. */
+    final String settings;
+
+    private AttachRequest(Command command, String replyFile, boolean reset, String settings) {
+        this.command = command;
+        this.replyFile = replyFile;
+        this.reset = reset;
+        this.settings = settings;
+    }
+
+    /**
+     * @param replyPath the reply file as the target sees it; it has no comma
+     * @param settings  agent arguments; empty for none
+     */
+    public static String format(Command command, String replyPath, boolean reset, String settings) {
+        return COMMAND + command.token() + "," + REPLY + replyPath + (reset ? "," + RESET : "")
+                + (settings.isEmpty() ? "" : "," + settings);
+    }
+
+    /**
+     * Reads the agent arguments of an attach; without {@code command=} it is an attach with these settings.
+     *
+     * @throws IllegalArgumentException for an unknown command
+     */
+    static AttachRequest parse(String arguments) {
+        Command command = Command.ATTACH;
+        String reply = null;
+        boolean reset = false;
+        StringBuilder settings = new StringBuilder();
+        if (arguments != null && !arguments.trim().isEmpty()) {
+            for (String piece : arguments.split(",", -1)) {
+                String trimmed = piece.trim();
+                if (trimmed.startsWith(COMMAND)) {
+                    command = command(trimmed.substring(COMMAND.length()));
+                } else if (trimmed.startsWith(REPLY)) {
+                    reply = trimmed.substring(REPLY.length());
+                } else if (trimmed.equals(RESET)) {
+                    reset = true;
+                } else {
+                    settings.append(settings.length() == 0 ? "" : ",").append(piece);
+                }
+            }
+        }
+        return new AttachRequest(command, reply, reset, settings.toString());
+    }
+
+    private static Command command(String token) {
+        for (Command command : Command.values()) {
+            if (command.token().equals(token)) {
+                return command;
+            }
+        }
+        throw new IllegalArgumentException("unknown agent command '" + token + "': expected attach, status or detach");
+    }
+}

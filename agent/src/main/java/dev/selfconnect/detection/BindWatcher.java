@@ -1,0 +1,39 @@
+package dev.selfconnect.detection;
+
+import dev.selfconnect.audit.Audit;
+import dev.selfconnect.hooks.ServerFamily;
+import dev.selfconnect.reporting.AgentLog;
+
+import java.net.InetSocketAddress;
+import java.util.function.BiConsumer;
+
+/** Hands every server bound to a fixed port (the bridge lets no other bind through) to the audit's risk check. */
+public final class BindWatcher implements BiConsumer<Object, Integer> {
+
+    private final ServerFamily[] families;
+    private final Audit audit;
+    private final Reentrancy reentrancy;
+
+    BindWatcher(ServerFamily[] families, Audit audit, Reentrancy reentrancy) {
+        this.families = families;
+        this.audit = audit;
+        this.reentrancy = reentrancy;
+    }
+
+    @Override
+    public void accept(Object server, Integer family) {
+        if (!reentrancy.enter()) {
+            return;
+        }
+        try {
+            InetSocketAddress bound = families[family].boundAddress(server);
+            if (bound != null) {
+                audit.listening(bound.getAddress(), bound.getPort(), families[family].api());
+            }
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("checking a server's bind", failure);
+        } finally {
+            reentrancy.exit();
+        }
+    }
+}

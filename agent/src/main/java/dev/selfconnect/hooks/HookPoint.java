@@ -1,0 +1,91 @@
+package dev.selfconnect.hooks;
+
+/** One method whose normal return the agent hooks, with what it means and where it fits. */
+public final class HookPoint {
+
+    /** A feature version above every real one: "no upper bound". */
+    public static final int ANY_LATER = Integer.MAX_VALUE;
+    /** The family of a hook point that belongs to none (the platform MBean server). */
+    public static final int NO_FAMILY = -1;
+
+    private final String owner;
+    private final String method;
+    private final String descriptor;
+    private final HookKind kind;
+    private final int family;
+    private final String familyName;
+    private final int sinceFeature;
+    private final int untilFeature;
+
+    public HookPoint(String owner, String method, String descriptor, HookKind kind, int family, String familyName,
+                     int sinceFeature, int untilFeature) {
+        this.owner = owner;
+        this.method = method;
+        this.descriptor = descriptor;
+        this.kind = kind;
+        this.family = family;
+        this.familyName = familyName;
+        this.sinceFeature = sinceFeature;
+        this.untilFeature = untilFeature;
+    }
+
+    /** The internal name of the class, "java/net/Socket". */
+    public String owner() {
+        return owner;
+    }
+
+    public String ownerClassName() {
+        return owner.replace('/', '.');
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String descriptor() {
+        return descriptor;
+    }
+
+    public HookKind kind() {
+        return kind;
+    }
+
+    /** The id of the API family the bridge passes on, or {@link #NO_FAMILY}. */
+    public int family() {
+        return family;
+    }
+
+    /** The family's name as the reports give it: "SocketChannel". */
+    public String familyName() {
+        return familyName;
+    }
+
+    /** Whether a JDK of this feature version (8, 11, 17, ...) is expected to have this method. */
+    public boolean fits(int feature) {
+        return feature >= sinceFeature && feature <= untilFeature;
+    }
+
+    public boolean isStatic() {
+        return kind == HookKind.PLATFORM_MBEAN_SERVER;
+    }
+
+    public boolean returnsBoolean() {
+        return descriptor.endsWith(")Z");
+    }
+
+    /** The internal name of the object the method returns, or null when it returns a primitive or nothing. */
+    public String returnedObjectType() {
+        String returned = descriptor.substring(descriptor.indexOf(')') + 1);
+        return returned.startsWith("L") ? returned.substring(1, returned.length() - 1) : null;
+    }
+
+    /** "SocketChannelImpl.finishConnect", for the protection report. */
+    public String shortName() {
+        return owner.substring(owner.lastIndexOf('/') + 1) + "." + method;
+    }
+
+    @Override
+    public String toString() {
+        return ownerClassName() + "." + method + descriptor;
+    }
+}

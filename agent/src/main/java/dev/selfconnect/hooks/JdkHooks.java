@@ -1,0 +1,251 @@
+package dev.selfconnect.hooks;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/** The JDK's API families and their hook points, on JDK 8 to 25. */
+public final class JdkHooks {
+
+    public static final int SOCKET = 0;
+    public static final int SOCKET_CHANNEL = 1;
+    public static final int ASYNCHRONOUS_SOCKET_CHANNEL = 2;
+    public static final int SERVER_SOCKET = 0;
+    public static final int SERVER_SOCKET_CHANNEL = 1;
+    public static final int ASYNCHRONOUS_SERVER_SOCKET_CHANNEL = 2;
+
+    private static final int JDK_8 = 8;
+    private static final int JDK_11 = 11;
+
+    private static final String SOCKET_API = "Socket";
+    private static final String SOCKET_CHANNEL_API = "SocketChannel";
+    private static final String ASYNCHRONOUS_API = "AsynchronousSocketChannel";
+    private static final String SERVER_SOCKET_API = "ServerSocket";
+    private static final String SERVER_SOCKET_CHANNEL_API = "ServerSocketChannel";
+    private static final String ASYNCHRONOUS_SERVER_API = "AsynchronousServerSocketChannel";
+
+    /** Every JDK hook point; a point that does not fit the running JDK is not expected there. */
+    public static final List<HookPoint> POINTS = Collections.unmodifiableList(Arrays.asList(
+        // Every Socket connect overload, the connecting constructors, HttpURLConnection and SSL sockets end here.
+        connect("java/net/Socket", "connect", "(Ljava/net/SocketAddress;I)V", SOCKET, SOCKET_API, JDK_8),
+        // A blocking or immediate connect, and a finishConnect that completes a pending one.
+        connect("sun/nio/ch/SocketChannelImpl", "connect", "(Ljava/net/SocketAddress;)Z", SOCKET_CHANNEL,
+                SOCKET_CHANNEL_API, JDK_8),
+        connect("sun/nio/ch/SocketChannelImpl", "finishConnect", "()Z", SOCKET_CHANNEL, SOCKET_CHANNEL_API, JDK_8),
+        // The socket adaptor (SocketChannel.socket().connect); on JDK 8 the adaptor calls connect and finishConnect.
+        connect("sun/nio/ch/SocketChannelImpl", "blockingConnect", "(Ljava/net/SocketAddress;J)V", SOCKET_CHANNEL,
+                SOCKET_CHANNEL_API, JDK_11),
+        // Both an immediate and a pending connect; an exception here fails the Future or the handler.
+        connect("sun/nio/ch/UnixAsynchronousSocketChannelImpl", "setConnected", "()V", ASYNCHRONOUS_SOCKET_CHANNEL,
+                ASYNCHRONOUS_API, JDK_8),
+        // ServerSocket(port) constructors and bind(SocketAddress) end in the first; the channel's socket() in the
+        // second.
+        bind("java/net/ServerSocket", "bind", "(Ljava/net/SocketAddress;I)V", SERVER_SOCKET, SERVER_SOCKET_API),
+        bind("sun/nio/ch/ServerSocketChannelImpl", "bind",
+                "(Ljava/net/SocketAddress;I)Ljava/nio/channels/ServerSocketChannel;", SERVER_SOCKET_CHANNEL,
+                SERVER_SOCKET_CHANNEL_API),
+        bind("sun/nio/ch/AsynchronousServerSocketChannelImpl", "bind",
+                "(Ljava/net/SocketAddress;I)Ljava/nio/channels/AsynchronousServerSocketChannel;",
+                ASYNCHRONOUS_SERVER_SOCKET_CHANNEL, ASYNCHRONOUS_SERVER_API),
+        new HookPoint("java/lang/management/ManagementFactory", "getPlatformMBeanServer",
+                "()Ljavax/management/MBeanServer;", HookKind.PLATFORM_MBEAN_SERVER, HookPoint.NO_FAMILY, "JMX", JDK_8,
+                HookPoint.ANY_LATER)));
+
+    private JdkHooks() {
+    }
+
+    private static HookPoint connect(String owner, String method, String descriptor, int family, String api,
+                                     int since) {
+        return new HookPoint(owner, method, descriptor, HookKind.CONNECT_COMPLETED, family, api, since,
+                HookPoint.ANY_LATER);
+    }
+
+    private static HookPoint bind(String owner, String method, String descriptor, int family, String api) {
+        return new HookPoint(owner, method, descriptor, HookKind.SERVER_BOUND, family, api, JDK_8,
+                HookPoint.ANY_LATER);
+    }
+
+    /** The client families, indexed by their ids. */
+    public static ConnectionFamily[] connectionFamilies(InternalAccess access) {
+        return new ConnectionFamily[] {
+            new SocketFamily(), new SocketChannelFamily(), new AsynchronousSocketChannelFamily(access),
+        };
+    }
+
+    /** The server families, indexed by their ids. */
+    public static ServerFamily[] serverFamilies() {
+        return new ServerFamily[] {
+            new ServerFamily(SERVER_SOCKET, SERVER_SOCKET_API) {
+                @Override
+                public InetSocketAddress boundAddress(Object server) {
+                    return inet(((ServerSocket) server).getLocalSocketAddress());
+                }
+            },
+            new ChannelServerFamily(SERVER_SOCKET_CHANNEL, SERVER_SOCKET_CHANNEL_API),
+            new ChannelServerFamily(ASYNCHRONOUS_SERVER_SOCKET_CHANNEL, ASYNCHRONOUS_SERVER_API),
+        };
+    }
+
+    /** The names of the classes that hold JDK hook points. */
+    public static List<String> targetClassNames() {
+        List<String> names = new ArrayList<String>();
+        for (HookPoint point : POINTS) {
+            if (!names.contains(point.ownerClassName())) {
+                names.add(point.ownerClassName());
+            }
+        }
+        return names;
+    }
+
+    private static InetSocketAddress inet(SocketAddress address) {
+        return address instanceof InetSocketAddress ? (InetSocketAddress) address : null;
+    }
+
+    private static final class ChannelServerFamily extends ServerFamily {
+        ChannelServerFamily(int id, String api) {
+            super(id, api);
+        }
+
+        @Override
+        public InetSocketAddress boundAddress(Object server) throws Exception {
+            return inet(((NetworkChannel) server).getLocalAddress());
+        }
+    }
+
+    /** java.net.Socket: the ports are plain fields, read without a system call or an allocation. */
+    static final class SocketFamily extends ConnectionFamily {
+        SocketFamily() {
+            super(SOCKET, SOCKET_API);
+        }
+
+        @Override
+        public boolean isTcp(Object connection) {
+            return connection instanceof Socket;
+        }
+
+        @Override
+        public int localPort(Object connection) {
+            return ((Socket) connection).getLocalPort();
+        }
+
+        @Override
+        public int remotePort(Object connection) {
+            return ((Socket) connection).getPort();
+        }
+
+        @Override
+        public InetAddress localAddress(Object connection) {
+            return ((Socket) connection).getLocalAddress();
+        }
+
+        @Override
+        public InetAddress remoteAddress(Object connection) {
+            return ((Socket) connection).getInetAddress();
+        }
+
+        @Override
+        public void reset(Object connection) throws Exception {
+            Socket socket = (Socket) connection;
+            socket.setSoLinger(true, 0);
+            socket.close();
+        }
+    }
+
+    /** The families whose endpoints are socket addresses (the JDK keeps them in fields: no system call). */
+    abstract static class AddressFamily extends ConnectionFamily {
+        AddressFamily(int id, String api) {
+            super(id, api);
+        }
+
+        abstract SocketAddress local(Object connection) throws Exception;
+
+        abstract SocketAddress remote(Object connection) throws Exception;
+
+        @Override
+        public boolean isTcp(Object connection) throws Exception {
+            return local(connection) instanceof InetSocketAddress && remote(connection) instanceof InetSocketAddress;
+        }
+
+        @Override
+        public int localPort(Object connection) throws Exception {
+            return ((InetSocketAddress) local(connection)).getPort();
+        }
+
+        @Override
+        public int remotePort(Object connection) throws Exception {
+            return ((InetSocketAddress) remote(connection)).getPort();
+        }
+
+        @Override
+        public InetAddress localAddress(Object connection) throws Exception {
+            return ((InetSocketAddress) local(connection)).getAddress();
+        }
+
+        @Override
+        public InetAddress remoteAddress(Object connection) throws Exception {
+            return ((InetSocketAddress) remote(connection)).getAddress();
+        }
+    }
+
+    static final class SocketChannelFamily extends AddressFamily {
+        SocketChannelFamily() {
+            super(SOCKET_CHANNEL, SOCKET_CHANNEL_API);
+        }
+
+        @Override
+        SocketAddress local(Object connection) throws Exception {
+            return ((SocketChannel) connection).getLocalAddress();
+        }
+
+        @Override
+        SocketAddress remote(Object connection) throws Exception {
+            return ((SocketChannel) connection).getRemoteAddress();
+        }
+
+        @Override
+        public void reset(Object connection) throws Exception {
+            SocketChannel channel = (SocketChannel) connection;
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            channel.close();
+        }
+    }
+
+    /**
+     * AsynchronousSocketChannel: SO_LINGER is set on its file descriptor, because the channel does not offer the
+     * option; the JDK closes the channel itself when the exception leaves its connect method, and closing it here,
+     * inside the JDK's begin/end block, would deadlock.
+     */
+    static final class AsynchronousSocketChannelFamily extends AddressFamily {
+        private final InternalAccess access;
+
+        AsynchronousSocketChannelFamily(InternalAccess access) {
+            super(ASYNCHRONOUS_SOCKET_CHANNEL, ASYNCHRONOUS_API);
+            this.access = access;
+        }
+
+        @Override
+        SocketAddress local(Object connection) throws Exception {
+            return ((AsynchronousSocketChannel) connection).getLocalAddress();
+        }
+
+        @Override
+        SocketAddress remote(Object connection) throws Exception {
+            return ((AsynchronousSocketChannel) connection).getRemoteAddress();
+        }
+
+        @Override
+        public void reset(Object connection) throws Exception {
+            access.setLingerZero(connection);
+        }
+    }
+}

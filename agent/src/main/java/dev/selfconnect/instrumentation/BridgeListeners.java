@@ -1,0 +1,26 @@
+package dev.selfconnect.instrumentation;
+
+import java.io.IOException;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/** What the bridge hands each kind of hook to: one listener per {@link dev.selfconnect.hooks.HookKind}. */
+public final class BridgeListeners {
+
+    final BiFunction<Object, Integer, IOException> connects;
+    final BiConsumer<Object, Integer> binds;
+    final Consumer<Object> platformServer;
+
+    /**
+     * @param connects       (connection, family id) to the exception to throw, or null
+     * @param binds          (server, family id) after a bind to a fixed port
+     * @param platformServer each platform MBean server ManagementFactory returns; null for none
+     */
+    public BridgeListeners(BiFunction<Object, Integer, IOException> connects, BiConsumer<Object, Integer> binds,
+                           Consumer<Object> platformServer) {
+        this.connects = connects;
+        this.binds = binds;
+        this.platformServer = platformServer;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.selfconnect.instrumentation;
+
+import sun.nio.ch.SelfConnectBridge;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.AccessibleObject;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
+
+/**
+ * {@link JavaBaseAccess} on JDK 8, which has no modules: the bridge goes into a one-class jar appended to the
+ * bootstrap search path, and is called directly. The references to the bridge resolve only when first called, after
+ * it is defined there; resolved before, they would load the agent jar's own copy, which no JDK class calls.
+ */
+final class LegacyJavaBase extends JavaBaseAccess {
+
+    @Override
+    protected void open(Instrumentation instrumentation) {
+    }
+
+    @Override
+    protected void defineBridge(Instrumentation instrumentation, byte[] classFile) throws IOException {
+        File jar = File.createTempFile("selfconnect-bootstrap-", ".jar");
+        jar.deleteOnExit();
+        try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar))) {
+            out.putNextEntry(new ZipEntry(BRIDGE.replace('.', '/') + ".class"));
+            out.write(classFile);
+            out.closeEntry();
+        }
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+    }
+
+    @Override
+    protected void installBridge(BiFunction<Object, Integer, IOException> connects,
+                                 BiConsumer<Object, Integer> binds, Consumer<Object> platform) {
+        SelfConnectBridge.install(connects, binds, platform);
+    }
+
+    @Override
+    protected void uninstallBridge() {
+        SelfConnectBridge.uninstall();
+    }
+
+    @Override
+    protected void installNativeLibraryListener(BiConsumer<Object, Object> listener) {
+        SelfConnectBridge.installNativeLibraryListener(listener);
+    }
+
+    @Override
+    protected boolean bridgeInstalled() {
+        return SelfConnectBridge.isInstalled();
+    }
+
+    @Override
+    protected void makeAccessible(AccessibleObject member) {
+        member.setAccessible(true);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.selfconnect.reporting;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The hand-off between the application's threads and the agent's output: a report (a log record, an audit-file line)
+ * is queued, never written, on the thread that connected, and a daemon thread writes it. A standard error nobody
+ * reads or an audit file that blocks then stops only that thread; when the queue is full, reports are dropped and
+ * counted, and the count is reported once output moves again. Before {@link #start()} (premain, the tests of plain
+ * classes) reports are written at once.
+ */
+public final class ReportQueue {
+
+    public static final int CAPACITY = 4096;
+    /** How long the JVM's exit waits for the queue to drain before it goes on without the rest. */
+    public static final long EXIT_DRAIN_MILLIS = 2000;
+
+    private static final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<Runnable>(CAPACITY);
+    private static final AtomicLong dropped = new AtomicLong();
+    private static final AtomicLong droppedReported = new AtomicLong();
+    private static volatile Thread writer;
+
+    private ReportQueue() {
+    }
+
+    /** Starts the writer thread, once; from then on reports are queued. */
+    public static synchronized void start() {
+        if (writer != null) {
+            return;
+        }
+        Thread thread = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                write();
+            }
+        }, "selfconnect-reporter");
+        thread.setDaemon(true);
+        thread.start();
+        writer = thread;
+    }
+
+    /**
+     * Queues the report, or writes it now before the writer thread runs (and on the writer thread itself). Never
+     * blocks once it runs.
+     */
+    public static void submit(Runnable report) {
+        Thread thread = writer;
+        if (thread == null || thread == Thread.currentThread()) {
+            runQuietly(report);
+        } else if (!queue.offer(report)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** Whether this is the agent's reporting thread. */
+    public static boolean onWriterThread() {
+        return writer == Thread.currentThread();
+    }
+
+    /** Reports dropped because the queue was full, since the JVM started. */
+    public static long dropped() {
+        return dropped.get();
+    }
+
+    /**
+     * At the JVM's exit: queues these last reports and waits, at most {@link #EXIT_DRAIN_MILLIS}, for everything queued
+     * to be written.
+     */
+    public static void drainAtExit(Runnable last) {
+        if (writer == null) {
+            runQuietly(last);
+            return;
+        }
+        final Object done = new Object();
+        final boolean[] written = new boolean[1];
+        Runnable marker = new Runnable() {
+            @Override
+            public void run() {
+                synchronized (done) {
+                    written[0] = true;
+                    done.notifyAll();
+                }
+            }
+        };
+        submit(last);
+        submit(marker);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_DRAIN_MILLIS);
+        synchronized (done) {
+            while (!written[0]) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(done, left);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void write() {
+        while (true) {
+            Runnable report;
+            try {
+                report = queue.take();
+            } catch (InterruptedException e) {
+                continue;
+            }
+            runQuietly(report);
+            long lost = dropped.get();
+            long told = droppedReported.get();
+            if (lost > told && queue.isEmpty() && droppedReported.compareAndSet(told, lost)) {
+                AgentLog.writeNow("WARN ", (lost - told) + " report(s) dropped: the agent's output did not keep up"
+                        + " (standard error or the audit file blocked or slow); the counters are exact");
+            }
+        }
+    }
+
+    private static void runQuietly(Runnable report) {
+        try {
+            report.run();
+        } catch (Throwable failure) {
+            AgentLog.countFailure();
+        }
+    }
+}

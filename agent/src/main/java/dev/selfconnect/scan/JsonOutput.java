@@ -1,0 +1,102 @@
+package dev.selfconnect.scan;
+
+import dev.selfconnect.vocabulary.Endpoint;
+import dev.selfconnect.vocabulary.EventKind;
+
+import java.io.PrintStream;
+import java.text.SimpleDateFormat;
+import java.util.Date;
+import java.util.Locale;
+import java.util.TimeZone;
+
+/**
+ * One JSON object per finding and line, with the field names of the agent's audit file ({@code time, kind, local,
+ * remote, api, thread, pid, message, fix, frames}; what a scan cannot know is null or empty) plus {@code command},
+ * {@code namespace}, {@code uid}, {@code state}, {@code jvm} and {@code agent}.
+ */
+final class JsonOutput {
+
+    private JsonOutput() {
+    }
+
+    static void write(Scanner.Result result, long timeMillis, PrintStream out) {
+        String time = isoTime(timeMillis);
+        for (NamespaceScan namespace : result.namespaces) {
+            for (Finding finding : namespace.findings) {
+                out.println(line(namespace, finding, time));
+            }
+        }
+    }
+
+    static String line(NamespaceScan namespace, Finding finding, String time) {
+        StringBuilder sb = new StringBuilder(512).append('{');
+        field(sb, "time", time).append(',');
+        field(sb, "kind", finding.kind.label()).append(',');
+        endpoint(sb, "local", finding.socket.localAddress, finding.socket.localPort).append(',');
+        if (finding.kind == EventKind.RISK_LISTEN) {
+            sb.append("\"remote\":null,");
+        } else {
+            endpoint(sb, "remote", finding.socket.remoteAddress, finding.socket.remotePort).append(',');
+        }
+        sb.append("\"api\":null,\"thread\":null,");
+        sb.append("\"pid\":").append(finding.pid == null ? "null" : finding.pid).append(',');
+        field(sb, "message", Messages.message(namespace, finding)).append(',');
+        field(sb, "fix", namespace.ports != null && namespace.ports.atRisk(finding.port()) ? namespace.fix() : null)
+                .append(',');
+        sb.append("\"frames\":[],");
+        field(sb, "command", finding.command).append(',');
+        field(sb, "namespace", namespace.name).append(',');
+        sb.append("\"uid\":").append(finding.socket.uid).append(',');
+        field(sb, "state", TcpSocket.stateName(finding.socket.state)).append(',');
+        sb.append("\"jvm\":").append(finding.jvm).append(',');
+        sb.append("\"agent\":").append(finding.agentJarOpen);
+        return sb.append('}').toString();
+    }
+
+    private static StringBuilder endpoint(StringBuilder sb, String name, byte[] address, int port) {
+        sb.append('"').append(name).append("\":{");
+        field(sb, "address", Endpoint.address(TcpSocket.inet(address))).append(",\"host\":null,");
+        return sb.append("\"port\":").append(port).append('}');
+    }
+
+    private static StringBuilder field(StringBuilder sb, String name, String value) {
+        sb.append('"').append(name).append("\":");
+        return value == null ? sb.append("null") : string(sb, value);
+    }
+
+    /** A JSON string, valid whatever the text holds: controls, quotes, backslashes and lone surrogates escaped. */
+    static StringBuilder string(StringBuilder sb, String value) {
+        sb.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+                unicode(sb, c);
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                sb.append(c).append(value.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                unicode(sb, c);
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('"');
+    }
+
+    private static void unicode(StringBuilder sb, char c) {
+        String hex = Integer.toHexString(c);
+        sb.append("\\u");
+        for (int pad = hex.length(); pad < 4; pad++) {
+            sb.append('0');
+        }
+        sb.append(hex);
+    }
+
+    static String isoTime(long millis) {
+        SimpleDateFormat format = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT);
+        format.setTimeZone(TimeZone.getTimeZone("UTC"));
+        return format.format(new Date(millis));
+    }
+}

@@ -1,0 +1,121 @@
+package dev.selfconnect.state;
+
+import dev.selfconnect.audit.Audit;
+import dev.selfconnect.config.Settings;
+import dev.selfconnect.instrumentation.Protection;
+import dev.selfconnect.reporting.AgentStatistics;
+
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Everything the agent is in this JVM at one moment: its phase, settings, audit, statistics and protection. It is
+ * replaced as a whole when the agent is installed, reconfigured, switched off or detached; {@code status}, the MBean
+ * and the summary at exit read the one in force. The statistics and the findings belong to the JVM and carry over.
+ */
+public final class AgentState {
+
+    /** Where the agent stands. */
+    public enum Phase {
+        ACTIVE("active"), OFF("off"), DETACHED("detached"), FAILED("failed");
+
+        private final String label;
+
+        Phase(String label) {
+            this.label = label;
+        }
+
+        /** As the marker property and the status spell it. */
+        public String label() {
+            return label;
+        }
+
+        public static Phase ofLabel(String label) {
+            for (Phase phase : values()) {
+                if (phase.label.equals(label)) {
+                    return phase;
+                }
+            }
+            return null;
+        }
+    }
+
+    private static volatile AgentState current;
+
+    private final Phase phase;
+    private final String version;
+    private final Settings settings;
+    private final AgentStatistics statistics;
+    /** Null unless active. */
+    private final Audit audit;
+    /** Null unless active. */
+    private final Protection protection;
+
+    public AgentState(Phase phase, String version, Settings settings, AgentStatistics statistics, Audit audit,
+                      Protection protection) {
+        this.phase = phase;
+        this.version = version;
+        this.settings = settings;
+        this.statistics = statistics;
+        this.audit = audit;
+        this.protection = protection;
+    }
+
+    /** The state in force, or null before the agent first ran in this JVM. */
+    public static AgentState current() {
+        return current;
+    }
+
+    /** Puts the next state in force; the audit of the one before is closed (its file released) unless kept. */
+    public static synchronized void replace(AgentState next) {
+        AgentState previous = current;
+        current = next;
+        if (previous != null && previous.audit != null && previous.audit != next.audit) {
+            previous.audit.close();
+        }
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    public boolean active() {
+        return phase == Phase.ACTIVE;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public AgentStatistics statistics() {
+        return statistics;
+    }
+
+    /** The protection line: "protects Socket, ...", or why nothing is. */
+    public String protection() {
+        return protection != null ? protection.describe() : "protects nothing (" + phase.label() + ")";
+    }
+
+    /** The audit's endpoints, as the summary lists them. */
+    public List<String> endpoints() {
+        return audit == null ? Collections.<String>emptyList() : audit.endpoints();
+    }
+
+    /** The summary's lines, or none when nothing was found. */
+    public List<String> summary() {
+        return audit == null || !audit.foundAnything() ? Collections.<String>emptyList() : audit.summary();
+    }
+
+    /** The status as {@code selfconnect.jar status} prints it. */
+    public String describe() {
+        return "selfconnect " + version + " " + (phase == Phase.ACTIVE ? "active" : "not active (" + phase.label()
+                + ")") + " on Java " + System.getProperty("java.version") + "\n"
+                + "settings: " + settings.describe() + "\n"
+                + "protection: " + protection() + "\n"
+                + "counters: " + statistics.describe();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.selfconnect.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code selfconnect scan} on a namespace with many sockets: python3 processes in a network namespace of their own
+ * ({@code unshare -rn}) hold N TCP sockets (connected pairs to a listener outside the ephemeral range, spread over
+ * several processes because one may hold at most its open-files limit), plus, made last so that the owner search walks
+ * every other descriptor first, one self-connection and one listener inside the range. The scan runs from outside
+ * ({@code --pid}, as on a node) in a fresh JVM each time; reported: the scan's own time (its summary line) and the
+ * whole command's wall time, JVM start included.
+ */
+final class ScanBench {
+
+    static final double MAX_SCAN_MS = 1000;
+
+    /**
+     * The socket holders. The two findings are made first, while their ports are free, then held only by a process
+     * forked after all the workers (the others close their inherited copies): the owner search walks every worker's
+     * descriptors before it finds them.
+     */
+    private static final String HOLDER = String.join("\n",
+            "import os, socket, sys, time",
+            "pairs, workers = int(sys.argv[1]), int(sys.argv[2])",
+            "server = socket.socket(); server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+            "server.bind(('127.0.0.1', 5000)); server.listen(4096)",
+            "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+            "s.bind(('127.0.0.1', 40500)); s.connect(('127.0.0.1', 40500))",
+            "l = socket.socket(); l.bind(('127.0.0.1', 40600)); l.listen()",
+            "for w in range(workers):",
+            "    if os.fork() == 0:",
+            "        s.close(); l.close(); keep = []",
+            "        for i in range(pairs // workers):",
+            "            c = socket.create_connection(('127.0.0.1', 5000)); a, _ = server.accept(); keep += [c, a]",
+            "        os.write(1, b'worker %d\\n' % os.getpid())",
+            "        time.sleep(3600); os._exit(0)",
+            "if os.fork() == 0:",
+            "    server.close(); os.write(1, b'holder %d\\n' % os.getpid()); time.sleep(3600); os._exit(0)",
+            "s.close(); l.close()",
+            "os.write(1, b'READY %d\\n' % os.getpid())",
+            "time.sleep(3600)",
+            "");
+
+    record Result(int sockets, Stats scanMs, Stats wallMs, String sample) {
+    }
+
+    private final String java;
+    private final Path agentJar;
+    private final Path work;
+
+    ScanBench(String java, Path agentJar, Path work) {
+        this.java = java;
+        this.agentJar = agentJar;
+        this.work = work;
+    }
+
+    Result run(int sockets, int runs) throws Exception {
+        Path script = Files.writeString(work.resolve("scan-holder.py"), HOLDER);
+        int workers = Math.max(1, (sockets + 11_999) / 12_000);
+        int pairs = sockets / 2;
+        ProcessBuilder builder = new ProcessBuilder("unshare", "-rn", "sh", "-c", "ip link set lo up"
+                + " && echo '10000 65000' > /proc/sys/net/ipv4/ip_local_port_range && exec python3 \"$0\" \"$1\" \"$2\"",
+                script.toString(), Integer.toString(pairs), Integer.toString(workers))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process holder = builder.start();
+        List<Long> pids = new ArrayList<>();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String pid = null;
+            int workersReady = 0;
+            boolean holderReady = false;
+            for (String line; (pid == null || workersReady < workers || !holderReady)
+                    && (line = out.readLine()) != null; ) {
+                String[] words = line.trim().split(" ");
+                pids.add(Long.parseLong(words[1]));
+                workersReady += words[0].equals("worker") ? 1 : 0;
+                holderReady |= words[0].equals("holder");
+                pid = words[0].equals("READY") ? words[1] : pid;
+            }
+            if (pid == null || workersReady < workers || !holderReady) {
+                throw new IllegalStateException("the socket holders did not start (" + workersReady + " of " + workers
+                        + " workers ready)");
+            }
+            List<Double> scan = new ArrayList<>();
+            List<Double> wall = new ArrayList<>();
+            String sample = null;
+            Pattern summary = Pattern.compile("summary: .*; ([0-9.]+) ms");
+            Pattern count = Pattern.compile("\\): (\\d+) TCP socket\\(s\\)");
+            for (int run = 0; run <= runs; run++) {
+                long start = System.nanoTime();
+                Process p = new ProcessBuilder(java, "-cp", agentJar.toString(), "dev.selfconnect.scan.ScanCommand",
+                        "--pid", pid).redirectErrorStream(true).start();
+                String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("the scan did not end");
+                }
+                double wallMs = (System.nanoTime() - start) / 1e6;
+                Matcher m = summary.matcher(text);
+                Matcher c = count.matcher(text);
+                if (p.exitValue() != 1 || !m.find() || !c.find() || Integer.parseInt(c.group(1)) < sockets) {
+                    throw new IllegalStateException("unexpected scan output (exit " + p.exitValue() + "):\n" + text);
+                }
+                if (run == 0) {
+                    sample = text; // the first run warms the page cache and is not counted
+                    continue;
+                }
+                scan.add(Double.parseDouble(m.group(1)));
+                wall.add(wallMs);
+            }
+            return new Result(sockets, new Stats(scan), new Stats(wall), sample);
+        } finally {
+            for (long held : pids) {
+                ProcessHandle.of(held).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            holder.destroyForcibly();
+            holder.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
