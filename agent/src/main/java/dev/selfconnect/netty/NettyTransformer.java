@@ -36,6 +36,8 @@ final class NettyTransformer implements ClassFileTransformer {
     private final Map<String, Set<ClassLoader>> enabled = new ConcurrentHashMap<String, Set<ClassLoader>>();
     /** The classes this transformer wove, by retransformation or as they loaded. */
     private final List<String> woven = new ArrayList<String>();
+    /** Enabled classes that had no method to hook (a Netty version whose code differs). */
+    private final List<String> missing = new ArrayList<String>();
 
     void enable(String className, ClassLoader loader) {
         String internalName = className.replace('.', '/');
@@ -52,6 +54,10 @@ final class NettyTransformer implements ClassFileTransformer {
         return woven.contains(className.replace('.', '/'));
     }
 
+    synchronized boolean hasNoHookPoint(String className) {
+        return missing.contains(className.replace('.', '/'));
+    }
+
     @Override
     public byte[] transform(ClassLoader loader, String internalName, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classFile) {
@@ -64,10 +70,8 @@ final class NettyTransformer implements ClassFileTransformer {
         }
         try {
             byte[] result = weave(classFile);
-            if (result != null) {
-                synchronized (this) {
-                    woven.add(internalName);
-                }
+            synchronized (this) {
+                (result != null ? woven : missing).add(internalName);
             }
             return result;
         } catch (Throwable failure) {

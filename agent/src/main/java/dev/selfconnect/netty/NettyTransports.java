@@ -235,12 +235,20 @@ public final class NettyTransports {
         if (loadTimeWeaver.hasWoven(className)) {
             return;
         }
-        if (retransformer == null) {
-            retransformer = new NettyTransformer();
-            inst.addTransformer(retransformer, true);
+        if (!loadTimeWeaver.hasNoHookPoint(className)) {
+            if (retransformer == null) {
+                retransformer = new NettyTransformer();
+                inst.addTransformer(retransformer, true);
+            }
+            retransformer.enable(className, loader);
+            retransform(Collections.<Class<?>>singletonList(type));
+            if (!retransformer.hasNoHookPoint(className)) {
+                return;
+            }
         }
-        retransformer.enable(className, loader);
-        retransform(Collections.<Class<?>>singletonList(type));
+        AgentLog.warn("NOT protected on this JVM: " + className + " (in " + loader + ") has no method to hook ("
+                + NettyTarget.HOOKED_METHOD + " or " + NettyTarget.BIND_METHOD + " as expected): this Netty "
+                + "version's native connects are not checked");
     }
 
     private static void retransform(List<Class<?>> classes) {
