@@ -3,6 +3,8 @@
 # three times on this machine: without the agent, with the agent in mode=log, and with it in mode=throw.
 # Needs Linux, a JDK 17+ as `java` and Maven as `mvn`. No root, no namespace, nothing but loopback.
 # Exits 0 when all three runs behaved as expected, 1 when one did not, 2 when the machine lacks something.
+# Each run targets its own free, unreserved even port of the ephemeral range, and the demo app closes its
+# self-connection with a reset, so no run leaves a TIME_WAIT behind that could keep a later run from reproducing.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -54,11 +56,27 @@ for jar in "$AGENT" "$DEMO"; do
 done
 echo "built $AGENT and $DEMO"
 
-# One port for the three runs: even and inside the ephemeral range, where Linux hands out source ports first.
-PORT=$(java -jar "$DEMO" free-port) || { echo "could not choose a port"; exit 1; }
-echo "target: 127.0.0.1:$PORT, where nothing listens"
+# A fresh port for each run: even, inside the ephemeral range (where Linux hands out source ports first), not
+# reserved, and free at that moment. The demo app says why when it cannot choose one.
+choose_port() {
+    PORT=$(java -jar "$DEMO" free-port 2>"$OUTPUT/free-port")
+    if [ $? -ne 0 ]; then
+        sed -n 's/^error: //p' "$OUTPUT/free-port"
+        echo "the demo cannot reproduce on this machine as it is set up; see the line above for what to do"
+        exit 2
+    fi
+    echo "target: 127.0.0.1:$PORT, where nothing listens"
+}
+
+# When a run did not reproduce, the demo app printed why (its "why:" line); this says what that means here.
+explain_not_reproduced() {
+    if grep -qx 'NOT-REPRODUCED' "$OUTPUT/$1"; then
+        echo "  the run gave up: every attempt was refused; its \"why:\" line above says why and what to do"
+    fi
+}
 
 section "1/3 Without the agent: the bug"
+choose_port
 echo "The demo connects to 127.0.0.1:$PORT again and again; \"Connection refused\" means try again."
 echo "Sooner or later Linux picks $PORT as the source port too, and the client is connected to itself."
 run_demo plain -jar "$DEMO" reproduce --port "$PORT"
@@ -68,24 +86,29 @@ if [ "$status" -eq 0 ] && grep -qx 'SELF-CONNECTED' "$OUTPUT/plain" \
     ok "exit 0, SELF-CONNECTED: local and remote address are both 127.0.0.1:$PORT"
 else
     not_ok "expected exit 0 and SELF-CONNECTED, got exit $status"
+    explain_not_reproduced plain
 fi
 
 section "2/3 With the agent, mode=log (the default): it warns"
+choose_port
 run_demo log "-javaagent:$AGENT" -jar "$DEMO" reproduce --port "$PORT"
 status=$?
 if [ "$status" -eq 0 ] && grep -q 'WARN.*self-connection' "$OUTPUT/log"; then
     ok "exit 0: the application goes on as before, and the agent wrote a WARN record"
 else
     not_ok "expected exit 0 and a WARN record of the agent, got exit $status"
+    explain_not_reproduced log
 fi
 
 section "3/3 With the agent, mode=throw: the application gets an exception instead"
+choose_port
 run_demo throw "-javaagent:$AGENT=mode=throw" -jar "$DEMO" reproduce --port "$PORT"
 status=$?
 if [ "$status" -eq 4 ] && grep -q '^REJECTED: dev.selfconnect.SelfConnectException' "$OUTPUT/throw"; then
     ok "exit 4: the demo's connect threw dev.selfconnect.SelfConnectException, a java.net.ConnectException"
 else
     not_ok "expected exit 4 and REJECTED: dev.selfconnect.SelfConnectException, got exit $status"
+    explain_not_reproduced throw
 fi
 
 section "Result"

@@ -95,6 +95,7 @@ public final class AgentInstaller {
         String agent = "selfconnect " + version();
         synchronized (lock) {
             AttachReply reply;
+            boolean unchanged = false;
             try {
                 if (installation == null && ConnectInstrumentation.anotherCopyIsActive(instrumentation)) {
                     reply = new AttachReply(AttachReply.Status.ANOTHER_COPY, agent + " is already installed in this"
@@ -103,9 +104,16 @@ public final class AgentInstaller {
                     return reply;
                 }
                 if (installation != null && atStartup) {
+                    Settings first = AgentState.current().settings();
                     reply = new AttachReply(AttachReply.Status.RECONFIGURED, agent + " is already installed in this"
                             + " JVM; this copy does nothing");
-                    AgentLog.info(reply.text());
+                    if (newSettings.equals(first)) {
+                        AgentLog.info(reply.text());
+                    } else {
+                        AgentLog.warn(agent + " is already installed in this JVM with " + first.describe() + "; this"
+                                + " -javaagent's settings (" + newSettings.changesFrom(first) + ") are ignored: the"
+                                + " first -javaagent wins");
+                    }
                     return reply;
                 }
                 if (newSettings.mode() == Mode.OFF) {
@@ -115,13 +123,16 @@ public final class AgentInstaller {
                     reply = new AttachReply(AttachReply.Status.OFF, agent + (removed
                             ? " removed its instrumentation: " : " installed nothing: ") + newSettings.describe());
                 } else if (installation != null) {
+                    Settings before = AgentState.current().settings();
+                    unchanged = newSettings.equals(before);
                     Protection protection = installation.protection();
                     ActiveParts parts = activeParts(newSettings, instrumentation);
                     installation.replaceListeners(parts.listeners);
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, parts.audit,
                             protection));
                     reply = new AttachReply(AttachReply.Status.RECONFIGURED, agent + " reconfigured: "
-                            + newSettings.describe() + "; " + protection.describe());
+                            + newSettings.describe() + "; " + protection.describe() + "; changed: "
+                            + newSettings.changesFrom(before));
                 } else {
                     ActiveParts parts = activeParts(newSettings, instrumentation);
                     ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
@@ -145,7 +156,9 @@ public final class AgentInstaller {
                 mark(AgentState.Phase.FAILED, newSettings);
                 return new AttachReply(AttachReply.Status.FAILED, agent + " failed to install: " + failure);
             }
-            AgentLog.info(reply.text());
+            if (!unchanged) {
+                AgentLog.info(reply.text()); // the JVM's own output hears of a change only
+            }
             if (installation != null) {
                 ReportQueue.start();
             }

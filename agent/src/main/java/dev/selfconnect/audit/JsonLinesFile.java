@@ -1,7 +1,6 @@
 package dev.selfconnect.audit;
 
 import dev.selfconnect.config.AuditFileCheck;
-
 import dev.selfconnect.reporting.AgentLog;
 
 import java.io.IOException;
@@ -11,21 +10,36 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code selfconnect.audit.file}: one JSON object per event and line, appended. Many threads append through one
- * lock in this JVM; several JVMs append to one file through {@code O_APPEND} and an exclusive file lock held while
- * the whole line is written, so lines never interleave. The file is created readable by its owner only, and opened
- * at the first event, not at startup (the settings loader has already checked it can be written).
+ * lock in this JVM; several JVMs append to one file under an exclusive file lock held while the whole line is written
+ * at the end of the file, so lines never interleave. A line is written whole or not at all: a write that fails part
+ * way (a full disk) is cut back to where the line began.
+ * <p>
+ * The file is opened at the first event, not at startup (the settings loader has already opened it once), through
+ * {@link AuditFileCheck}: never through a link, only a regular file of the JVM's user, created 0600. Before each line
+ * the path is looked up again (one lstat): once the file was renamed or deleted (log rotation), the line goes to a new
+ * file at the path. A line that cannot be written is counted; the first one says why on one line, and the first one
+ * written after that says how many were missed.
  */
 final class JsonLinesFile implements EventSink {
 
+    private static final AtomicLong notWritten = new AtomicLong();
+
     private final Path path;
-    private FileChannel channel;
+    private AuditFileCheck.OpenFile file;
+    /** Lines not written since the last one that was; the first failure of such a run is reported. */
+    private long missed;
 
     JsonLinesFile(String file) {
         this.path = Paths.get(file);
+    }
+
+    /** Events that no audit file of this JVM could take (refused path, full disk, ...), since the JVM started. */
+    static long eventsNotWritten() {
+        return notWritten.get();
     }
 
     /**
@@ -38,35 +52,71 @@ final class JsonLinesFile implements EventSink {
     public void publish(AuditEvent event) {
         byte[] line = (Json.line(event) + "\n").getBytes(StandardCharsets.UTF_8);
         synchronized (APPENDING) {
-            append(line);
+            // An interrupted application thread would close the channel under us (FileChannel is interruptible);
+            // the interrupt is the application's, so it is put back afterwards.
+            boolean interrupted = Thread.interrupted();
+            try {
+                append(line);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
     private void append(byte[] line) {
         try {
-            FileChannel out = open();
-            FileLock lock = out.lock();
-            try {
-                ByteBuffer buffer = ByteBuffer.wrap(line);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-            } finally {
-                lock.release();
-            }
+            write(current(), line);
         } catch (IOException | RuntimeException e) {
-            AgentLog.internalFailure("appending to the audit file " + path + " (events are still logged)", e);
             closeQuietly();
+            notWritten.incrementAndGet();
+            if (missed++ == 0) {
+                AgentLog.error("the audit file " + path + " is not written: "
+                        + (e instanceof AuditFileCheck.Refused ? e.getMessage() : e.toString())
+                        + " (the event is on standard error; events the file misses are counted, and reported"
+                        + " once it is written again)");
+            }
+            return;
+        }
+        if (missed > 0) {
+            AgentLog.info("the audit file " + path + " is written again; " + missed
+                    + " event(s) could not be written");
+            missed = 0;
         }
     }
 
-    private FileChannel open() throws IOException {
-        if (channel == null || !channel.isOpen()) {
-            AuditFileCheck.createOwnerOnly(path);
-            channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-                    StandardOpenOption.CREATE);
+    private FileChannel current() throws IOException {
+        if (file != null && !file.stillAtPath()) {
+            closeQuietly();
         }
-        return channel;
+        if (file == null || !file.channel().isOpen()) {
+            file = AuditFileCheck.open(path);
+        }
+        return file.channel();
+    }
+
+    private static void write(FileChannel out, byte[] line) throws IOException {
+        FileLock lock = out.lock();
+        try {
+            long end = out.size();
+            long at = end;
+            ByteBuffer buffer = ByteBuffer.wrap(line);
+            try {
+                while (buffer.hasRemaining()) {
+                    at += out.write(buffer, at);
+                }
+            } catch (IOException partly) {
+                try {
+                    out.truncate(end);
+                } catch (IOException ignored) {
+                    // the first failure says why; truncating to a smaller size needs no space, so it hardly fails
+                }
+                throw partly;
+            }
+        } finally {
+            lock.release();
+        }
     }
 
     @Override
@@ -77,14 +127,10 @@ final class JsonLinesFile implements EventSink {
     }
 
     private void closeQuietly() {
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException ignored) {
-            // nothing more to write
+        if (file != null) {
+            file.close();
         }
-        channel = null;
+        file = null;
     }
 
     @Override

@@ -1,17 +1,37 @@
 package dev.selfconnect.config;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Makes sure the audit file can be written before the agent starts: creates it readable and writable by its owner
- * only (where the file system has POSIX permissions) and opens it for appending once.
+ * Opens the audit file so that no other user's file is ever written through its path, at startup (where a path that
+ * can never be the audit file stops the JVM with one line) and whenever the audit reopens it: never through a
+ * symbolic link (O_NOFOLLOW, and O_EXCL when creating, so a link planted at the path, dangling or not, is refused by
+ * the kernel itself), only a regular file of the JVM's own user with one link, created with mode 0600. A FIFO is
+ * never opened for writing only, which would block until a reader comes: the type is checked first, and an existing
+ * file is opened read-write, which does not block on a FIFO swapped in after the check, and must then answer a seek,
+ * which a FIFO cannot. The path must name the same file before and after the open.
  */
 public final class AuditFileCheck {
 
@@ -27,28 +47,251 @@ public final class AuditFileCheck {
             return "it is not a valid path (" + e.getMessage() + ")";
         }
         try {
-            createOwnerOnly(path);
-            if (Files.isDirectory(path)) {
-                return "it is a directory";
-            }
-            FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND).close();
+            open(path).close();
             return null;
+        } catch (Refused refused) {
+            return refused.getMessage();
         } catch (IOException | RuntimeException e) {
             return "it cannot be written (" + e + ")";
         }
     }
 
-    /** Creates the file with mode 0600 unless it exists; an existing file keeps its permissions. */
-    public static void createOwnerOnly(Path path) throws IOException {
-        if (Files.exists(path)) {
-            return;
+    /** Why a path cannot be the audit file; the message reads "it is ...", for the one-line setting error. */
+    public static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String reason) {
+            super(reason);
         }
+    }
+
+    private static final int TYPE_MASK = 0170000;
+    private static final int REGULAR = 0100000;
+    private static final int SYMLINK = 0120000;
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final Set<OpenOption> CREATE = new HashSet<OpenOption>(Arrays.<OpenOption>asList(
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+    private static final Set<OpenOption> EXISTING = new HashSet<OpenOption>(Arrays.<OpenOption>asList(
+            StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+    private static final int ATTEMPTS = 3;
+
+    /**
+     * Opens the file at this path for writing, creating it with mode 0600 if nothing is there.
+     *
+     * @throws Refused when something other than a regular file of this user is at the path
+     * @throws IOException when the file cannot be created or opened (no such directory, no permission, ...)
+     */
+    public static OpenFile open(Path path) throws IOException {
+        checkDirectories(path);
+        IOException last = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Stat before = Stat.of(path);
+            FileChannel channel;
+            if (before == null) {
+                try {
+                    channel = FileChannel.open(path, CREATE, OWNER_ONLY);
+                } catch (FileAlreadyExistsException createdMeanwhile) {
+                    last = createdMeanwhile;
+                    continue;
+                }
+            } else {
+                before.check(path);
+                try {
+                    channel = FileChannel.open(path, EXISTING);
+                } catch (AccessDeniedException denied) {
+                    throw denied;
+                } catch (FileSystemException replacedMeanwhile) {
+                    last = replacedMeanwhile;
+                    continue;
+                }
+            }
+            Stat after;
+            try {
+                if (before != null) {
+                    channel.position(channel.size());
+                }
+                after = Stat.of(path);
+            } catch (IOException notRegular) {
+                close(channel);
+                last = notRegular;
+                continue;
+            }
+            if (after == null || !after.isRegular() || before != null && !after.sameFile(before)) {
+                close(channel);
+                last = new Refused("it was replaced while being opened");
+                continue;
+            }
+            return new OpenFile(path, channel, after);
+        }
+        Stat now = Stat.of(path);
+        if (now != null) {
+            now.check(path);
+        }
+        throw last;
+    }
+
+    /** The audit file, open for writing, and the file the path named when it was opened. */
+    public static final class OpenFile implements Closeable {
+
+        private final Path path;
+        private final FileChannel channel;
+        private final Stat opened;
+
+        private OpenFile(Path path, FileChannel channel, Stat opened) {
+            this.path = path;
+            this.channel = channel;
+            this.opened = opened;
+        }
+
+        public FileChannel channel() {
+            return channel;
+        }
+
+        /** Whether the path still names the open file: false once it was renamed away, deleted or replaced. */
+        public boolean stillAtPath() {
+            try {
+                Stat now = Stat.of(path);
+                return now != null && now.sameFile(opened);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public void close() {
+            AuditFileCheck.close(channel);
+        }
+    }
+
+    private static void close(FileChannel channel) {
         try {
-            Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(path);
-        } catch (FileAlreadyExistsException createdMeanwhile) {
-            // another JVM created it first: it appends to the same file
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing was written through it that closing could lose
+        }
+    }
+
+    /**
+     * A directory on the way to the file that is a symbolic link of another user would let that user point the
+     * path anywhere; links of root or of the JVM's user (such as /var/run) are trusted.
+     */
+    private static void checkDirectories(Path path) throws IOException {
+        int self = Stat.effectiveUid();
+        for (Path dir = path.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
+            Stat stat = Stat.of(dir);
+            if (stat != null && stat.type == SYMLINK && stat.uid >= 0 && stat.uid != 0 && stat.uid != self) {
+                throw new Refused("its directory '" + dir + "' is a symbolic link owned by uid " + stat.uid
+                        + " (only links of root or of the JVM's user are followed)");
+            }
+        }
+    }
+
+    /** What lstat(2) says of a path: the type, owner, links and identity of what is there, never what it links to. */
+    static final class Stat {
+        private static volatile Integer effectiveUid;
+
+        final int type;
+        final int uid;
+        final int nlink;
+        final Object key;
+
+        private Stat(int type, int uid, int nlink, Object key) {
+            this.type = type;
+            this.uid = uid;
+            this.nlink = nlink;
+            this.key = key;
+        }
+
+        /** Null when nothing is at the path. */
+        static Stat of(Path path) throws IOException {
+            try {
+                Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,nlink,ino,dev",
+                        LinkOption.NOFOLLOW_LINKS);
+                return new Stat(((Integer) unix.get("mode")) & TYPE_MASK, (Integer) unix.get("uid"),
+                        (Integer) unix.get("nlink"), unix.get("dev") + ":" + unix.get("ino"));
+            } catch (NoSuchFileException nothing) {
+                return null;
+            } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+                try {
+                    BasicFileAttributes basic = Files.readAttributes(path, BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS);
+                    int type = basic.isRegularFile() ? REGULAR : basic.isSymbolicLink() ? SYMLINK
+                            : basic.isDirectory() ? 0040000 : 0;
+                    return new Stat(type, -1, -1, basic.fileKey());
+                } catch (NoSuchFileException nothing) {
+                    return null;
+                }
+            }
+        }
+
+        boolean isRegular() {
+            return type == REGULAR;
+        }
+
+        boolean sameFile(Stat other) {
+            return key != null && key.equals(other.key) && type == other.type;
+        }
+
+        void check(Path path) throws IOException {
+            if (type == SYMLINK) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(path).toString();
+                } catch (IOException | RuntimeException unreadable) {
+                    target = "?";
+                }
+                throw new Refused("it is a symbolic link (to '" + target + "'); the audit file is never written"
+                        + " through a link");
+            }
+            if (type != REGULAR) {
+                throw new Refused("it is " + typeName() + ", not a regular file");
+            }
+            int self = effectiveUid();
+            if (uid >= 0 && self >= 0 && uid != self) {
+                throw new Refused("it is owned by uid " + uid + ", not by the JVM's user (uid " + self + ")");
+            }
+            if (nlink > 1) {
+                throw new Refused("it has " + nlink + " hard links, so it is also another file; the audit file"
+                        + " must have one");
+            }
+        }
+
+        private String typeName() {
+            switch (type) {
+                case 0040000:
+                    return "a directory";
+                case 0010000:
+                    return "a FIFO (named pipe)";
+                case 0020000:
+                    return "a character device";
+                case 0060000:
+                    return "a block device";
+                case 0140000:
+                    return "a socket";
+                default:
+                    return "a special file (type " + Integer.toOctalString(type) + ")";
+            }
+        }
+
+        /** The uid files this JVM creates belong to, from /proc/self/status; -1 where that cannot be read. */
+        static int effectiveUid() {
+            Integer uid = effectiveUid;
+            if (uid == null) {
+                uid = -1;
+                try {
+                    List<String> lines = Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.UTF_8);
+                    for (String line : lines) {
+                        if (line.startsWith("Uid:")) {
+                            uid = Integer.valueOf(line.substring(4).trim().split("\\s+")[1]);
+                        }
+                    }
+                } catch (IOException | RuntimeException notLinux) {
+                    uid = -1;
+                }
+                effectiveUid = uid;
+            }
+            return uid;
         }
     }
 }

@@ -17,17 +17,20 @@ public final class IgnoreList {
     static final String ACCEPTED =
             "a comma-separated list of PORT, LOW-HIGH, IP:PORT, [IPv6]:PORT or localhost:PORT, ports 1-65535";
 
+    /** How the empty list is shown, and accepted back. */
+    static final String NONE = "none";
+
     /** Compiled on the first parse only: an agent started without an ignore list loads no regex classes. */
     private static final class Shapes {
-        static final Pattern PORT = Pattern.compile("\\d{1,5}");
-        static final Pattern PORT_RANGE = Pattern.compile("(\\d{1,5})-(\\d{1,5})");
-        static final Pattern IPV4_ENDPOINT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):(\\d{1,5})");
+        static final Pattern PORT = Pattern.compile("\\d+");
+        static final Pattern PORT_RANGE = Pattern.compile("(\\d+)-(\\d+)");
+        static final Pattern IPV4_ENDPOINT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3}):(\\d+)");
         /** Hex digits, colons and dots only: anything else would make InetAddress.getByName look it up as a name. */
-        static final Pattern IPV6_ENDPOINT = Pattern.compile("\\[([0-9A-Fa-f:.]+)]:(\\d{1,5})");
-        static final Pattern LOCALHOST_ENDPOINT = Pattern.compile("localhost:(\\d{1,5})");
+        static final Pattern IPV6_ENDPOINT = Pattern.compile("\\[([0-9A-Fa-f:.]+)]:(\\d+)");
+        static final Pattern LOCALHOST_ENDPOINT = Pattern.compile("localhost:(\\d+)");
     }
 
-    public static final IgnoreList EMPTY = new IgnoreList(Collections.<Entry>emptyList(), "none");
+    public static final IgnoreList EMPTY = new IgnoreList(Collections.<Entry>emptyList(), NONE);
 
     private final List<Entry> entries;
     private final String text;
@@ -37,17 +40,26 @@ public final class IgnoreList {
         this.text = text;
     }
 
-    /** Parses the list; an empty or blank value is the empty list. */
+    /**
+     * Parses the list. An empty or blank value, or {@code none} (what the empty list shows), is the empty list; a
+     * comma at the end is allowed, an empty entry anywhere else is not.
+     */
     static IgnoreList parse(String value) throws MalformedEntry {
+        String trimmed = value.trim();
+        if (trimmed.isEmpty() || trimmed.equalsIgnoreCase(NONE)) {
+            return EMPTY;
+        }
+        String[] items = value.split(",", -1);
+        int count = items[items.length - 1].trim().isEmpty() ? items.length - 1 : items.length;
         List<Entry> entries = new ArrayList<Entry>();
         List<String> texts = new ArrayList<String>();
-        for (String raw : value.split(",", -1)) {
-            String item = raw.trim();
+        for (int i = 0; i < count; i++) {
+            String item = items[i].trim();
             if (item.isEmpty()) {
-                if (value.trim().isEmpty()) {
-                    continue;
-                }
-                throw new MalformedEntry(item);
+                throw new MalformedEntry(item, "entry '' is empty");
+            }
+            if (item.equalsIgnoreCase(NONE)) {
+                throw new MalformedEntry(item, "'" + NONE + "' stands alone, not in a list");
             }
             entries.add(parseEntry(item));
             texts.add(item);
@@ -86,7 +98,7 @@ public final class IgnoreList {
             int low = port(m.group(1), item);
             int high = port(m.group(2), item);
             if (low > high) {
-                throw new MalformedEntry(item);
+                throw new MalformedEntry(item, "range " + item + " has its low port above its high port");
             }
             return new Entry(null, false, low, high);
         }
@@ -111,9 +123,17 @@ public final class IgnoreList {
     }
 
     private static int port(String digits, String item) throws MalformedEntry {
-        int port = Integer.parseInt(digits);
-        if (port < 1 || port > 65535) {
-            throw new MalformedEntry(item);
+        int zeros = 0;
+        while (zeros < digits.length() - 1 && digits.charAt(zeros) == '0') {
+            zeros++;
+        }
+        String number = digits.substring(zeros);
+        if (number.length() > 5 || Integer.parseInt(number) > 65535) {
+            throw new MalformedEntry(item, "port " + number + " is above 65535");
+        }
+        int port = Integer.parseInt(number);
+        if (port < 1) {
+            throw new MalformedEntry(item, "port 0 is below 1");
         }
         return port;
     }
@@ -162,12 +182,16 @@ public final class IgnoreList {
         }
     }
 
-    /** An entry of the list that is none of the accepted shapes. */
+    /** An entry of the list that is none of the accepted shapes; the message says what is wrong with it. */
     static final class MalformedEntry extends Exception {
         private static final long serialVersionUID = 1L;
 
         MalformedEntry(String entry) {
-            super(entry);
+            super("entry '" + entry + "' is malformed");
+        }
+
+        MalformedEntry(String entry, String problem) {
+            super(problem);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.selfconnect.config;
 
-/** The agent's effective configuration: immutable, built once at startup by {@link SettingsLoader}. */
+/** The agent's effective configuration: immutable, built by {@link SettingsLoader}. */
 public final class Settings {
 
     public static final Settings DEFAULTS = new Settings(Mode.LOG, true, IgnoreList.EMPTY, null, null);
@@ -41,9 +41,57 @@ public final class Settings {
         return risks != null ? risks : mode == Mode.LOG;
     }
 
-    /** The JSON Lines audit file, or null for none. */
+    /** The JSON Lines audit file, as an absolute path, or null for none. */
     public String auditFile() {
         return auditFile;
+    }
+
+    /** The risks setting as given, or null when it was not given and follows the mode. */
+    Boolean explicitRisks() {
+        return risks;
+    }
+
+    /**
+     * What differs from {@code before}, setting by setting, as {@code "mode: log -> throw, ignore: none -> 8080"}
+     * (risks by its effective value), or {@code "nothing changed"}.
+     */
+    public String changesFrom(Settings before) {
+        StringBuilder changes = new StringBuilder();
+        change(changes, SettingName.MODE, before.mode, mode);
+        change(changes, SettingName.STACK_TRACES, before.stackTraces, stackTraces);
+        change(changes, SettingName.IGNORE, before.ignore, ignore);
+        change(changes, SettingName.RISKS, before.risks(), risks());
+        change(changes, SettingName.AUDIT_FILE, shown(before.auditFile), shown(auditFile));
+        return changes.length() == 0 ? "nothing changed" : changes.toString();
+    }
+
+    private static void change(StringBuilder changes, SettingName name, Object before, Object after) {
+        if (!before.toString().equals(after.toString())) {
+            changes.append(changes.length() == 0 ? "" : ", ")
+                    .append(name.key).append(": ").append(before).append(" -> ").append(after);
+        }
+    }
+
+    private static String shown(String auditFile) {
+        return auditFile == null ? "none" : auditFile;
+    }
+
+    /** Equal when the agent behaves the same: the same values, risks by its effective value. */
+    @Override
+    public boolean equals(Object other) {
+        if (!(other instanceof Settings)) {
+            return false;
+        }
+        Settings that = (Settings) other;
+        return mode == that.mode && stackTraces == that.stackTraces
+                && ignore.toString().equals(that.ignore.toString()) && risks() == that.risks()
+                && (auditFile == null ? that.auditFile == null : auditFile.equals(that.auditFile));
+    }
+
+    @Override
+    public int hashCode() {
+        return mode.hashCode() * 31 + ignore.toString().hashCode() + (stackTraces ? 1 : 0) + (risks() ? 2 : 0)
+                + (auditFile == null ? 0 : auditFile.hashCode());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.selfconnect.config;
 
+import java.nio.file.Paths;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Properties;
@@ -8,8 +9,11 @@ import java.util.Properties;
  * Reads the settings from their three sources. Precedence: agent argument, then system property, then
  * environment variable, then the default. An unknown name under the agent's prefix, or a value a setting does
  * not accept, is an {@link InvalidSettingException} whose message names the setting, the value and what is accepted.
+ * The settings part of the startup line ({@link Settings#describe()}) reads back as agent arguments.
  */
 public final class SettingsLoader {
+
+    private static final String AGENT_ARGUMENT = "agent argument ";
 
     private SettingsLoader() {
     }
@@ -21,26 +25,48 @@ public final class SettingsLoader {
         readSystemProperties(systemProperties, raw);
         readAgentArguments(agentArguments, raw);
 
-        Parsed parsed = new Parsed();
         for (RawValue winner : raw.values()) {
             for (RawValue value = winner.shadowed; value != null; value = value.shadowed) {
                 // A value that a higher source overrides must still be valid: a bad input is never silently dropped.
-                parse(value.name, value, new Parsed(), false);
+                parse(value.name, value, new Parsed(Settings.DEFAULTS), false);
             }
         }
+        return apply(raw, new Parsed(Settings.DEFAULTS));
+    }
+
+    /**
+     * The settings {@code current} would become if only the settings named in {@code agentArguments} changed, as
+     * for an attach to a JVM where the agent already runs. Checked as {@link #load} checks agent arguments; system
+     * properties and environment variables are not read. Blank arguments change nothing.
+     */
+    public static Settings over(Settings current, String agentArguments) throws InvalidSettingException {
+        Map<SettingName, RawValue> raw = new EnumMap<SettingName, RawValue>(SettingName.class);
+        readAgentArguments(agentArguments, raw);
+        return apply(raw, new Parsed(current));
+    }
+
+    private static Settings apply(Map<SettingName, RawValue> raw, Parsed parsed) throws InvalidSettingException {
         for (Map.Entry<SettingName, RawValue> entry : raw.entrySet()) {
             parse(entry.getKey(), entry.getValue(), parsed, true);
         }
         return new Settings(parsed.mode, parsed.stackTraces, parsed.ignore, parsed.risks, parsed.auditFile);
     }
 
-    /** The values read so far; starts at the defaults. */
+    /** The values read so far; starts at the settings the sources change. */
     private static final class Parsed {
-        Mode mode = Settings.DEFAULTS.mode();
-        boolean stackTraces = Settings.DEFAULTS.stackTraces();
-        IgnoreList ignore = Settings.DEFAULTS.ignore();
+        Mode mode;
+        boolean stackTraces;
+        IgnoreList ignore;
         Boolean risks;
         String auditFile;
+
+        Parsed(Settings start) {
+            mode = start.mode();
+            stackTraces = start.stackTraces();
+            ignore = start.ignore();
+            risks = start.explicitRisks();
+            auditFile = start.auditFile();
+        }
     }
 
     /**
@@ -63,7 +89,7 @@ public final class SettingsLoader {
                 try {
                     parsed.ignore = IgnoreList.parse(value.text);
                 } catch (IgnoreList.MalformedEntry e) {
-                    throw invalid(name, value, "entry '" + e.getMessage() + "' is malformed");
+                    throw invalid(name, value, e.getMessage());
                 }
                 break;
             case RISKS:
@@ -77,6 +103,9 @@ public final class SettingsLoader {
                     if (problem != null) {
                         throw invalid(name, value, problem);
                     }
+                    // The check has shown it is a valid path; shown absolute, it says which file whatever the
+                    // reader's working directory.
+                    parsed.auditFile = Paths.get(auditFile).toAbsolutePath().normalize().toString();
                 }
                 break;
             default:
@@ -117,8 +146,9 @@ public final class SettingsLoader {
     }
 
     /**
-     * Agent arguments are {@code key=value} pairs separated by commas. A piece without '=' continues the list
-     * value before it, so {@code ignore=8080,9090} reads as one list, as it does in a system property.
+     * Agent arguments are {@code key=value} pairs separated by commas, with or without spaces after them. A piece
+     * without '=' continues the list value before it, so {@code ignore=8080,9090} reads as one list, as it does in
+     * a system property. A comma at the end is allowed; a setting given twice is an error.
      */
     private static void readAgentArguments(String arguments, Map<SettingName, RawValue> raw)
             throws InvalidSettingException {
@@ -126,7 +156,12 @@ public final class SettingsLoader {
             return;
         }
         SettingName previous = null;
-        for (String piece : arguments.split(",", -1)) {
+        String[] pieces = arguments.split(",", -1);
+        for (int i = 0; i < pieces.length; i++) {
+            String piece = pieces[i];
+            if (i == pieces.length - 1 && i > 0 && piece.trim().isEmpty()) {
+                break;
+            }
             int equals = piece.indexOf('=');
             if (equals < 0) {
                 if (previous == SettingName.IGNORE) {
@@ -142,10 +177,16 @@ public final class SettingsLoader {
             String key = piece.substring(0, equals).trim();
             String value = piece.substring(equals + 1);
             SettingName name = SettingName.byKey(key);
-            String origin = "agent argument " + piece.trim();
+            String origin = AGENT_ARGUMENT + piece.trim();
             if (name == null) {
                 throw new InvalidSettingException("unknown setting '" + key + "' (" + origin
                         + "): known settings are " + SettingName.joined(n -> n.key));
+            }
+            RawValue earlier = raw.get(name);
+            if (earlier != null && earlier.origin.startsWith(AGENT_ARGUMENT)) {
+                throw new InvalidSettingException("setting " + name.key + " is given twice in the agent arguments ("
+                        + earlier.origin.substring(AGENT_ARGUMENT.length()) + " and " + piece.trim()
+                        + "): give it once");
             }
             put(raw, name, new RawValue(name, value, origin));
             previous = name;

@@ -70,7 +70,7 @@ class AuditSettingsTest {
                 new Properties(), Map.of("SELFCONNECT_AUDIT_FILE", dir.toString()))).getMessage();
 
         assertTrue(message.startsWith("invalid value '" + dir + "' for selfconnect.audit.file (environment variable"
-                + " SELFCONNECT_AUDIT_FILE), it is a directory: expected"), message);
+                + " SELFCONNECT_AUDIT_FILE), it is a directory, not a regular file: expected"), message);
     }
 
     @Test

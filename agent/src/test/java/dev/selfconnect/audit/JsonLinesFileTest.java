@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A real file, appended to by many threads through two writers at once (as two JVMs would). */
@@ -84,5 +86,70 @@ class JsonLinesFileTest {
         assertEquals(2, lines.size());
         assertEquals("{\"earlier\":true}", lines.get(0));
         assertTrue(lines.get(1).contains("\"kind\":\"risk-listen\""));
+    }
+
+    @Test
+    void afterRotationByRenameAndByDeletionLinesGoToANewOwnerOnlyFile() throws Exception {
+        Path path = dir.resolve("rotated.jsonl");
+        Path renamed = dir.resolve("rotated.jsonl.1");
+        JsonLinesFile file = new JsonLinesFile(path.toString());
+
+        file.publish(event(40005));
+        Files.move(path, renamed);
+        file.publish(event(40006));
+        file.publish(event(40007));
+        Files.delete(path);
+        file.publish(event(40008));
+        file.close();
+
+        assertEquals(1, Files.readAllLines(renamed).size());
+        List<String> lines = Files.readAllLines(path);
+        assertEquals(1, lines.size(), lines::toString);
+        assertTrue(lines.get(0).contains("40008"), lines::toString);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(path)));
+    }
+
+    @Test
+    void aPathThatBecameALinkIsNotWrittenThroughAndEventsAreCountedUntilItIsFreeAgain() throws Exception {
+        Path path = dir.resolve("events.jsonl");
+        Path target = dir.resolve("chosen");
+        JsonLinesFile file = new JsonLinesFile(path.toString());
+        file.publish(event(40005));
+        long before = JsonLinesFile.eventsNotWritten();
+
+        Files.delete(path);
+        Files.createSymbolicLink(path, target);
+        file.publish(event(40006));
+        file.publish(event(40007));
+
+        assertFalse(Files.exists(target, LinkOption.NOFOLLOW_LINKS));
+        assertEquals(2, JsonLinesFile.eventsNotWritten() - before);
+
+        Files.delete(path);
+        file.publish(event(40008));
+        file.close();
+        assertEquals(1, Files.readAllLines(path).size());
+        assertEquals(2, JsonLinesFile.eventsNotWritten() - before);
+    }
+
+    @Test
+    void anInterruptedApplicationThreadKeepsItsInterruptAndTheFileStaysOpen() throws Exception {
+        Path path = dir.resolve("events.jsonl");
+        JsonLinesFile file = new JsonLinesFile(path.toString());
+        try {
+            Thread.currentThread().interrupt();
+            file.publish(event(40005));
+            assertTrue(Thread.interrupted(), "the application's interrupt is still set");
+            file.publish(event(40006));
+        } finally {
+            Thread.interrupted();
+            file.close();
+        }
+        assertEquals(2, Files.readAllLines(path).size());
+    }
+
+    private static AuditEvent event(int port) {
+        return new AuditEvent(EventKind.RISK_LISTEN, InetAddress.getLoopbackAddress(), port, null, 0,
+                "ServerSocket", "main", new String[0], "m", "f");
     }
 }

@@ -1,11 +1,14 @@
 package dev.selfconnect.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -265,7 +268,7 @@ class SettingsLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"80x", "0", "65536", "9000-8000", "256.1.1.1:80", "[zz::1]:80", "host.example:80"})
+    @ValueSource(strings = {"80x", "256.1.1.1:80", "[zz::1]:80", "host.example:80"})
     void malformedIgnoreEntryIsRejectedNamingTheEntry(String entry) {
         String value = "8080," + entry;
 
@@ -278,13 +281,13 @@ class SettingsLoaderTest {
     @EnumSource(value = Source.class, names = {"SYSTEM_PROPERTY", "ENVIRONMENT_VARIABLE"})
     void emptyIgnoreEntryIsRejected(Source source) {
         assertEquals("invalid value '8080,,9090' for selfconnect.ignore (" + source.origin("ignore", "8080,,9090")
-                + "), entry '' is malformed: expected " + IGNORE_ACCEPTED, source.error("ignore", "8080,,9090"));
+                + "), entry '' is empty: expected " + IGNORE_ACCEPTED, source.error("ignore", "8080,,9090"));
     }
 
     @Test
     void emptyIgnoreEntryInAgentArgumentsIsRejected() {
         assertEquals("invalid value '8080,,9090' for selfconnect.ignore (agent argument ignore=8080,,9090),"
-                + " entry '' is malformed: expected " + IGNORE_ACCEPTED, agentArgumentError("ignore=8080,,9090"));
+                + " entry '' is empty: expected " + IGNORE_ACCEPTED, agentArgumentError("ignore=8080,,9090"));
     }
 
     @Test
@@ -298,9 +301,196 @@ class SettingsLoaderTest {
         assertEquals("agent argument 'throw' in 'throw' " + NOT_KEY_VALUE, agentArgumentError("throw"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"mode=throw,", "mode=throw, ", "stack-traces=false,mode=throw,"})
+    void aCommaAtTheEndOfTheAgentArgumentsIsAllowed(String arguments) throws Exception {
+        assertEquals(Mode.THROW, SettingsLoader.load(arguments, new Properties(), Map.of()).mode());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Source.class)
+    void aCommaAtTheEndOfTheIgnoreListIsAllowed(Source source) throws Exception {
+        assertEquals("8080,9090", source.load("ignore", "8080,9090,").ignore().toString());
+    }
+
     @Test
-    void trailingCommaAfterANonListSettingIsRejected() {
-        assertEquals("agent argument '' in 'mode=throw,' " + NOT_KEY_VALUE, agentArgumentError("mode=throw,"));
+    void anEmptyPieceInsideTheAgentArgumentsIsStillRejected() {
+        assertEquals("agent argument '' in 'mode=throw,,stack-traces=false' " + NOT_KEY_VALUE,
+                agentArgumentError("mode=throw,,stack-traces=false"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Source.class)
+    void ignoreNoneIsTheEmptyList(Source source) throws Exception {
+        Settings settings = source.load("ignore", "none");
+
+        assertTrue(settings.ignore().isEmpty());
+        assertEquals(DEFAULT_DESCRIPTION, settings.describe());
+    }
+
+    @Test
+    void aSettingGivenTwiceInTheAgentArgumentsIsAnErrorNamingBoth() {
+        assertEquals("setting mode is given twice in the agent arguments (mode=log and mode=throw): give it once",
+                agentArgumentError("mode=log,mode=throw"));
+    }
+
+    @Test
+    void aListGivenTwiceInTheAgentArgumentsIsAnErrorNamingBothWholeLists() {
+        assertEquals("setting ignore is given twice in the agent arguments (ignore=8080,9090 and ignore=1000):"
+                + " give it once", agentArgumentError("ignore=8080,9090,stack-traces=false,ignore=1000"));
+    }
+
+    @Test
+    void theSameValueGivenTwiceIsStillAnError() {
+        assertEquals("setting stack-traces is given twice in the agent arguments (stack-traces=false and"
+                + " stack-traces = false): give it once", agentArgumentError("stack-traces=false, stack-traces = false"));
+    }
+
+    @Test
+    void anAgentArgumentOverASystemPropertyIsNoDuplicate() throws Exception {
+        Settings settings = SettingsLoader.load("mode=throw", properties("selfconnect.mode", "log"), Map.of());
+
+        assertEquals(Mode.THROW, settings.mode());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Source.class)
+    void aPortAbove65535IsNamedWithItsLimit(Source source) {
+        assertEquals("invalid value '8080,70000' for selfconnect.ignore (" + source.origin("ignore", "8080,70000")
+                + "), port 70000 is above 65535: expected " + IGNORE_ACCEPTED, source.error("ignore", "8080,70000"));
+    }
+
+    @Test
+    void anUpsideDownRangeIsNamedAsSuch() {
+        assertEquals("invalid value '5-1' for selfconnect.ignore (system property selfconnect.ignore), range 5-1 has"
+                + " its low port above its high port: expected " + IGNORE_ACCEPTED,
+                Source.SYSTEM_PROPERTY.error("ignore", "5-1"));
+    }
+
+    @Test
+    void portZeroIsNamedWithItsLimit() {
+        assertEquals("invalid value '0' for selfconnect.ignore (environment variable SELFCONNECT_IGNORE), port 0 is"
+                + " below 1: expected " + IGNORE_ACCEPTED, Source.ENVIRONMENT_VARIABLE.error("ignore", "0"));
+    }
+
+    @Test
+    void aRelativeAuditFileIsShownAbsolute(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        Path relative = Path.of("").toAbsolutePath().relativize(file);
+        assertFalse(relative.isAbsolute());
+
+        Settings settings = SettingsLoader.load("audit.file=" + relative, new Properties(), Map.of());
+
+        assertEquals(file.toString(), settings.auditFile());
+        assertEquals(DEFAULT_DESCRIPTION + ", audit.file=" + file, settings.describe());
+        assertTrue(Files.exists(file));
+    }
+
+    @Test
+    void anAuditFilePathIsShownNormalized(@TempDir Path dir) throws Exception {
+        Files.createDirectory(dir.resolve("sub"));
+        Settings settings = SettingsLoader.load("audit.file=" + dir + "/sub/../events.jsonl", new Properties(),
+                Map.of());
+
+        assertEquals(dir.resolve("events.jsonl").toString(), settings.auditFile());
+    }
+
+    @Test
+    void theStartupLinesSettingsReadBackAsAgentArguments() throws Exception {
+        Settings settings = SettingsLoader.load(DEFAULT_DESCRIPTION, new Properties(), Map.of());
+
+        assertEquals(DEFAULT_DESCRIPTION, settings.describe());
+        assertEquals(Settings.DEFAULTS, settings);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mode=throw", "mode=off,stack-traces=false", "ignore=8080,9000-9100,[::1]:81,localhost:82",
+            "ignore=127.0.0.1:80,mode=throw,risks=true", "risks=false", "mode=throw,risks=false",
+            "stack-traces=false,ignore=40000,AUDIT"})
+    void everyDescriptionReadsBackAsAgentArguments(String arguments, @TempDir Path dir) throws Exception {
+        String withFile = arguments.replace("AUDIT", "audit.file=" + dir.resolve("events.jsonl"));
+        Settings settings = SettingsLoader.load(withFile, new Properties(), Map.of());
+
+        Settings readBack = SettingsLoader.load(settings.describe(), new Properties(), Map.of());
+
+        assertEquals(settings.describe(), readBack.describe());
+        assertEquals(settings, readBack);
+    }
+
+    @Test
+    void overChangesOnlyTheNamedSettings() throws Exception {
+        Settings current = SettingsLoader.load("mode=throw,ignore=8080", new Properties(), Map.of());
+
+        Settings changed = SettingsLoader.over(current, "stack-traces=false");
+
+        assertEquals("mode=throw, stack-traces=false, ignore=8080", changed.describe());
+        assertEquals("stack-traces: true -> false", changed.changesFrom(current));
+    }
+
+    @Test
+    void overWithNothingNamedChangesNothing() throws Exception {
+        Settings current = SettingsLoader.load("mode=throw,risks=true", new Properties(), Map.of());
+
+        for (String arguments : new String[] {null, "", "  "}) {
+            Settings same = SettingsLoader.over(current, arguments);
+            assertEquals(current, same);
+            assertEquals("nothing changed", same.changesFrom(current));
+        }
+    }
+
+    @Test
+    void overLeavesRisksFollowingTheModeUnlessItWasSet() throws Exception {
+        Settings followsMode = SettingsLoader.over(Settings.DEFAULTS, "mode=throw");
+        assertEquals("mode: log -> throw, risks: true -> false", followsMode.changesFrom(Settings.DEFAULTS));
+
+        Settings explicit = SettingsLoader.load("risks=true", new Properties(), Map.of());
+        Settings stillOn = SettingsLoader.over(explicit, "mode=throw");
+        assertTrue(stillOn.risks());
+        assertEquals("mode: log -> throw", stillOn.changesFrom(explicit));
+    }
+
+    @Test
+    void overReadsNeitherSystemPropertiesNorEnvironment() throws Exception {
+        System.setProperty("selfconnect.mode", "off");
+        try {
+            assertEquals(Mode.LOG, SettingsLoader.over(Settings.DEFAULTS, "stack-traces=false").mode());
+        } finally {
+            System.clearProperty("selfconnect.mode");
+        }
+    }
+
+    @Test
+    void overChecksTheArgumentsAsALoadDoes() {
+        for (String arguments : new String[] {"mode=banana", "colour=red", "mode=log,mode=throw", "ignore=70000",
+                "throw"}) {
+            String loadError = agentArgumentError(arguments);
+            String overError = assertThrows(InvalidSettingException.class,
+                    () -> SettingsLoader.over(Settings.DEFAULTS, arguments)).getMessage();
+            assertEquals(loadError, overError);
+        }
+    }
+
+    @Test
+    void overCanSetAndClearTheAuditFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        Settings withFile = SettingsLoader.over(Settings.DEFAULTS, "audit.file=" + file);
+        assertEquals("audit.file: none -> " + file, withFile.changesFrom(Settings.DEFAULTS));
+
+        Settings without = SettingsLoader.over(withFile, "audit.file=");
+        assertEquals("audit.file: " + file + " -> none", without.changesFrom(withFile));
+    }
+
+    @Test
+    void changesFromListsEveryChangedSettingInOrder() throws Exception {
+        Settings before = SettingsLoader.load("mode=log,ignore=8080", new Properties(), Map.of());
+        Settings after = SettingsLoader.load("mode=throw,stack-traces=false,ignore=none,risks=true", new Properties(),
+                Map.of());
+
+        assertEquals("mode: log -> throw, stack-traces: true -> false, ignore: 8080 -> none",
+                after.changesFrom(before));
+        assertEquals("mode: throw -> log, stack-traces: false -> true, ignore: none -> 8080",
+                before.changesFrom(after));
+        assertFalse(before.equals(after));
     }
 
     private static String agentArgumentError(String arguments) {

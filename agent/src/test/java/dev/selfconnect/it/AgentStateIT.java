@@ -31,6 +31,57 @@ class AgentStateIT {
         return ChildJvm.jdks();
     }
 
+    /**
+     * An attach changes only the settings it names and says what changed; --reset starts from the defaults. The
+     * target's own output gets one line per change and nothing else (the JDK's own warning about a dynamically loaded
+     * agent on 21 and later aside).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    @Timeout(180)
+    void attachChangesOnlyWhatItNames(Jdk jdk) {
+        try (Target app = Target.inNamespace(jdk)) {
+            String pid = Long.toString(app.pid);
+            CliRun first = AttachHarness.cli(jdk, "attach", pid, "mode=throw");
+            assertEquals(0, first.exitCode(), first::toString);
+            int lines = agentLines(app);
+            assertEquals(1, lines, app::toString);
+
+            CliRun second = AttachHarness.cli(jdk, "attach", pid, "stack-traces=false");
+            assertEquals(0, second.exitCode(), second::toString);
+            assertTrue(second.stdout().contains("reconfigured: mode=throw, stack-traces=false, ignore=none"),
+                    second::toString);
+            assertTrue(second.stdout().contains("changed: stack-traces: true -> false"), second::toString);
+            assertEquals(lines + 1, agentLines(app), app::toString);
+
+            CliRun same = AttachHarness.cli(jdk, "attach", pid, "stack-traces=false");
+            assertTrue(same.stdout().contains("changed: nothing changed"), same::toString);
+            CliRun status = AttachHarness.cli(jdk, "status", pid);
+            assertTrue(status.stdout().contains("settings: mode=throw, stack-traces=false, ignore=none"),
+                    status::toString);
+            CliRun bad = AttachHarness.cli(jdk, "attach", pid, "audit.file=" + dir.resolve("no/such/dir/x.jsonl"));
+            assertEquals(2, bad.exitCode(), bad::toString);
+            assertEquals(lines + 1, agentLines(app), "no change, status, a bad setting: nothing in the target\n" + app);
+            assertTrue(app.stderr().lines().noneMatch(l -> l.contains("ASSERTION FAILED") || l.contains("Agent failed")),
+                    app::toString);
+
+            CliRun reset = AttachHarness.cli(jdk, "attach", pid, "--reset");
+            assertEquals(0, reset.exitCode(), reset::toString);
+            assertTrue(reset.stdout().contains("reconfigured: mode=log, stack-traces=true, ignore=none"),
+                    reset::toString);
+        }
+    }
+
+    /** Lines the target wrote besides the JDK's own warning about dynamically loaded agents (JDK 21 and later). */
+    private static int agentLines(Target app) {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return (int) app.stderr().lines().filter(l -> !l.startsWith("WARNING: ")).count();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     @Timeout(180)

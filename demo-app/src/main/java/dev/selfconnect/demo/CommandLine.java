@@ -11,7 +11,7 @@ import java.util.OptionalInt;
 record CommandLine(Command command, OptionalInt port, Api api, InetAddress host, long maxAttempts,
                    int holdSeconds, OptionalInt forSeconds) {
 
-    static final long DEFAULT_MAX_ATTEMPTS = 100_000;
+    static final long DEFAULT_MAX_ATTEMPTS = 1_000_000;
 
     enum Command {
         REPRODUCE("reproduce", List.of("--port", "--api", "--host", "--max-attempts", "--hold")),

@@ -63,7 +63,8 @@ public final class Main {
                 case PORT_STEAL:
                     return PortSteal.run(line, port(line, rangeFile), out);
                 default:
-                    return Reproduce.run(line, port(line, rangeFile), out);
+                    return Reproduce.run(line, port(line, rangeFile), out,
+                            () -> whyNotReproduced(line, rangeFile));
             }
         } catch (UsageException e) {
             err.println("error: " + e.getMessage());
@@ -92,12 +93,51 @@ public final class Main {
             if (!range.contains(port)) {
                 return Optional.of("outside the ephemeral port range " + range + ", so it can never self-connect");
             }
+            ReservedPorts reserved = ReservedPorts.nextTo(rangeFile);
+            if (reserved.contains(port)) {
+                return Optional.of("reserved (net.ipv4.ip_local_reserved_ports = " + reserved
+                        + "), so it can never self-connect");
+            }
             if (port % 2 != 0 && !range.isSinglePort()) {
                 return Optional.of("odd, and Linux hands out even source ports first, so this may take very long");
             }
             return Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
+        }
+    }
+
+    /** After every attempt was refused: the reason, and what to do. */
+    static String whyNotReproduced(CommandLine line, Path rangeFile) {
+        String retry = line.port().isPresent() ? "run without --port (the demo then picks a free port)"
+                : "run it again (the demo picks another free port)";
+        int port = line.port().isPresent() ? line.port().getAsInt() : -1;
+        try {
+            EphemeralPortRange range = EphemeralPortRange.read(rangeFile);
+            ReservedPorts reserved = ReservedPorts.nextTo(rangeFile);
+            if (port < 0) {
+                return "why: Linux did not hand out the chosen port in " + line.maxAttempts() + " attempts; "
+                        + retry + ", or raise --max-attempts";
+            }
+            if (!range.contains(port)) {
+                return "why: port " + port + " lies outside the ephemeral port range " + range
+                        + ", so Linux never hands it out as a source port; " + retry;
+            }
+            if (reserved.contains(port)) {
+                return "why: port " + port + " is reserved (net.ipv4.ip_local_reserved_ports = " + reserved
+                        + "), so Linux never hands it out as a source port; " + retry;
+            }
+            if (!PortChoice.isFree(line.host(), port)) {
+                return "why: port " + port + " is in use (a listener, another connection's source port, or a closed"
+                        + " connection in TIME_WAIT for up to a minute; see: ss -tan 'sport = :" + port + "'), and"
+                        + " Linux does not hand out a port in use toward the same destination; wait a minute, or "
+                        + retry;
+            }
+            return "why: port " + port + " is inside " + range + ", not reserved and free, but Linux did not hand it"
+                    + " out in " + line.maxAttempts() + " attempts; run again, or raise --max-attempts";
+        } catch (IOException e) {
+            return "why: the ephemeral port range is unknown (" + e.getMessage() + "); pass --port N, an even port"
+                    + " inside net.ipv4.ip_local_port_range";
         }
     }
 

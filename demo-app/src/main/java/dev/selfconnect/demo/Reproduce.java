@@ -3,13 +3,15 @@ package dev.selfconnect.demo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /** The "reproduce" command: connect in a retry loop until the connect succeeds, then tell whether it is a self-connection. */
 final class Reproduce {
     private Reproduce() {
     }
 
-    static int run(CommandLine line, PortChoice port, PrintStream out) throws IOException, InterruptedException {
+    static int run(CommandLine line, PortChoice port, PrintStream out, Supplier<String> whyNotReproduced)
+            throws IOException, InterruptedException {
         Api api = line.api();
         InetSocketAddress target = new InetSocketAddress(line.host(), port.port());
         out.printf("reproduce: connecting to %s with %s (--api %s) until it stops being refused, at most %d attempts%n",
@@ -30,6 +32,7 @@ final class Reproduce {
         }
         if (result.gaveUp()) {
             out.println("attempts=" + result.attempts() + " " + result.elapsed() + ": every attempt was refused");
+            out.println(whyNotReproduced.get());
             out.println("NOT-REPRODUCED");
             return ExitCodes.NOT_REPRODUCED;
         }

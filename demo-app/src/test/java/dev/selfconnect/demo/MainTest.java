@@ -117,6 +117,45 @@ class MainTest {
         assertEquals(ExitCodes.NOT_REPRODUCED, run.exitCode(), run::toString);
         assertTrue(run.out().contains("127.0.0.1:" + port), run::toString);
         assertTrue(run.out().contains("the only port of the ephemeral port range"), run::toString);
+        assertTrue(run.out().contains("\nwhy: Linux did not hand out the chosen port in 3 attempts; run it again"),
+                run::toString);
+    }
+
+    @Test
+    void aReservedPortSaysWhyItCannotReproduce() throws Exception {
+        int port = TestPorts.freeOddPort();
+        Path rangeFile = Files.writeString(dir.resolve("range"), (port - 1) + " " + (port + 1));
+        Files.writeString(dir.resolve(ReservedPorts.FILE_NAME), Integer.toString(port));
+        DemoRun run = DemoRun.of(rangeFile, "--port", Integer.toString(port), "--max-attempts", "3");
+        assertEquals(ExitCodes.NOT_REPRODUCED, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("port " + port + ": from --port; note: reserved (net.ipv4.ip_local_reserved_ports"
+                + " = " + port + "), so it can never self-connect\n"), run::toString);
+        assertTrue(run.out().contains("\nwhy: port " + port + " is reserved (net.ipv4.ip_local_reserved_ports = "
+                + port + "), so Linux never hands it out as a source port; run without --port"), run::toString);
+        assertEquals("NOT-REPRODUCED", run.lastLine(), run::toString);
+    }
+
+    @Test
+    void aPortInUseSaysWhyItCannotReproduce() throws Exception {
+        int port = TestPorts.freeOddPort();
+        Path rangeFile = Files.writeString(dir.resolve("range"), (port - 1) + " " + (port + 1));
+        try (Socket bound = new Socket()) {
+            bound.bind(new InetSocketAddress(LOOPBACK, port));
+            DemoRun run = DemoRun.of(rangeFile, "--port", Integer.toString(port), "--max-attempts", "3");
+            assertEquals(ExitCodes.NOT_REPRODUCED, run.exitCode(), run::toString);
+            assertTrue(run.out().contains("\nwhy: port " + port + " is in use (a listener, another connection's"
+                    + " source port, or a closed connection in TIME_WAIT"), run::toString);
+        }
+    }
+
+    @Test
+    void aPortOutsideTheRangeSaysWhyItCannotReproduce() throws Exception {
+        int port = TestPorts.freeOddPort();
+        Path rangeFile = Files.writeString(dir.resolve("range"), (port + 1) + " " + (port + 3));
+        DemoRun run = DemoRun.of(rangeFile, "--port", Integer.toString(port), "--max-attempts", "3");
+        assertEquals(ExitCodes.NOT_REPRODUCED, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("\nwhy: port " + port + " lies outside the ephemeral port range "
+                + (port + 1) + "-" + (port + 3) + ", so Linux never hands it out as a source port"), run::toString);
     }
 
     @Test

@@ -14,8 +14,66 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PortChoiceTest {
+    private static final ReservedPorts NONE_RESERVED = reserved("");
+
     @TempDir
     Path dir;
+
+    @Test
+    void skipsAReservedEvenPort() throws Exception {
+        int port = freeEvenPortWithFreeNextEven();
+        Path rangeFile = Files.writeString(dir.resolve("range"), port + " " + (port + 2));
+        Files.writeString(dir.resolve(ReservedPorts.FILE_NAME), "1000," + port + "\n");
+        for (int i = 0; i < 20; i++) {
+            PortChoice choice = PortChoice.byDefault(rangeFile, LOOPBACK);
+            assertEquals(port + 2, choice.port(), choice::toString);
+            assertTrue(choice.reason().endsWith(", not reserved"), choice::toString);
+        }
+    }
+
+    @Test
+    void failsSayingWhyWhenEveryEvenPortIsReserved() throws Exception {
+        int port = TestPorts.freeEvenPort();
+        IOException e = assertThrows(IOException.class, () -> PortChoice.freeEvenPort(
+                new EphemeralPortRange(port, port + 1), reserved((port - 10) + "-" + (port + 10)), LOOPBACK));
+        assertEquals("no free even port in the ephemeral port range " + port + "-" + (port + 1) + " that is not"
+                + " reserved (net.ipv4.ip_local_reserved_ports = " + (port - 10) + "-" + (port + 10) + ")",
+                e.getMessage());
+    }
+
+    @Test
+    void aReservedSinglePortRangeCannotReproduceAndSaysWhatToDo() throws Exception {
+        Path rangeFile = Files.writeString(dir.resolve("range"), "40000 40000");
+        Files.writeString(dir.resolve(ReservedPorts.FILE_NAME), "40000");
+        UsageException e = assertThrows(UsageException.class, () -> PortChoice.byDefault(rangeFile, LOOPBACK));
+        assertEquals("the only port of the ephemeral port range 40000-40000 is reserved"
+                + " (net.ipv4.ip_local_reserved_ports = 40000), so Linux never hands it out as a source port and"
+                + " nothing can self-connect: widen the range or unreserve the port", e.getMessage());
+    }
+
+    @Test
+    void readsTheKernelsReservedPortsFormat() throws Exception {
+        ReservedPorts ports = reserved("8080,9000-9002");
+        assertTrue(ports.contains(8080) && ports.contains(9000) && ports.contains(9002));
+        assertTrue(!ports.contains(8081) && !ports.contains(9003) && !ports.contains(8999));
+        assertTrue(NONE_RESERVED.isEmpty());
+        assertEquals("none", NONE_RESERVED.toString());
+        assertThrows(IOException.class, () -> ReservedPorts.parse("80x", Path.of("reserved")));
+        assertThrows(IOException.class, () -> ReservedPorts.parse("9-1", Path.of("reserved")));
+    }
+
+    @Test
+    void withoutTheReservedPortsFileNothingIsReserved() throws Exception {
+        assertTrue(ReservedPorts.nextTo(dir.resolve("range")).isEmpty());
+    }
+
+    private static ReservedPorts reserved(String content) {
+        try {
+            return ReservedPorts.parse(content, Path.of("reserved"));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     @Test
     void choosesAFreeEvenPortInsideTheRange() throws Exception {
@@ -45,7 +103,7 @@ class PortChoiceTest {
         try (ServerSocket busy = listen(busyPort)) {
             EphemeralPortRange range = new EphemeralPortRange(busyPort, busyPort + 2);
             for (int i = 0; i < 20; i++) {
-                assertEquals(busyPort + 2, PortChoice.freeEvenPort(range, LOOPBACK));
+                assertEquals(busyPort + 2, PortChoice.freeEvenPort(range, NONE_RESERVED, LOOPBACK));
             }
         }
     }
@@ -55,7 +113,8 @@ class PortChoiceTest {
         int busyPort = TestPorts.freeEvenPort();
         try (ServerSocket busy = listen(busyPort)) {
             IOException e = assertThrows(IOException.class,
-                    () -> PortChoice.freeEvenPort(new EphemeralPortRange(busyPort, busyPort + 1), LOOPBACK));
+                    () -> PortChoice.freeEvenPort(new EphemeralPortRange(busyPort, busyPort + 1), NONE_RESERVED,
+                            LOOPBACK));
             assertTrue(e.getMessage().contains("no free even port"), e.getMessage());
         }
     }

@@ -56,6 +56,22 @@ class SelfConnectionInNamespaceTest {
         assertTrue(run.out.endsWith("\nSELF-CONNECTED\n"), run::toString);
     }
 
+    /**
+     * A self-connection closed normally would wait in TIME_WAIT on its port, and the next run on that port could
+     * not reproduce; the demo closes it with a reset, so nothing is left and the second run self-connects too.
+     * Not for AsynchronousSocketChannel, which has no SO_LINGER, nor HttpClient, which closes its own connections.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Api.class, names = {"HTTP", "ASYNC"}, mode = EnumSource.Mode.EXCLUDE)
+    void aSelfConnectionLeavesNoTimeWaitBehind(Api api) throws Exception {
+        String reproduce = String.join(" ", quoted(demo("reproduce", "--api", api.cliName(), "--max-attempts", "1")));
+        String script = reproduce + " && echo \"time-wait: [$(ss -Htan state time-wait)]\" && " + reproduce;
+        Result run = inNamespace("40000 40000", List.of("sh", "-c", script));
+        assertEquals(ExitCodes.SELF_CONNECTED, run.exitCode, run::toString);
+        assertTrue(run.out.contains("\ntime-wait: []\n"), run::toString);
+        assertEquals(2, run.out.split("\nSELF-CONNECTED\n", -1).length - 1, run::toString);
+    }
+
     @Test
     void selfConnectsOverIpv6Too() throws Exception {
         Result run = inNamespace("40000 40000", demo("--host", "::1"));

@@ -1,5 +1,8 @@
 package dev.selfconnect.it;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,19 +14,33 @@ import org.testcontainers.DockerClientFactory;
  */
 final class RequiresDocker implements ExecutionCondition {
 
-    private static final String WHY = "No Docker daemon reachable (Testcontainers found no DOCKER_HOST, socket or"
-            + " context)";
+    private static final String SOCKET = "/var/run/docker.sock";
+    private static final AtomicBoolean told = new AtomicBoolean();
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         if (DockerClientFactory.instance().isDockerAvailable()) {
             return ConditionEvaluationResult.enabled("Docker is available");
         }
+        String why = why();
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException(WHY + "; CI=true needs the container tests to run");
+            throw new IllegalStateException(why + "; CI=true needs the container tests to run");
         }
-        String reason = WHY + ": container tests skipped. Start Docker to run them.";
-        System.err.println(context.getDisplayName() + ": " + reason);
+        String reason = why + ": container tests skipped; start Docker to run them (.ci/run starts one)";
+        if (!told.getAndSet(true)) {
+            System.err.println("[integration-tests] " + reason);
+        }
         return ConditionEvaluationResult.disabled(reason);
+    }
+
+    private static String why() {
+        String host = System.getenv("DOCKER_HOST");
+        if (host != null && !host.isEmpty()) {
+            return "No Docker daemon answers at DOCKER_HOST=" + host;
+        }
+        if (Files.exists(Path.of(SOCKET))) {
+            return "No Docker daemon answers on " + SOCKET;
+        }
+        return "No Docker daemon: no DOCKER_HOST and no " + SOCKET;
     }
 }
