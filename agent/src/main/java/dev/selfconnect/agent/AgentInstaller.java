@@ -60,21 +60,32 @@ public final class AgentInstaller {
     }
 
     static void installAtStartup(String arguments, Instrumentation instrumentation) {
-        ConnectInstrumentation.Preparation preparation = ConnectInstrumentation.prepare(instrumentation, true);
-        Settings loaded;
+        ConnectInstrumentation.Preparation preparation = null;
         try {
-            loaded = SettingsLoader.load(arguments, System.getProperties(), System.getenv());
-        } catch (InvalidSettingException e) {
-            preparation.cancel();
-            AgentLog.error(e.getMessage() + "; the JVM stops here, as it does for a bad -XX option: fix the setting"
-                    + " or remove -javaagent:selfconnect.jar");
-            System.exit(1);
-            return;
-        }
-        try {
+            preparation = ConnectInstrumentation.prepare(instrumentation, true);
+            Settings loaded;
+            try {
+                loaded = SettingsLoader.load(arguments, System.getProperties(), System.getenv());
+            } catch (InvalidSettingException e) {
+                preparation.cancel();
+                AgentLog.error(e.getMessage() + "; the JVM stops here, as it does for a bad -XX option: fix the"
+                        + " setting or remove -javaagent:selfconnect.jar");
+                System.exit(1);
+                return;
+            }
             apply(loaded, instrumentation, preparation);
+        } catch (SecurityException denied) {
+            AgentLog.error("selfconnect " + version() + " is not active: the security policy does not grant the agent"
+                    + " what it needs (" + denied + "); grant selfconnect.jar AllPermission in the policy"
+                    + " (grant codeBase \"file:/path/to/selfconnect.jar\" { permission java.security.AllPermission; };)"
+                    + " to check self-connections; the application runs without it");
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("starting selfconnect " + version() + " (self-connections are not checked; the"
+                    + " application runs without it)", failure);
         } finally {
-            preparation.cancel(); // a no-op if the installation used it
+            if (preparation != null) {
+                preparation.cancel(); // a no-op if the installation used it
+            }
         }
     }
 
@@ -192,7 +203,7 @@ public final class AgentInstaller {
                 });
         return new ActiveParts(audit, new BridgeListeners(guard,
                 guard.bindWatcher(NettyHooks.withServerFamilies(JdkHooks.serverFamilies())),
-                registration));
+                registration, guard.refusalWatcher()));
     }
 
     /** The kernel's port files, read when first needed: at startup only where risk findings are on. */

@@ -26,6 +26,7 @@ import java.util.List;
 public final class Audit {
 
     public static final String RISK_TAG = "RISK";
+    static final String FRAMES_ABOVE = "\t(frames as in the self-connection record above)";
     /** The summary lists at most this many endpoints, then "and N more". */
     public static final int SUMMARY_ENDPOINTS = 20;
 
@@ -73,6 +74,12 @@ public final class Audit {
     /** A connect to a local port at risk, new ({@link #isNewConnectRisk}): a risk finding, unless reserved since. */
     public void connectedToPortAtRisk(InetAddress localAddress, int localPort, InetAddress remoteAddress,
                                       int remotePort, String api) {
+        connectedToPortAtRisk(localAddress, localPort, remoteAddress, remotePort, api, false);
+    }
+
+    /** @param framesShownAbove the record just before (the self-connection's) showed this connect's frames */
+    public void connectedToPortAtRisk(InetAddress localAddress, int localPort, InetAddress remoteAddress,
+                                      int remotePort, String api, boolean framesShownAbove) {
         if (!isNewConnectRisk(remoteAddress, remotePort)) {
             return;
         }
@@ -89,9 +96,34 @@ public final class Audit {
                 + thread + "\": port " + remotePort + " lies in the ephemeral port range " + now.range() + " ("
                 + Remedy.RANGE_SETTING + ") and is not reserved, so this client connects to itself whenever nothing"
                 + " listens there; " + fix;
-        AgentLog.tagged(RISK_TAG, message + (settings.stackTraces() ? ApplicationFrames.asLines(frames) : ""));
+        AgentLog.tagged(RISK_TAG, message + (!settings.stackTraces() ? "" : framesShownAbove
+                ? System.lineSeparator() + FRAMES_ABOVE : ApplicationFrames.asLines(frames)));
         publish(new AuditEvent(EventKind.RISK_CONNECT, localAddress, localPort, remoteAddress, remotePort, api,
                 thread, frames, message, fix));
+    }
+
+    /**
+     * A connect to this local endpoint was refused or timed out ({@link #isNewConnectRisk} said it is new): a risk
+     * finding when its port is inside the range and not reserved. Nothing listens there, so the next attempt may
+     * connect to itself.
+     */
+    public void refusedAtRisk(InetAddress remoteAddress, int remotePort, String api) {
+        EphemeralPorts now = ports.current();
+        if (now == null || !now.atRisk(remotePort)
+                || !findings.add(EventKind.RISK_CONNECT, remoteAddress, remotePort, api)) {
+            return;
+        }
+        statistics.countRisk();
+        String thread = Thread.currentThread().getName();
+        String[] frames = ApplicationFrames.of(new Throwable().getStackTrace());
+        String fix = Remedy.forPort(now, remotePort);
+        String message = "connect to " + Endpoint.format(remoteAddress, remotePort) + " via " + api + " on thread \""
+                + thread + "\" found nothing listening: port " + remotePort + " lies in the ephemeral port range "
+                + now.range() + " (" + Remedy.RANGE_SETTING + ") and is not reserved, so a next attempt may connect"
+                + " to itself; " + fix;
+        AgentLog.tagged(RISK_TAG, message + (settings.stackTraces() ? ApplicationFrames.asLines(frames) : ""));
+        publish(new AuditEvent(EventKind.RISK_CONNECT, null, 0, remoteAddress, remotePort, api, thread, frames,
+                message, fix));
     }
 
     private LocalAddresses localAddresses() {

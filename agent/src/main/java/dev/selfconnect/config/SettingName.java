@@ -13,7 +13,8 @@ enum SettingName {
     STACK_TRACES("stack-traces", "true or false"),
     IGNORE("ignore", IgnoreList.ACCEPTED),
     RISKS("risks", "true or false (default: true in mode=log, false in mode=throw)"),
-    AUDIT_FILE("audit.file", "a path to a file the JVM can create or append to");
+    AUDIT_FILE("audit.file", "a path to a file the JVM can create or append to"),
+    REPORT_INTERVAL("report-interval", "a number of seconds from 0 to 86400 (0: every self-connection in full)");
 
     static final String PROPERTY_PREFIX = "selfconnect.";
     static final String ENVIRONMENT_PREFIX = "SELFCONNECT_";

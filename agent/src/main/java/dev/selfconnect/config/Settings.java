@@ -3,7 +3,11 @@ package dev.selfconnect.config;
 /** The agent's effective configuration: immutable, built by {@link SettingsLoader}. */
 public final class Settings {
 
-    public static final Settings DEFAULTS = new Settings(Mode.LOG, true, IgnoreList.EMPTY, null, null);
+    /** Repeats of a self-connection to one endpoint within this many seconds are folded into a count. */
+    public static final int DEFAULT_REPORT_INTERVAL = 60;
+    public static final int MAX_REPORT_INTERVAL = 86400;
+    public static final Settings DEFAULTS = new Settings(Mode.LOG, true, IgnoreList.EMPTY, null, null,
+            DEFAULT_REPORT_INTERVAL);
 
     private final Mode mode;
     private final boolean stackTraces;
@@ -11,12 +15,15 @@ public final class Settings {
     /** Explicitly set, or null: then risk findings follow the mode (on in log mode, off in throw mode). */
     private final Boolean risks;
     private final String auditFile;
+    private final int reportInterval;
 
     Settings(Mode mode, boolean stackTraces, IgnoreList ignore) {
-        this(mode, stackTraces, ignore, null, null);
+        this(mode, stackTraces, ignore, null, null, DEFAULT_REPORT_INTERVAL);
     }
 
-    Settings(Mode mode, boolean stackTraces, IgnoreList ignore, Boolean risks, String auditFile) {
+    Settings(Mode mode, boolean stackTraces, IgnoreList ignore, Boolean risks, String auditFile,
+             int reportInterval) {
+        this.reportInterval = reportInterval;
         this.mode = mode;
         this.stackTraces = stackTraces;
         this.ignore = ignore;
@@ -46,6 +53,11 @@ public final class Settings {
         return auditFile;
     }
 
+    /** Seconds within which repeats of a self-connection to one endpoint are folded into a count; 0: none. */
+    public int reportInterval() {
+        return reportInterval;
+    }
+
     /** The risks setting as given, or null when it was not given and follows the mode. */
     Boolean explicitRisks() {
         return risks;
@@ -62,6 +74,7 @@ public final class Settings {
         change(changes, SettingName.IGNORE, before.ignore, ignore);
         change(changes, SettingName.RISKS, before.risks(), risks());
         change(changes, SettingName.AUDIT_FILE, shown(before.auditFile), shown(auditFile));
+        change(changes, SettingName.REPORT_INTERVAL, before.reportInterval, reportInterval);
         return changes.length() == 0 ? "nothing changed" : changes.toString();
     }
 
@@ -85,13 +98,14 @@ public final class Settings {
         Settings that = (Settings) other;
         return mode == that.mode && stackTraces == that.stackTraces
                 && ignore.toString().equals(that.ignore.toString()) && risks() == that.risks()
-                && (auditFile == null ? that.auditFile == null : auditFile.equals(that.auditFile));
+                && (auditFile == null ? that.auditFile == null : auditFile.equals(that.auditFile))
+                && reportInterval == that.reportInterval;
     }
 
     @Override
     public int hashCode() {
         return mode.hashCode() * 31 + ignore.toString().hashCode() + (stackTraces ? 1 : 0) + (risks() ? 2 : 0)
-                + (auditFile == null ? 0 : auditFile.hashCode());
+                + (auditFile == null ? 0 : auditFile.hashCode()) + reportInterval * 7;
     }
 
     /**
@@ -103,6 +117,8 @@ public final class Settings {
                 + ", " + SettingName.STACK_TRACES.key + "=" + stackTraces
                 + ", " + SettingName.IGNORE.key + "=" + ignore
                 + (risks == null || risks == (mode == Mode.LOG) ? "" : ", " + SettingName.RISKS.key + "=" + risks)
-                + (auditFile == null ? "" : ", " + SettingName.AUDIT_FILE.key + "=" + auditFile);
+                + (auditFile == null ? "" : ", " + SettingName.AUDIT_FILE.key + "=" + auditFile)
+                + (reportInterval == DEFAULT_REPORT_INTERVAL ? ""
+                : ", " + SettingName.REPORT_INTERVAL.key + "=" + reportInterval);
     }
 }

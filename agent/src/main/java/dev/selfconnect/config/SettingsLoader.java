@@ -49,7 +49,8 @@ public final class SettingsLoader {
         for (Map.Entry<SettingName, RawValue> entry : raw.entrySet()) {
             parse(entry.getKey(), entry.getValue(), parsed, true);
         }
-        return new Settings(parsed.mode, parsed.stackTraces, parsed.ignore, parsed.risks, parsed.auditFile);
+        return new Settings(parsed.mode, parsed.stackTraces, parsed.ignore, parsed.risks, parsed.auditFile,
+                parsed.reportInterval);
     }
 
     /** The values read so far; starts at the settings the sources change. */
@@ -59,8 +60,10 @@ public final class SettingsLoader {
         IgnoreList ignore;
         Boolean risks;
         String auditFile;
+        int reportInterval;
 
         Parsed(Settings start) {
+            reportInterval = start.reportInterval();
             mode = start.mode();
             stackTraces = start.stackTraces();
             ignore = start.ignore();
@@ -108,9 +111,29 @@ public final class SettingsLoader {
                     parsed.auditFile = Paths.get(auditFile).toAbsolutePath().normalize().toString();
                 }
                 break;
+            case REPORT_INTERVAL:
+                parsed.reportInterval = parseSeconds(name, value);
+                break;
             default:
                 throw new AssertionError(name);
         }
+    }
+
+    private static int parseSeconds(SettingName name, RawValue value) throws InvalidSettingException {
+        String text = value.text.trim();
+        if (text.isEmpty() || text.length() > 5) {
+            throw invalid(name, value, null);
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (!Character.isDigit(text.charAt(i))) {
+                throw invalid(name, value, null);
+            }
+        }
+        int seconds = Integer.parseInt(text);
+        if (seconds > Settings.MAX_REPORT_INTERVAL) {
+            throw invalid(name, value, null);
+        }
+        return seconds;
     }
 
     private static void readEnvironment(Map<String, String> environment, Map<SettingName, RawValue> raw)

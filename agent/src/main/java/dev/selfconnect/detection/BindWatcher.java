@@ -5,6 +5,8 @@ import dev.selfconnect.hooks.ServerFamily;
 import dev.selfconnect.reporting.AgentLog;
 
 import java.net.InetSocketAddress;
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 import java.util.function.BiConsumer;
 
 /** Hands every server bound to a fixed port (the bridge lets no other bind through) to the audit's risk check. */
@@ -21,7 +23,22 @@ public final class BindWatcher implements BiConsumer<Object, Integer> {
     }
 
     @Override
-    public void accept(Object server, Integer family) {
+    @SuppressWarnings("removal")
+    public void accept(final Object server, final Integer family) {
+        if (System.getSecurityManager() == null) {
+            check(server, family);
+            return;
+        }
+        AccessController.doPrivileged(new PrivilegedAction<Void>() {
+            @Override
+            public Void run() {
+                check(server, family);
+                return null;
+            }
+        });
+    }
+
+    private void check(Object server, Integer family) {
         if (!reentrancy.enter()) {
             return;
         }

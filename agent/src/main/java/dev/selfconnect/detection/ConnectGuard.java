@@ -8,6 +8,7 @@ import dev.selfconnect.hooks.ConnectionFamily;
 import dev.selfconnect.hooks.ServerFamily;
 import dev.selfconnect.reporting.AgentLog;
 import dev.selfconnect.reporting.AgentStatistics;
+import dev.selfconnect.reporting.RepeatFolding;
 import dev.selfconnect.reporting.SelfConnectionRecord;
 import dev.selfconnect.vocabulary.ApplicationFrames;
 import dev.selfconnect.vocabulary.EphemeralPorts;
@@ -16,6 +17,8 @@ import dev.selfconnect.vocabulary.Remedy;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -40,6 +43,7 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
     private final Audit audit;
     private final Supplier<KernelPortFiles> ports;
     private final Reentrancy reentrancy;
+    private final RepeatFolding folding;
     /** Connections already reported: a finishConnect on a connected channel returns true again. */
     private final Map<Object, Boolean> reported = Collections.synchronizedMap(new WeakHashMap<Object, Boolean>());
 
@@ -59,6 +63,12 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
         this.audit = audit;
         this.ports = ports;
         this.reentrancy = reentrancy;
+        this.folding = new RepeatFolding(settings.reportInterval());
+    }
+
+    /** The listener for refused connects that goes with this guard (they share the reentrancy mark). */
+    public RefusalWatcher refusalWatcher() {
+        return new RefusalWatcher(families, audit, reentrancy);
     }
 
     /** The listener for server binds that goes with this guard (they share the reentrancy mark). */
@@ -66,8 +76,25 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
         return new BindWatcher(serverFamilies, audit, reentrancy);
     }
 
+    /**
+     * Under a security manager (JDK 8 to 17) the check runs with the agent's own permissions: the application's
+     * frames on this thread's stack must not decide whether a self-connection is reset.
+     */
     @Override
-    public IOException apply(Object connection, Integer familyId) {
+    @SuppressWarnings("removal")
+    public IOException apply(final Object connection, final Integer familyId) {
+        if (System.getSecurityManager() == null) {
+            return check(connection, familyId);
+        }
+        return AccessController.doPrivileged(new PrivilegedAction<IOException>() {
+            @Override
+            public IOException run() {
+                return check(connection, familyId);
+            }
+        });
+    }
+
+    private IOException check(Object connection, Integer familyId) {
         ConnectionFamily family = families[familyId];
         try {
             statistics.countCheck();
@@ -78,20 +105,22 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
             int localPort = family.localPort(connection);
             if (remotePort != localPort) {
                 if (audit.mayBeAtRisk(remotePort, localPort)) {
-                    connectRisk(family, connection, localPort, remotePort);
+                    connectRisk(family, connection, localPort, remotePort, false);
                 }
                 return null;
             }
             InetAddress localAddress = family.localAddress(connection);
             InetAddress remoteAddress = family.remoteAddress(connection);
             IOException rejection = null;
+            boolean reported = false;
             if (SelfConnectionDetector.isSelfConnection(localAddress, localPort, remoteAddress, remotePort)
                     && !settings.ignore().matches(remoteAddress, remotePort)
-                    && reported.put(connection, Boolean.TRUE) == null) {
+                    && this.reported.put(connection, Boolean.TRUE) == null) {
                 rejection = selfConnection(family, connection, remoteAddress, remotePort);
+                reported = true;
             }
             if (audit.mayBeAtRisk(remotePort, localPort)) {
-                connectRisk(family, connection, localPort, remotePort);
+                connectRisk(family, connection, localPort, remotePort, reported);
             }
             return rejection;
         } catch (Throwable failure) {
@@ -101,8 +130,8 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
     }
 
     /** The remote port is in the ephemeral range: the audit decides, unless this connect is the agent's own. */
-    private void connectRisk(ConnectionFamily family, Object connection, int localPort, int remotePort)
-            throws Exception {
+    private void connectRisk(ConnectionFamily family, Object connection, int localPort, int remotePort,
+                             boolean framesShownAbove) throws Exception {
         InetAddress remoteAddress = family.remoteAddress(connection);
         if (!audit.isNewConnectRisk(remoteAddress, remotePort) || !reentrancy.enter()) {
             return;
@@ -110,7 +139,7 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
         try {
             // the local address only once the finding is new: Socket.getLocalAddress() is a system call
             audit.connectedToPortAtRisk(family.localAddress(connection), localPort, remoteAddress, remotePort,
-                    family.api());
+                    family.api(), framesShownAbove);
         } finally {
             reentrancy.exit();
         }
@@ -155,7 +184,10 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
         SelfConnectionRecord record = new SelfConnectionRecord(address, port, family.api(), thread, now);
         String outcome = reject ? REJECTED : LEFT_OPEN;
         String[] frames = ApplicationFrames.of(new Throwable().getStackTrace());
-        record.write(outcome, frames, settings.stackTraces());
+        String folded = folding.next(record.endpoints() + " " + family.api(), System.currentTimeMillis());
+        if (folded != null) {
+            record.write(outcome + folded, frames, settings.stackTraces());
+        }
         audit.selfConnection(address, port, family.api(), thread, frames, record.line(outcome),
                 now == null ? Remedy.withoutKernelFiles(port) : Remedy.forPort(now, port));
         return record;

@@ -16,9 +16,21 @@ public final class HookPoint {
     private final String familyName;
     private final int sinceFeature;
     private final int untilFeature;
+    private final boolean watchesRefusals;
 
     public HookPoint(String owner, String method, String descriptor, HookKind kind, int family, String familyName,
                      int sinceFeature, int untilFeature) {
+        this(owner, method, descriptor, kind, family, familyName, sinceFeature, untilFeature, false);
+    }
+
+    /**
+     * @param watchesRefusals a connect point whose first parameter is the address asked for: a refused or timed-out
+     *                        connect (the method's ConnectException or SocketTimeoutException) goes to the bridge too,
+     *                        before it reaches the application unchanged
+     */
+    public HookPoint(String owner, String method, String descriptor, HookKind kind, int family, String familyName,
+                     int sinceFeature, int untilFeature, boolean watchesRefusals) {
+        this.watchesRefusals = watchesRefusals;
         this.owner = owner;
         this.method = method;
         this.descriptor = descriptor;
@@ -63,6 +75,10 @@ public final class HookPoint {
     /** Whether a JDK of this feature version (8, 11, 17, ...) is expected to have this method. */
     public boolean fits(int feature) {
         return feature >= sinceFeature && feature <= untilFeature;
+    }
+
+    public boolean watchesRefusals() {
+        return watchesRefusals;
     }
 
     public boolean isStatic() {

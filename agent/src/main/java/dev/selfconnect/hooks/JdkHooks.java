@@ -25,7 +25,8 @@ public final class JdkHooks {
     public static final int ASYNCHRONOUS_SERVER_SOCKET_CHANNEL = 2;
 
     private static final int JDK_8 = 8;
-    private static final int JDK_11 = 11;
+    /** The socket adaptor's own blocking connect came with the adaptor's rewrite in JDK 13. */
+    private static final int JDK_13 = 13;
 
     private static final String SOCKET_API = "Socket";
     private static final String SOCKET_CHANNEL_API = "SocketChannel";
@@ -37,14 +38,17 @@ public final class JdkHooks {
     /** Every JDK hook point; a point that does not fit the running JDK is not expected there. */
     public static final List<HookPoint> POINTS = Collections.unmodifiableList(Arrays.asList(
         // Every Socket connect overload, the connecting constructors, HttpURLConnection and SSL sockets end here.
-        connect("java/net/Socket", "connect", "(Ljava/net/SocketAddress;I)V", SOCKET, SOCKET_API, JDK_8),
-        // A blocking or immediate connect, and a finishConnect that completes a pending one.
-        connect("sun/nio/ch/SocketChannelImpl", "connect", "(Ljava/net/SocketAddress;)Z", SOCKET_CHANNEL,
-                SOCKET_CHANNEL_API, JDK_8),
+        // Its refusals and timeouts too: a refused connect to a local port at risk is a risk finding.
+        connectAndRefusals("java/net/Socket", "connect", "(Ljava/net/SocketAddress;I)V", SOCKET, SOCKET_API),
+        // A blocking or immediate connect, and a finishConnect that completes a pending one; a blocking connect's
+        // refusal too.
+        connectAndRefusals("sun/nio/ch/SocketChannelImpl", "connect", "(Ljava/net/SocketAddress;)Z", SOCKET_CHANNEL,
+                SOCKET_CHANNEL_API),
         connect("sun/nio/ch/SocketChannelImpl", "finishConnect", "()Z", SOCKET_CHANNEL, SOCKET_CHANNEL_API, JDK_8),
-        // The socket adaptor (SocketChannel.socket().connect); on JDK 8 the adaptor calls connect and finishConnect.
+        // The socket adaptor (SocketChannel.socket().connect); before JDK 13 the adaptor calls connect and
+        // finishConnect.
         connect("sun/nio/ch/SocketChannelImpl", "blockingConnect", "(Ljava/net/SocketAddress;J)V", SOCKET_CHANNEL,
-                SOCKET_CHANNEL_API, JDK_11),
+                SOCKET_CHANNEL_API, JDK_13),
         // Both an immediate and a pending connect; an exception here fails the Future or the handler.
         connect("sun/nio/ch/UnixAsynchronousSocketChannelImpl", "setConnected", "()V", ASYNCHRONOUS_SOCKET_CHANNEL,
                 ASYNCHRONOUS_API, JDK_8),
@@ -70,6 +74,12 @@ public final class JdkHooks {
                 HookPoint.ANY_LATER);
     }
 
+    private static HookPoint connectAndRefusals(String owner, String method, String descriptor, int family,
+                                                String api) {
+        return new HookPoint(owner, method, descriptor, HookKind.CONNECT_COMPLETED, family, api, JDK_8,
+                HookPoint.ANY_LATER, true);
+    }
+
     private static HookPoint bind(String owner, String method, String descriptor, int family, String api) {
         return new HookPoint(owner, method, descriptor, HookKind.SERVER_BOUND, family, api, JDK_8,
                 HookPoint.ANY_LATER);
@@ -78,7 +88,7 @@ public final class JdkHooks {
     /** The client families, indexed by their ids. */
     public static ConnectionFamily[] connectionFamilies(InternalAccess access) {
         return new ConnectionFamily[] {
-            new SocketFamily(), new SocketChannelFamily(), new AsynchronousSocketChannelFamily(access),
+            new SocketFamily(), new SocketChannelFamily(access), new AsynchronousSocketChannelFamily(access),
         };
     }
 
@@ -197,9 +207,16 @@ public final class JdkHooks {
         }
     }
 
+    /**
+     * SocketChannel: SO_LINGER 0, then closed; a channel still registered with a selector has its socket released at
+     * once, since the JDK closes it only when that selector selects again, which an idle selector never does.
+     */
     static final class SocketChannelFamily extends AddressFamily {
-        SocketChannelFamily() {
+        private final InternalAccess access;
+
+        SocketChannelFamily(InternalAccess access) {
             super(SOCKET_CHANNEL, SOCKET_CHANNEL_API);
+            this.access = access;
         }
 
         @Override
@@ -216,6 +233,9 @@ public final class JdkHooks {
         public void reset(Object connection) throws Exception {
             SocketChannel channel = (SocketChannel) connection;
             channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            if (channel.isRegistered()) {
+                access.releaseSocketNow(channel);
+            }
             channel.close();
         }
     }

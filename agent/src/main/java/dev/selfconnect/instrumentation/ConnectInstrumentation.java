@@ -102,7 +102,7 @@ public final class ConnectInstrumentation {
             throw new IllegalStateException("the bridge is not in the bootstrap class loader; the JDK classes could "
                     + "not call it");
         }
-        javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer);
+        javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
         NettyTransports.install(instrumentation, listeners.connects, listeners.binds, atStartup);
         javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
         Protection protection = new Protection(POINTS, javaFeature());
@@ -150,7 +150,7 @@ public final class ConnectInstrumentation {
     }
 
     public void replaceListeners(BridgeListeners listeners) {
-        javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer);
+        javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
         NettyTransports.replaceListeners(listeners.connects, listeners.binds);
     }
 

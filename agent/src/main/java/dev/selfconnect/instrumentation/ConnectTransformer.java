@@ -34,6 +34,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </pre>
  * A bind method's returned object stays on the stack under the hook's arguments; 'this' stays in local 0 and the
  * requested address in local 1 (the bind methods reassign that parameter at most to another SocketAddress).
+ * <p>
+ * A connect point that watches refusals also gets a handler for IOException over its original code (not the exit
+ * block), appended last to the exception table so that the method's own handlers keep precedence:
+ * <pre>
+ *   refusal:           handler: dup; aload_1; push FAMILY; invokestatic afterConnectFailed; athrow
+ * </pre>
  */
 final class ConnectTransformer implements ClassFileTransformer {
 
@@ -41,6 +47,8 @@ final class ConnectTransformer implements ClassFileTransformer {
     private static final String CONNECT_DESCRIPTOR = "(Ljava/lang/Object;I)V";
     private static final String BIND_DESCRIPTOR = "(Ljava/lang/Object;Ljava/lang/Object;I)V";
     private static final String SERVER_DESCRIPTOR = "(Ljava/lang/Object;)V";
+    private static final String FAILED_DESCRIPTOR = "(Ljava/lang/Throwable;Ljava/lang/Object;I)V";
+    private static final String IO_EXCEPTION = "java/io/IOException";
     /** The exit block's deepest stack: the returned value, 'this', the requested address and the family. */
     private static final int EXIT_BLOCK_STACK = 4;
 
@@ -212,6 +220,9 @@ final class ConnectTransformer implements ClassFileTransformer {
         private final HookPoint point;
         private final int returnOpcode;
         private final Label exit = new Label();
+        private final Label tryStart = new Label();
+        private final Label tryEnd = new Label();
+        private final Label refusal = new Label();
 
         ExitHook(MethodVisitor next, String owner, HookPoint point) {
             super(Opcodes.ASM9, next);
@@ -219,6 +230,14 @@ final class ConnectTransformer implements ClassFileTransformer {
             this.point = point;
             this.returnOpcode = point.returnsBoolean() ? Opcodes.IRETURN
                     : point.returnedObjectType() != null ? Opcodes.ARETURN : Opcodes.RETURN;
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            if (point.watchesRefusals()) {
+                super.visitLabel(tryStart);
+            }
         }
 
         @Override
@@ -238,6 +257,9 @@ final class ConnectTransformer implements ClassFileTransformer {
                     ? new Object[] {owner, "java/net/SocketAddress"} : new Object[] {owner};
             Object[] stack = point.returnsBoolean() ? new Object[] {Opcodes.INTEGER}
                     : point.returnedObjectType() != null ? new Object[] {point.returnedObjectType()} : new Object[0];
+            if (point.watchesRefusals()) {
+                super.visitLabel(tryEnd);
+            }
             super.visitLabel(exit);
             super.visitFrame(Opcodes.F_FULL, locals.length, locals, stack.length, stack);
             Label done = new Label();
@@ -267,6 +289,17 @@ final class ConnectTransformer implements ClassFileTransformer {
                 super.visitFrame(Opcodes.F_FULL, locals.length, locals, stack.length, stack);
             }
             super.visitInsn(returnOpcode);
+            if (point.watchesRefusals()) {
+                Object[] requested = {owner, "java/net/SocketAddress"};
+                super.visitLabel(refusal);
+                super.visitFrame(Opcodes.F_FULL, requested.length, requested, 1, new Object[] {IO_EXCEPTION});
+                super.visitInsn(Opcodes.DUP);
+                super.visitVarInsn(Opcodes.ALOAD, 1);
+                pushFamily();
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "afterConnectFailed", FAILED_DESCRIPTOR, false);
+                super.visitInsn(Opcodes.ATHROW);
+                super.visitTryCatchBlock(tryStart, tryEnd, refusal, IO_EXCEPTION);
+            }
             super.visitMaxs(Math.max(maxStack, EXIT_BLOCK_STACK), maxLocals);
         }
 

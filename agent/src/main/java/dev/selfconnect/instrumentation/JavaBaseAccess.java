@@ -2,6 +2,7 @@ package dev.selfconnect.instrumentation;
 
 import dev.selfconnect.hooks.InternalAccess;
 
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.AccessibleObject;
@@ -27,6 +28,7 @@ public abstract class JavaBaseAccess implements InternalAccess {
 
     private static volatile JavaBaseAccess current;
     private volatile Linger linger;
+    private volatile PreClose preClose;
 
     /**
      * The access of this JVM, made once. The modular implementation registers itself when its class is initialized:
@@ -75,7 +77,8 @@ public abstract class JavaBaseAccess implements InternalAccess {
     protected abstract void defineBridge(Instrumentation instrumentation, byte[] classFile) throws Exception;
 
     protected abstract void installBridge(BiFunction<Object, Integer, IOException> connects,
-                                          BiConsumer<Object, Integer> binds, Consumer<Object> platform);
+                                          BiConsumer<Object, Integer> binds, Consumer<Object> platform,
+                                          BiConsumer<Object, Integer> refusals);
 
     protected abstract void uninstallBridge();
 
@@ -95,6 +98,90 @@ public abstract class JavaBaseAccess implements InternalAccess {
             linger = found;
         }
         found.setZero(channel);
+    }
+
+    @Override
+    public final void releaseSocketNow(Object channel) throws Exception {
+        PreClose found = preClose;
+        if (found == null) {
+            found = new PreClose();
+            preClose = found;
+        }
+        found.release(channel);
+    }
+
+    /**
+     * The JDK's own pre-close (a dup2 of a socket that is already closed onto the descriptor): {@code preClose0} of
+     * the socket dispatcher's classes (JDK 21 and later: UnixDispatcher; before: FileDispatcherImpl), or the
+     * dispatcher's {@code preClose(FileDescriptor)}.
+     */
+    private final class PreClose {
+        private final Method preClose0;
+        private final Method preCloseOfDispatcher;
+        private final Object dispatcher;
+
+        PreClose() throws ReflectiveOperationException {
+            Class<?> channelClass = Class.forName(PACKAGE + ".SocketChannelImpl", false, null);
+            Field nd = channelClass.getDeclaredField("nd");
+            makeAccessible(nd);
+            dispatcher = nd.get(null);
+            Method found = null;
+            for (Class<?> c = dispatcher.getClass(); c != null && found == null; c = c.getSuperclass()) {
+                found = declared(c, "preClose0");
+            }
+            if (found == null) {
+                try {
+                    found = declared(Class.forName(PACKAGE + ".FileDispatcherImpl", false, null), "preClose0");
+                } catch (ClassNotFoundException absent) {
+                    // then the dispatcher's own preClose
+                }
+            }
+            Method ofDispatcher = null;
+            if (found == null) {
+                for (Class<?> c = dispatcher.getClass(); c != null && ofDispatcher == null; c = c.getSuperclass()) {
+                    ofDispatcher = declared(c, "preClose");
+                }
+                if (ofDispatcher == null) {
+                    throw new NoSuchMethodException(PACKAGE + " preClose0 or preClose(FileDescriptor)");
+                }
+            }
+            preClose0 = found;
+            preCloseOfDispatcher = ofDispatcher;
+        }
+
+        private Method declared(Class<?> type, String name) {
+            for (Method method : type.getDeclaredMethods()) {
+                Class<?>[] parameters = method.getParameterTypes();
+                if (method.getName().equals(name) && parameters.length == 1
+                        && parameters[0] == FileDescriptor.class) {
+                    makeAccessible(method);
+                    return method;
+                }
+            }
+            return null;
+        }
+
+        void release(Object channel) throws ReflectiveOperationException {
+            Object fd = fieldOf(channel.getClass(), "fd").get(channel);
+            if (preClose0 != null) {
+                preClose0.invoke(null, fd);
+            } else {
+                preCloseOfDispatcher.invoke(dispatcher, fd);
+            }
+        }
+    }
+
+    private Field fieldOf(Class<?> type, String name) throws NoSuchFieldException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Field field = c.getDeclaredField(name);
+                makeAccessible(field);
+                return field;
+            } catch (NoSuchFieldException ignored) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(type.getName() + "." + name);
     }
 
     /**
@@ -129,25 +216,12 @@ public abstract class JavaBaseAccess implements InternalAccess {
         }
 
         void setZero(Object channel) throws ReflectiveOperationException {
-            Object fd = field(channel.getClass(), "fd").get(channel);
+            Object fd = fieldOf(channel.getClass(), "fd").get(channel);
             if (unspecifiedFamily == null) {
                 setSocketOption.invoke(null, fd, StandardSocketOptions.SO_LINGER, 0);
             } else {
                 setSocketOption.invoke(null, fd, unspecifiedFamily, StandardSocketOptions.SO_LINGER, 0);
             }
-        }
-
-        private Field field(Class<?> type, String name) throws NoSuchFieldException {
-            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-                try {
-                    Field field = c.getDeclaredField(name);
-                    makeAccessible(field);
-                    return field;
-                } catch (NoSuchFieldException ignored) {
-                    // look in the superclass
-                }
-            }
-            throw new NoSuchFieldException(type.getName() + "." + name);
         }
     }
 

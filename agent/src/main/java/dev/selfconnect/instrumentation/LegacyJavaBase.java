@@ -39,8 +39,9 @@ final class LegacyJavaBase extends JavaBaseAccess {
 
     @Override
     protected void installBridge(BiFunction<Object, Integer, IOException> connects,
-                                 BiConsumer<Object, Integer> binds, Consumer<Object> platform) {
-        SelfConnectBridge.install(connects, binds, platform);
+                                 BiConsumer<Object, Integer> binds, Consumer<Object> platform,
+                                 BiConsumer<Object, Integer> refusals) {
+        SelfConnectBridge.install(connects, binds, platform, refusals);
     }
 
     @Override

@@ -26,6 +26,9 @@ public final class NettyHooks {
 
     /** The JDK's client families followed by Netty's, indexed by their ids. */
     public static ConnectionFamily[] withConnectionFamilies(ConnectionFamily[] jdk) {
+        if (jdk.length != EPOLL) {
+            throw new IllegalStateException("Netty's families expect " + EPOLL + " JDK families, not " + jdk.length);
+        }
         ConnectionFamily[] all = new ConnectionFamily[IO_URING + 1];
         System.arraycopy(jdk, 0, all, 0, jdk.length);
         all[EPOLL] = new Connections(EPOLL, "Netty epoll");
@@ -35,6 +38,10 @@ public final class NettyHooks {
 
     /** The JDK's server families followed by Netty's, indexed by their ids. */
     public static ServerFamily[] withServerFamilies(ServerFamily[] jdk) {
+        if (jdk.length != EPOLL_SERVER) {
+            throw new IllegalStateException("Netty's server families expect " + EPOLL_SERVER + " JDK families, not "
+                    + jdk.length);
+        }
         ServerFamily[] all = new ServerFamily[IO_URING_SERVER + 1];
         System.arraycopy(jdk, 0, all, 0, jdk.length);
         all[EPOLL_SERVER] = new Servers(EPOLL_SERVER, "Netty epoll server");

@@ -1,7 +1,9 @@
 package sun.nio.ch;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -20,6 +22,7 @@ public final class SelfConnectBridge {
     private static volatile BiFunction<Object, Integer, IOException> connectListener;
     private static volatile BiConsumer<Object, Integer> bindListener;
     private static volatile Consumer<Object> platformServerListener;
+    private static volatile BiConsumer<Object, Integer> refusalListener;
     private static volatile BiConsumer<Object, Object> nativeLibraryListener;
 
     private SelfConnectBridge() {
@@ -30,9 +33,11 @@ public final class SelfConnectBridge {
      *                 throw, or null to let the connection through
      * @param binds    receives (server, family id) after each bind to a fixed TCP port
      * @param platform receives each platform MBean server that ManagementFactory returns; null for none
+     * @param refusals receives (address asked for, family id) after a connect refused or timed out
      */
     public static void install(BiFunction<Object, Integer, IOException> connects, BiConsumer<Object, Integer> binds,
-                               Consumer<Object> platform) {
+                               Consumer<Object> platform, BiConsumer<Object, Integer> refusals) {
+        refusalListener = refusals;
         bindListener = binds;
         platformServerListener = platform;
         connectListener = connects;
@@ -41,6 +46,7 @@ public final class SelfConnectBridge {
     public static void uninstall() {
         connectListener = null;
         bindListener = null;
+        refusalListener = null;
         platformServerListener = null;
         nativeLibraryListener = null;
     }
@@ -102,6 +108,22 @@ public final class SelfConnectBridge {
         }
         try {
             listener.accept(server, family);
+        } catch (Throwable listenerFailure) {
+            // as above
+        }
+    }
+
+    /**
+     * A hooked connect is about to throw {@code failure} to its caller; only a refusal or a timeout reaches the
+     * listener, and the failure goes on unchanged whatever happens here.
+     */
+    public static void afterConnectFailed(Throwable failure, Object requested, int family) {
+        BiConsumer<Object, Integer> listener = refusalListener;
+        if (listener == null || !(failure instanceof ConnectException || failure instanceof SocketTimeoutException)) {
+            return;
+        }
+        try {
+            listener.accept(requested, family);
         } catch (Throwable listenerFailure) {
             // as above
         }

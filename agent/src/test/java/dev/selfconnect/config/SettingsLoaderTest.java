@@ -507,4 +507,22 @@ class SettingsLoaderTest {
         properties.setProperty(key, value);
         return properties;
     }
+
+    @Test
+    void theReportIntervalIsSecondsFromZeroToADay() throws Exception {
+        assertEquals(Settings.DEFAULT_REPORT_INTERVAL, SettingsLoader.load("", new Properties(), Map.of())
+                .reportInterval());
+        assertEquals(0, SettingsLoader.load("report-interval=0", new Properties(), Map.of()).reportInterval());
+        assertEquals(120, SettingsLoader.load(null, new Properties(), Map.of("SELFCONNECT_REPORT_INTERVAL", "120"))
+                .reportInterval());
+        assertEquals("mode=log, stack-traces=true, ignore=none, report-interval=0",
+                SettingsLoader.load("report-interval=0", new Properties(), Map.of()).describe());
+        for (String bad : new String[] {"-1", "1m", "", "86401", "999999"}) {
+            InvalidSettingException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidSettingException.class,
+                    () -> SettingsLoader.load("report-interval=" + bad, new Properties(), Map.of()), bad);
+            assertEquals("invalid value '" + bad + "' for selfconnect.report-interval (agent argument report-interval="
+                    + bad + "): expected a number of seconds from 0 to 86400 (0: every self-connection in full)",
+                    e.getMessage());
+        }
+    }
 }

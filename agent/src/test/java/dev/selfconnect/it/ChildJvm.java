@@ -46,30 +46,55 @@ final class ChildJvm {
         this.jdk = jdk;
     }
 
-    record Jdk(String name, Path home) {
+    /**
+     * A JDK the tests run the agent on: its feature version and its home, whose bin/java runs as it is (the
+     * provisioning script makes the JDKs that need a newer C library than the machine's run that way).
+     */
+    record Jdk(int feature, Path home) {
         Path java() {
             return home.resolve("bin/java");
         }
 
+        String name() {
+            return "JDK " + feature;
+        }
+
+        /** How java.version starts on this JDK: "1.8" on Java 8, the feature version after it. */
+        String versionPrefix() {
+            return feature == 8 ? "1.8" : Integer.toString(feature);
+        }
+
+        /** Whether this JDK has what came in Java {@code version}. */
+        boolean atLeast(int version) {
+            return feature >= version;
+        }
+
         @Override
         public String toString() {
-            return name;
+            return name();
         }
     }
 
-    /** The JDKs the tests run the agent on; a missing one fails under CI and skips elsewhere. */
+    static final int[] FEATURES = {8, 11, 17, 21, 25};
+
+    /**
+     * The JDKs the tests run the agent on, from the system properties {@code selfconnect.test.jdkN} that the build
+     * sets from the file tools/provision-jdks.sh writes; a missing one fails under CI and skips elsewhere.
+     */
     static List<Jdk> jdks() {
         List<Jdk> jdks = new ArrayList<>();
-        for (String version : new String[] {"17", "25"}) {
-            String home = System.getProperty("selfconnect.test.jdk" + version);
-            if (home != null && Files.isExecutable(Paths.get(home, "bin/java"))) {
-                jdks.add(new Jdk("JDK " + version, Paths.get(home)));
-            } else if (CI) {
-                fail("JDK " + version + " not found at '" + home + "' (set -Dtest.jdk" + version + "=...)");
-            } else {
-                System.err.println("skipping JDK " + version + ": not found at '" + home
-                        + "' (set -Dtest.jdk" + version + "=...)");
+        for (int feature : FEATURES) {
+            String home = System.getProperty("selfconnect.test.jdk" + feature, "");
+            if (!home.isEmpty() && !home.startsWith("${") && Files.isExecutable(Paths.get(home, "bin/java"))) {
+                jdks.add(new Jdk(feature, Paths.get(home)));
+                continue;
             }
+            String why = "JDK " + feature + " not found at '" + home + "': run tools/provision-jdks.sh (or set"
+                    + " -Dtest.jdk" + feature + "=<JDK home>)";
+            if (CI) {
+                fail(why);
+            }
+            System.err.println("skipping " + why);
         }
         return jdks;
     }
@@ -145,6 +170,7 @@ final class ChildJvm {
         }
     }
 
+    /** Reads the stream to its end on a thread of its own: child JVMs run in parallel, each with two streams. */
     private static CompletableFuture<String> drain(InputStream stream) {
         return CompletableFuture.supplyAsync(() -> {
             try (stream) {
@@ -152,6 +178,10 @@ final class ChildJvm {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }, runnable -> {
+            Thread thread = new Thread(runnable, "drain");
+            thread.setDaemon(true);
+            thread.start();
         });
     }
 

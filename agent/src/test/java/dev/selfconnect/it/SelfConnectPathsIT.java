@@ -25,13 +25,19 @@ class SelfConnectPathsIT {
 
     /**
      * A connect path: the scenario that drives it, the API the agent reports, where it connects, whether the
-     * application can print the addresses it got, and whether the connect completes on the application's thread
-     * (so the report shows the application's frames) or on a JDK thread.
+     * application can print the addresses it got, whether the connect completes on the application's thread
+     * (so the report shows the application's frames) or on a JDK thread, and the Java version that brought the API
+     * it needs (with that API's name).
      */
     record Path(String scenario, String api, String host, String endpoint, String namespaceSetup,
-                boolean appSeesAddresses, boolean onAppThread) {
+                boolean appSeesAddresses, boolean onAppThread, int since, String feature) {
         static Path loopback(String scenario, String api, boolean appSeesAddresses, boolean onAppThread) {
-            return new Path(scenario, api, "127.0.0.1", "127.0.0.1:40000", "", appSeesAddresses, onAppThread);
+            return new Path(scenario, api, "127.0.0.1", "127.0.0.1:40000", "", appSeesAddresses, onAppThread, 8, "");
+        }
+
+        Path since(int version, String feature) {
+            return new Path(scenario, api, host, endpoint, namespaceSetup, appSeesAddresses, onAppThread, version,
+                    feature);
         }
 
         String name() {
@@ -48,15 +54,18 @@ class SelfConnectPathsIT {
             Path.loopback("channel-blocking", "SocketChannel", true, true),
             Path.loopback("channel-open-address", "SocketChannel", true, true),
             Path.loopback("channel-nonblocking", "SocketChannel", true, true),
+            Path.loopback("channel-nonblocking-selector-idle", "SocketChannel", true, true),
             Path.loopback("channel-adaptor", "SocketChannel", true, true),
             Path.loopback("async-future", "AsynchronousSocketChannel", true, false),
             Path.loopback("async-handler", "AsynchronousSocketChannel", true, false),
-            Path.loopback("http-client", "SocketChannel", false, false),
-            new Path("socket-connect", "Socket", "::1", "[::1]:40000", "", true, true),
-            new Path("channel-blocking", "SocketChannel", "::1", "[::1]:40000", "", true, true),
-            new Path("socket-connect", "Socket", "10.200.0.1", "10.200.0.1:40000", VETH, true, true),
+            Path.loopback("http-client", "SocketChannel", false, false).since(11, "java.net.http"),
+            Path.loopback("virtual-thread-socket", "Socket", true, true).since(21, "virtual threads"),
+            Path.loopback("virtual-thread-channel", "SocketChannel", true, true).since(21, "virtual threads"),
+            new Path("socket-connect", "Socket", "::1", "[::1]:40000", "", true, true, 8, ""),
+            new Path("channel-blocking", "SocketChannel", "::1", "[::1]:40000", "", true, true, 8, ""),
+            new Path("socket-connect", "Socket", "10.200.0.1", "10.200.0.1:40000", VETH, true, true, 8, ""),
             new Path("async-future", "AsynchronousSocketChannel", "10.200.0.1", "10.200.0.1:40000", VETH, true,
-                    false));
+                    false, 8, ""));
 
     @TestFactory
     List<DynamicNode> everyPathOnEveryJdk() {
@@ -64,12 +73,27 @@ class SelfConnectPathsIT {
         for (Jdk jdk : ChildJvm.jdks()) {
             List<DynamicNode> tests = new ArrayList<>();
             for (Path path : PATHS) {
+                if (!jdk.atLeast(path.since())) {
+                    tests.add(DynamicTest.dynamicTest(jdk + ": " + path.name() + ": no " + path.feature()
+                            + " before Java " + path.since(), () -> notOnThisJdk(jdk, path)));
+                    continue;
+                }
                 tests.add(DynamicTest.dynamicTest(jdk + ": " + path.name() + " (log)", () -> logMode(jdk, path)));
                 tests.add(DynamicTest.dynamicTest(jdk + ": " + path.name() + " (throw)", () -> throwMode(jdk, path)));
             }
             nodes.add(DynamicContainer.dynamicContainer(jdk.name(), tests));
         }
         return nodes;
+    }
+
+    /** Where the JDK lacks the API, the scenario says so and the agent, loaded all the same, reports nothing. */
+    private static void notOnThisJdk(Jdk jdk, Path path) {
+        Result result = run(jdk, path, "throw");
+        assertEquals(0, result.exitCode(), result::toString);
+        assertTrue(result.hasResult("unavailable " + path.feature() + ": needs Java " + path.since()),
+                result::toString);
+        assertEquals(List.of(), result.warnings(), result::toString);
+        assertEquals(List.of(), result.agentLines("ERROR"), result::toString);
     }
 
     private static Result run(Jdk jdk, Path path, String mode) {
@@ -93,6 +117,9 @@ class SelfConnectPathsIT {
                     result::toString);
             assertFalse(result.stderr().contains("\tat dev.selfconnect.instrumentation."), result::toString);
             assertFalse(result.stderr().contains("\tat java."), result::toString);
+        }
+        if (path.scenario().startsWith("virtual-thread")) {
+            assertTrue(result.hasResult("on thread VirtualThread["), result::toString);
         }
         if (path.appSeesAddresses()) {
             assertTrue(result.hasResult("connected local=" + path.endpoint() + " remote=" + path.endpoint()),
@@ -127,7 +154,14 @@ class SelfConnectPathsIT {
                     + "40000-40000; reserve it with 'sysctl -w net.ipv4.ip_local_reserved_ports=40000' (persist it in"
                     + " /etc/sysctl.d), or move it out of 40000-40000"), result::toString);
         }
+        if (path.scenario().startsWith("virtual-thread")) {
+            assertTrue(result.hasResult("on thread VirtualThread["), result::toString);
+        }
         assertFalse(result.hasResult("connected local="), result::toString);
+        if (path.scenario().equals("channel-nonblocking-selector-idle")) {
+            assertTrue(result.hasResult("rebind with the selector open and idle ok"),
+                    "the port must be free while the selector is open and idle\n" + result);
+        }
         assertTrue(result.hasResult("rebind ok"), "the port must be free for the real server\n" + result);
     }
 }

@@ -3,6 +3,7 @@ package dev.selfconnect.scenarios;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -61,7 +62,7 @@ public final class ConnectOnDemand {
     }
 
     public static void main(String[] args) throws IOException {
-        System.out.println("READY pid=" + ProcessHandle.current().pid() + " java=" + System.getProperty("java.version"));
+        System.out.println("READY pid=" + pid() + " java=" + System.getProperty("java.version"));
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
@@ -77,16 +78,28 @@ public final class ConnectOnDemand {
             InetSocketAddress target = new InetSocketAddress(words.length > 2 ? words[1] : "127.0.0.1",
                     Integer.parseInt(words.length > 2 ? words[2] : words.length > 1 ? words[1] : "40000"));
             switch (words[0]) {
-                case "socket" -> socket(target);
-                case "channel" -> channel(target);
-                case "bind" -> bind(target);
-                case "exit" -> {
+                case "socket":
+                    socket(target);
+                    break;
+                case "channel":
+                    channel(target);
+                    break;
+                case "bind":
+                    bind(target);
+                    break;
+                case "exit":
                     System.out.println("RESULT bye");
                     return;
-                }
-                default -> System.out.println("RESULT unknown command " + line);
+                default:
+                    System.out.println("RESULT unknown command " + line);
             }
         }
+    }
+
+    /** The process id, as Java 8 can tell it: the runtime's name is "PID@HOST". */
+    static String pid() {
+        String name = ManagementFactory.getRuntimeMXBean().getName();
+        return name.substring(0, name.indexOf('@'));
     }
 
     private static void socket(InetSocketAddress target) {

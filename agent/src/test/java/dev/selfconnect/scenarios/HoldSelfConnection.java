@@ -16,7 +16,7 @@ public final class HoldSelfConnection {
     public static void main(String[] args) throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 2000);
-        System.out.println("READY " + ProcessHandle.current().pid() + " " + socket.getLocalSocketAddress() + " -> "
+        System.out.println("READY " + ConnectOnDemand.pid() + " " + socket.getLocalSocketAddress() + " -> "
                 + socket.getRemoteSocketAddress());
         System.out.flush();
         while (System.in.read() >= 0) {

@@ -50,7 +50,7 @@ public final class ReplySwapper {
         }, "swapper");
         swapper.setDaemon(true);
         swapper.start();
-        System.out.println("READY pid=" + ProcessHandle.current().pid());
+        System.out.println("READY pid=" + ConnectOnDemand.pid());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
             System.out.println("RESULT unknown command " + line);

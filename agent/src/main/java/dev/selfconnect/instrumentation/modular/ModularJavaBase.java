@@ -50,8 +50,9 @@ public final class ModularJavaBase extends JavaBaseAccess {
 
     @Override
     protected void installBridge(BiFunction<Object, Integer, IOException> connects,
-                                 BiConsumer<Object, Integer> binds, Consumer<Object> platform) {
-        SelfConnectBridge.install(connects, binds, platform);
+                                 BiConsumer<Object, Integer> binds, Consumer<Object> platform,
+                                 BiConsumer<Object, Integer> refusals) {
+        SelfConnectBridge.install(connects, binds, platform, refusals);
     }
 
     @Override
