@@ -9,6 +9,7 @@ import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.detection.ConnectGuard;
 import dev.selfconnect.hooks.InternalAccess;
 import dev.selfconnect.hooks.JdkHooks;
+import dev.selfconnect.netty.NettyHooks;
 import dev.selfconnect.instrumentation.BridgeListeners;
 import dev.selfconnect.instrumentation.ConnectInstrumentation;
 import dev.selfconnect.instrumentation.Protection;
@@ -192,14 +193,16 @@ public final class AgentInstaller {
             internalAccess = ConnectInstrumentation.internalAccess(instrumentation);
         }
         Audit audit = new Audit(settings, statistics, findings, settings.risks() ? kernelFiles() : null);
-        ConnectGuard guard = new ConnectGuard(settings, JdkHooks.connectionFamilies(internalAccess), statistics,
+        ConnectGuard guard = new ConnectGuard(settings,
+                NettyHooks.withConnectionFamilies(JdkHooks.connectionFamilies(internalAccess)), statistics,
                 audit, new Supplier<KernelPortFiles>() {
                     @Override
                     public KernelPortFiles get() {
                         return kernelFiles();
                     }
                 });
-        return new ActiveParts(audit, new BridgeListeners(guard, guard.bindWatcher(JdkHooks.serverFamilies()),
+        return new ActiveParts(audit, new BridgeListeners(guard,
+                guard.bindWatcher(NettyHooks.withServerFamilies(JdkHooks.serverFamilies())),
                 registration, guard.refusalWatcher()));
     }
 

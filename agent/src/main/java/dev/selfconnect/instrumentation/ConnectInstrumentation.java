@@ -3,6 +3,7 @@ package dev.selfconnect.instrumentation;
 import dev.selfconnect.hooks.HookPoint;
 import dev.selfconnect.hooks.InternalAccess;
 import dev.selfconnect.hooks.JdkHooks;
+import dev.selfconnect.netty.NettyTransports;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -102,6 +103,8 @@ public final class ConnectInstrumentation {
                     + "not call it");
         }
         javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
+        NettyTransports.install(instrumentation, listeners.connects, listeners.binds, atStartup);
+        javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
         Protection protection = new Protection(POINTS, javaFeature());
         ConnectTransformer loadTimeWeaver = null;
         ConnectTransformer retransformer = null;
@@ -148,6 +151,7 @@ public final class ConnectInstrumentation {
 
     public void replaceListeners(BridgeListeners listeners) {
         javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
+        NettyTransports.replaceListeners(listeners.connects, listeners.binds);
     }
 
     /**
@@ -160,6 +164,7 @@ public final class ConnectInstrumentation {
      */
     public boolean uninstall() {
         javaBase.uninstallBridge();
+        NettyTransports.uninstall();
         if (loadTimeWeaver != null) {
             instrumentation.removeTransformer(loadTimeWeaver);
         }

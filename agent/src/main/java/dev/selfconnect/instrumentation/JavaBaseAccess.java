@@ -82,6 +82,9 @@ public abstract class JavaBaseAccess implements InternalAccess {
 
     protected abstract void uninstallBridge();
 
+    /** The bridge tells this listener when a class loader loads a native library of Netty's. */
+    protected abstract void installNativeLibraryListener(BiConsumer<Object, Object> listener);
+
     protected abstract boolean bridgeInstalled();
 
     /** Makes a member of java.base accessible to the agent: only the privileged implementation can. */

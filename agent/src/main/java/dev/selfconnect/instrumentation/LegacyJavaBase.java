@@ -50,6 +50,11 @@ final class LegacyJavaBase extends JavaBaseAccess {
     }
 
     @Override
+    protected void installNativeLibraryListener(BiConsumer<Object, Object> listener) {
+        SelfConnectBridge.installNativeLibraryListener(listener);
+    }
+
+    @Override
     protected boolean bridgeInstalled() {
         return SelfConnectBridge.isInstalled();
     }

@@ -14,7 +14,8 @@ public final class ApplicationFrames {
     static final String[] AGENT_PREFIXES = {
         "dev.selfconnect.agent.", "dev.selfconnect.audit.", "dev.selfconnect.config.", "dev.selfconnect.detection.",
         "dev.selfconnect.hooks.", "dev.selfconnect.instrumentation.", "dev.selfconnect.jfr.",
-        "dev.selfconnect.management.", "dev.selfconnect.reporting.", "dev.selfconnect.shaded.",
+        "dev.selfconnect.management.", "dev.selfconnect.netty.", "dev.selfconnect.reporting.",
+        "dev.selfconnect.shaded.",
         "dev.selfconnect.state.", "dev.selfconnect.vocabulary.",
     };
     private static final String EXCEPTION = "dev.selfconnect.SelfConnectException";
@@ -54,7 +55,8 @@ public final class ApplicationFrames {
                 return true;
             }
         }
-        return false;
+        // Netty's event loop completes its native connects: its frames (any copy, relocated or not) say nothing.
+        return className.startsWith("io.netty.") || className.contains(".io.netty.");
     }
 
     /** The frames as a record shows them under its first line: one "\tat frame" line each, or why there are none. */

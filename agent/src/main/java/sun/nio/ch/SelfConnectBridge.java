@@ -23,6 +23,7 @@ public final class SelfConnectBridge {
     private static volatile BiConsumer<Object, Integer> bindListener;
     private static volatile Consumer<Object> platformServerListener;
     private static volatile BiConsumer<Object, Integer> refusalListener;
+    private static volatile BiConsumer<Object, Object> nativeLibraryListener;
 
     private SelfConnectBridge() {
     }
@@ -47,6 +48,30 @@ public final class SelfConnectBridge {
         bindListener = null;
         refusalListener = null;
         platformServerListener = null;
+        nativeLibraryListener = null;
+    }
+
+    /** Receives (class that asked, library path) when a class loader loads a native library whose name names Netty. */
+    public static void installNativeLibraryListener(BiConsumer<Object, Object> listener) {
+        nativeLibraryListener = listener;
+    }
+
+    /**
+     * The JDK has loaded (or found loaded) a native library for the class loader of {@code fromClass}; never throws.
+     *
+     * @param library the loaded library, null if it was not loaded
+     * @param name    the library's path
+     */
+    public static void afterLoadLibrary(Object library, Object fromClass, Object name) {
+        BiConsumer<Object, Object> listener = nativeLibraryListener;
+        if (listener == null || library == null || !(name instanceof String) || ((String) name).indexOf("netty") < 0) {
+            return;
+        }
+        try {
+            listener.accept(fromClass, name);
+        } catch (Throwable listenerFailure) {
+            // The listener reports its own failures; whatever escapes it must not reach the application.
+        }
     }
 
     public static boolean isInstalled() {

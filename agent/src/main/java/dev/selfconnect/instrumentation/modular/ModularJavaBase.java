@@ -61,6 +61,11 @@ public final class ModularJavaBase extends JavaBaseAccess {
     }
 
     @Override
+    protected void installNativeLibraryListener(BiConsumer<Object, Object> listener) {
+        SelfConnectBridge.installNativeLibraryListener(listener);
+    }
+
+    @Override
     protected boolean bridgeInstalled() {
         return SelfConnectBridge.isInstalled();
     }

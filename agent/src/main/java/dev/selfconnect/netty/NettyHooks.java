@@ -1,0 +1,118 @@
+package dev.selfconnect.netty;
+
+import dev.selfconnect.hooks.ConnectionFamily;
+import dev.selfconnect.hooks.JdkHooks;
+import dev.selfconnect.hooks.ServerFamily;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * Netty's native transports as API families: one connection and one server family per transport (epoll; io_uring,
+ * 4.2's and the incubator's alike), after the JDK's. The connection object is Netty's channel; its endpoints come from
+ * the channel's native socket ({@code getsockname}/{@code getpeername}), because at the hook point io_uring has not
+ * stored them in the channel yet. Its hook points are not in a JDK class: {@link NettyTransports} weaves them where
+ * Netty appears.
+ */
+public final class NettyHooks {
+
+    public static final int EPOLL = JdkHooks.ASYNCHRONOUS_SOCKET_CHANNEL + 1;
+    public static final int IO_URING = EPOLL + 1;
+    public static final int EPOLL_SERVER = JdkHooks.ASYNCHRONOUS_SERVER_SOCKET_CHANNEL + 1;
+    public static final int IO_URING_SERVER = EPOLL_SERVER + 1;
+
+    private NettyHooks() {
+    }
+
+    /** The JDK's client families followed by Netty's, indexed by their ids. */
+    public static ConnectionFamily[] withConnectionFamilies(ConnectionFamily[] jdk) {
+        if (jdk.length != EPOLL) {
+            throw new IllegalStateException("Netty's families expect " + EPOLL + " JDK families, not " + jdk.length);
+        }
+        ConnectionFamily[] all = new ConnectionFamily[IO_URING + 1];
+        System.arraycopy(jdk, 0, all, 0, jdk.length);
+        all[EPOLL] = new Connections(EPOLL, "Netty epoll");
+        all[IO_URING] = new Connections(IO_URING, "Netty io_uring");
+        return checked(all);
+    }
+
+    /** The JDK's server families followed by Netty's, indexed by their ids. */
+    public static ServerFamily[] withServerFamilies(ServerFamily[] jdk) {
+        if (jdk.length != EPOLL_SERVER) {
+            throw new IllegalStateException("Netty's server families expect " + EPOLL_SERVER + " JDK families, not "
+                    + jdk.length);
+        }
+        ServerFamily[] all = new ServerFamily[IO_URING_SERVER + 1];
+        System.arraycopy(jdk, 0, all, 0, jdk.length);
+        all[EPOLL_SERVER] = new Servers(EPOLL_SERVER, "Netty epoll server");
+        all[IO_URING_SERVER] = new Servers(IO_URING_SERVER, "Netty io_uring server");
+        for (int id = 0; id < all.length; id++) {
+            if (all[id] == null || all[id].id() != id) {
+                throw new IllegalStateException("server family " + id + " is " + all[id]);
+            }
+        }
+        return all;
+    }
+
+    private static ConnectionFamily[] checked(ConnectionFamily[] all) {
+        for (int id = 0; id < all.length; id++) {
+            if (all[id] == null || all[id].id() != id) {
+                throw new IllegalStateException("connection family " + id + " is " + all[id]);
+            }
+        }
+        return all;
+    }
+
+    /** A Netty native TCP client channel (epoll or io_uring); domain-socket and datagram channels are not TCP. */
+    private static final class Connections extends ConnectionFamily {
+        Connections(int id, String api) {
+            super(id, api);
+        }
+
+        @Override
+        public boolean isTcp(Object channel) {
+            return NettyChannels.of(channel).tcp;
+        }
+
+        @Override
+        public int localPort(Object channel) throws Exception {
+            return NettyChannels.of(channel).local(channel).getPort();
+        }
+
+        @Override
+        public int remotePort(Object channel) throws Exception {
+            return NettyChannels.of(channel).remote(channel).getPort();
+        }
+
+        @Override
+        public InetAddress localAddress(Object channel) throws Exception {
+            return NettyChannels.of(channel).local(channel).getAddress();
+        }
+
+        @Override
+        public InetAddress remoteAddress(Object channel) throws Exception {
+            return NettyChannels.of(channel).remote(channel).getAddress();
+        }
+
+        /**
+         * SO_LINGER 0 on the native socket only: the woven method then fails the connect promise with the exception
+         * and closes the channel through its unsafe (Netty closes the descriptor, asynchronously where io_uring
+         * needs it).
+         */
+        @Override
+        public void reset(Object channel) throws Exception {
+            NettyChannels.of(channel).lingerZero(channel);
+        }
+    }
+
+    private static final class Servers extends ServerFamily {
+        Servers(int id, String api) {
+            super(id, api);
+        }
+
+        @Override
+        public InetSocketAddress boundAddress(Object server) throws Exception {
+            return NettyChannels.of(server).local(server);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.selfconnect.netty.scenarios;
+
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real gRPC unary call through grpc-netty-shaded (its relocated Netty picks epoll on Linux) to 127.0.0.1:40000,
+ * where nothing listens: {@code RESULT status=CODE description}.
+ */
+public final class GrpcScenario {
+
+    public static void main(String[] args) throws Exception {
+        System.out.println("RESULT epoll available="
+                + io.grpc.netty.shaded.io.netty.channel.epoll.Epoll.isAvailable());
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", NettyScenarios.PORT).usePlaintext()
+                .build();
+        try {
+            String reply = ClientCalls.blockingUnaryCall(channel, METHOD,
+                    CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS), "hello");
+            System.out.println("RESULT reply " + reply);
+        } catch (StatusRuntimeException e) {
+            System.out.println("RESULT status=" + e.getStatus().getCode() + " " + e.getStatus().getDescription()
+                    + " cause=" + e.getStatus().getCause());
+        } finally {
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+        System.exit(0);
+    }
+
+    private static final MethodDescriptor.Marshaller<String> TEXT = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(String value) {
+            return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String parse(InputStream stream) {
+            try (stream) {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    private static final MethodDescriptor<String, String> METHOD = MethodDescriptor.<String, String>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("selfconnect.Echo/Say")
+            .setRequestMarshaller(TEXT).setResponseMarshaller(TEXT).build();
+
+    private GrpcScenario() {
+    }
+}
