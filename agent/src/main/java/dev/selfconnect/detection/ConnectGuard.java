@@ -36,6 +36,12 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
 
     private static final String REJECTED = "reset the connection and threw SelfConnectException (mode=throw)";
     private static final String LEFT_OPEN = "the connection was left open (mode=log)";
+    /**
+     * Made in advance for a rejection whose own exception cannot be made (no memory, no stack left): shared, without a
+     * stack trace of its own.
+     */
+    private static final SelfConnectException REJECTED_WITHOUT_DETAILS = new SelfConnectException(
+            "Connection refused: self-connection (the agent could not write the details; see its log)");
 
     private final Settings settings;
     private final ConnectionFamily[] families;
@@ -96,6 +102,7 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
 
     private IOException check(Object connection, Integer familyId) {
         ConnectionFamily family = families[familyId];
+        boolean rejecting = false;
         try {
             statistics.countCheck();
             if (!family.isTcp(connection)) {
@@ -116,6 +123,7 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
             if (SelfConnectionDetector.isSelfConnection(localAddress, localPort, remoteAddress, remotePort)
                     && !settings.ignore().matches(remoteAddress, remotePort)
                     && this.reported.put(connection, Boolean.TRUE) == null) {
+                rejecting = settings.mode() == Mode.THROW;
                 rejection = selfConnection(family, connection, remoteAddress, remotePort);
                 reported = true;
             }
@@ -124,8 +132,21 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
             }
             return rejection;
         } catch (Throwable failure) {
-            AgentLog.internalFailure("checking a " + family.api() + " connection", failure);
-            return null;
+            // Out of memory or stack on the way, say: a self-connection decided is still rejected and reset.
+            try {
+                AgentLog.internalFailure("checking a " + family.api() + " connection", failure);
+            } catch (Throwable reportingFailed) {
+                // counted where it could be; nothing more to do here
+            }
+            if (!rejecting) {
+                return null;
+            }
+            try {
+                family.reset(connection);
+            } catch (Throwable resetFailed) {
+                // the exception below still reaches the application
+            }
+            return REJECTED_WITHOUT_DETAILS;
         }
     }
 
@@ -173,8 +194,12 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
                     failure);
         }
         statistics.countRejection();
-        return new SelfConnectException(record != null ? record.exceptionMessage()
-                : "Connection refused: self-connection to port " + port);
+        try {
+            return new SelfConnectException(record != null ? record.exceptionMessage()
+                    : "Connection refused: self-connection to port " + port);
+        } catch (Throwable noMemory) {
+            return REJECTED_WITHOUT_DETAILS;
+        }
     }
 
     private SelfConnectionRecord report(ConnectionFamily family, InetAddress address, int port, boolean reject) {

@@ -79,10 +79,12 @@ public final class ConnectInstrumentation {
      * class loads. The platform MBean server is not created here; if the JVM had loaded ManagementFactory already (an
      * attach), it is fetched once in the background, so the listener sees it.
      *
+     * @param alsoLoad runs on the weaver thread once the target classes are loaded, before the protection is verified
      * @param verified told once every target class is loaded and the protection is known
      */
     public static ConnectInstrumentation install(Preparation preparation, BridgeListeners listeners,
-                                                 Consumer<Protection> verified) throws Exception {
+                                                 Runnable alsoLoad, Consumer<Protection> verified) throws Exception {
+        preparation.alsoLoad = alsoLoad;
         try {
             return installWith(preparation, listeners, verified);
         } finally {
@@ -249,6 +251,7 @@ public final class ConnectInstrumentation {
         private volatile ConnectTransformer loadTimeWeaver;
         private volatile Protection protection;
         private volatile Consumer<Protection> verified;
+        private volatile Runnable alsoLoad;
 
         private Preparation(Instrumentation instrumentation, boolean atStartup) {
             this.instrumentation = instrumentation;
@@ -318,6 +321,14 @@ public final class ConnectInstrumentation {
             if (loadTimeWeaver != null && allLoaded) {
                 // Every target is woven; a target that failed to load keeps the transformer for its next attempt.
                 instrumentation.removeTransformer(loadTimeWeaver);
+            }
+            Runnable more = alsoLoad;
+            if (more != null) {
+                try {
+                    more.run();
+                } catch (Throwable ignored) {
+                    // it reports its own failures
+                }
             }
             protection.verify();
             Consumer<Protection> listener = verified;
