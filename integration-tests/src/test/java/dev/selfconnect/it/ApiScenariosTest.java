@@ -17,8 +17,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(RequiresDocker.class)
 class ApiScenariosTest {
 
-    /** Also the control for mode=throw: the closed self-connection lingers in TIME_WAIT and keeps the port. */
-    @DisplayName("no agent: self-connection reproduced, the port stays taken")
+    /**
+     * The demo app closes its own self-connection with a reset where the API allows it (SO_LINGER 0), so that a next
+     * run finds the port free; AsynchronousSocketChannel has no SO_LINGER, and its closed self-connection keeps the
+     * port in TIME_WAIT. (That the port stays taken while the self-connection lives is port-steal's story.)
+     */
+    @DisplayName("no agent: self-connection reproduced")
     @ParameterizedTest(name = "on {0}, --api {1}")
     @MethodSource("dev.selfconnect.it.Scenarios#jdksAndApis")
     void withoutAgentTheSelfConnectionHappens(Jdk jdk, String api) {
@@ -27,8 +31,9 @@ class ApiScenariosTest {
 
         assertReproduced(run);
         assertFalse(run.stderr().contains("[selfconnect]"), () -> "the agent is not there" + run);
-        assertTrue(run.stdout().lines().anyMatch(line -> line.startsWith("BIND-FAILED " + DemoRun.PORT + ": ")),
-                () -> "a server should not get the port after a self-connection" + run);
+        String expected = api.equals("async") || api.equals("http") ? "BIND-FAILED " : "BOUND ";
+        assertTrue(run.stdout().lines().anyMatch(line -> line.startsWith(expected + DemoRun.PORT)),
+                () -> "after the demo: expected " + expected + run);
     }
 
     @DisplayName("mode=log: reproduced, one warning naming both addresses")
