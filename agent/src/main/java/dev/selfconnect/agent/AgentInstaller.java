@@ -49,6 +49,8 @@ public final class AgentInstaller {
     private static InternalAccess internalAccess;
     private static KernelPortFiles kernelFiles;
     private static boolean summaryRegistered;
+    /** In premain: the status publisher starts from the weaver thread once the weaving is verified, not before main. */
+    private static boolean atStartupInProgress;
     private static final StatusPublisher publisher = new StatusPublisher(lock, new StatusPublisher.Marker() {
         @Override
         public void mark(AgentState state) {
@@ -105,6 +107,7 @@ public final class AgentInstaller {
         boolean atStartup = startupPreparation != null;
         String agent = "selfconnect " + version();
         synchronized (lock) {
+            atStartupInProgress = atStartup;
             AttachReply reply;
             boolean unchanged = false;
             try {
@@ -176,7 +179,7 @@ public final class AgentInstaller {
                 AgentLog.info(reply.text()); // the JVM's own output hears of a change only
             }
             if (installation != null) {
-                ReportQueue.start();
+                ReportQueue.enable();
             }
             return reply;
         }
@@ -235,6 +238,7 @@ public final class AgentInstaller {
         return new Consumer<Protection>() {
             @Override
             public void accept(Protection protection) {
+                publisher.start(); // the marker's status is kept current from now on, by a thread of its own
                 List<String> missing = protection.missing();
                 if (!missing.isEmpty()) {
                     AgentLog.warn("NOT protected on this JVM: " + join(missing) + "; "
@@ -259,7 +263,9 @@ public final class AgentInstaller {
             registration.unregister();
         }
         mark(state);
-        publisher.start();
+        if (!atStartupInProgress) {
+            publisher.start();
+        }
     }
 
     /**

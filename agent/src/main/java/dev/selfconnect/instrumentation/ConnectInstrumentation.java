@@ -105,7 +105,11 @@ public final class ConnectInstrumentation {
                     + "not call it");
         }
         javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
-        NettyTransports.install(instrumentation, listeners.connects, listeners.binds, atStartup);
+        if (atStartup) {
+            preparation.nettyWatch = NettyTransports.prepare(instrumentation, listeners.connects, listeners.binds);
+        } else {
+            NettyTransports.install(instrumentation, listeners.connects, listeners.binds, false);
+        }
         javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
         Protection protection = new Protection(POINTS, javaFeature());
         ConnectTransformer loadTimeWeaver = null;
@@ -252,6 +256,8 @@ public final class ConnectInstrumentation {
         private volatile Protection protection;
         private volatile Consumer<Protection> verified;
         private volatile Runnable alsoLoad;
+        /** At startup: Netty's watch, run on this thread once the JDK's classes are woven. */
+        private volatile Runnable nettyWatch;
 
         private Preparation(Instrumentation instrumentation, boolean atStartup) {
             this.instrumentation = instrumentation;
@@ -321,6 +327,10 @@ public final class ConnectInstrumentation {
             if (loadTimeWeaver != null && allLoaded) {
                 // Every target is woven; a target that failed to load keeps the transformer for its next attempt.
                 instrumentation.removeTransformer(loadTimeWeaver);
+            }
+            Runnable netty = nettyWatch;
+            if (netty != null) {
+                netty.run();
             }
             Runnable more = alsoLoad;
             if (more != null) {

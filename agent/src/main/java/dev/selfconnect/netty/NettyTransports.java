@@ -76,12 +76,29 @@ public final class NettyTransports {
      */
     public static void install(Instrumentation inst, BiFunction<Object, Integer, IOException> connectListener,
                                BiConsumer<Object, Integer> bindListener, boolean atStartup) {
+        Runnable watch = prepare(inst, connectListener, bindListener);
+        if (atStartup) {
+            Thread thread = new Thread(watch, "selfconnect-netty");
+            thread.setDaemon(true);
+            thread.start();
+        } else {
+            watch.run();
+        }
+    }
+
+    /**
+     * As {@link #install}, leaving the weaving of the JDK's library loading to the caller's thread: the returned
+     * task does it (at startup, the weaver thread runs it once the JDK's classes are woven).
+     */
+    public static Runnable prepare(final Instrumentation inst,
+                                   BiFunction<Object, Integer, IOException> connectListener,
+                                   BiConsumer<Object, Integer> bindListener) {
         synchronized (lock) {
             instrumentation = inst;
             connects = connectListener;
             binds = bindListener;
         }
-        Runnable watch = new Runnable() {
+        return new Runnable() {
             @Override
             public void run() {
                 try {
@@ -92,13 +109,6 @@ public final class NettyTransports {
                 }
             }
         };
-        if (atStartup) {
-            Thread thread = new Thread(watch, "selfconnect-netty");
-            thread.setDaemon(true);
-            thread.start();
-        } else {
-            watch.run();
-        }
     }
 
     public static void replaceListeners(BiFunction<Object, Integer, IOException> connectListener,

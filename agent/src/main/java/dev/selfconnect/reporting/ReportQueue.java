@@ -22,12 +22,20 @@ public final class ReportQueue {
     private static final AtomicLong dropped = new AtomicLong();
     private static final AtomicLong droppedReported = new AtomicLong();
     private static volatile Thread writer;
+    private static volatile boolean enabled;
 
     private ReportQueue() {
     }
 
-    /** Starts the writer thread, once; from then on reports are queued. */
-    public static synchronized void start() {
+    /**
+     * From now on reports are queued; the writer thread starts with the first report (an application that never has
+     * one never has the thread).
+     */
+    public static void enable() {
+        enabled = true;
+    }
+
+    private static synchronized void start() {
         if (writer != null) {
             return;
         }
@@ -48,6 +56,10 @@ public final class ReportQueue {
      */
     public static void submit(Runnable report) {
         Thread thread = writer;
+        if (thread == null && enabled) {
+            start();
+            thread = writer;
+        }
         if (thread == null || thread == Thread.currentThread()) {
             runQuietly(report);
         } else if (!queue.offer(report)) {
