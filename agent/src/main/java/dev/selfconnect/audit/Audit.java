@@ -80,26 +80,9 @@ public final class Audit {
     /** @param framesShownAbove the record just before (the self-connection's) showed this connect's frames */
     public void connectedToPortAtRisk(InetAddress localAddress, int localPort, InetAddress remoteAddress,
                                       int remotePort, String api, boolean framesShownAbove) {
-        if (!isNewConnectRisk(remoteAddress, remotePort)) {
-            return;
+        if (isNewConnectRisk(remoteAddress, remotePort)) {
+            connectRisk(localAddress, localPort, remoteAddress, remotePort, api, false, framesShownAbove);
         }
-        EphemeralPorts now = ports.current();
-        if (now == null || !now.atRisk(remotePort)
-                || !findings.add(EventKind.RISK_CONNECT, remoteAddress, remotePort, api)) {
-            return;
-        }
-        statistics.countRisk();
-        String thread = Thread.currentThread().getName();
-        String[] frames = ApplicationFrames.of(new Throwable().getStackTrace());
-        String fix = Remedy.forPort(now, remotePort);
-        String message = "connect to " + Endpoint.format(remoteAddress, remotePort) + " via " + api + " on thread \""
-                + thread + "\": port " + remotePort + " lies in the ephemeral port range " + now.range() + " ("
-                + Remedy.RANGE_SETTING + ") and is not reserved, so this client connects to itself whenever nothing"
-                + " listens there; " + fix;
-        AgentLog.tagged(RISK_TAG, message + (!settings.stackTraces() ? "" : framesShownAbove
-                ? System.lineSeparator() + FRAMES_ABOVE : ApplicationFrames.asLines(frames)));
-        publish(new AuditEvent(EventKind.RISK_CONNECT, localAddress, localPort, remoteAddress, remotePort, api,
-                thread, frames, message, fix));
     }
 
     /**
@@ -108,6 +91,12 @@ public final class Audit {
      * connect to itself.
      */
     public void refusedAtRisk(InetAddress remoteAddress, int remotePort, String api) {
+        connectRisk(null, 0, remoteAddress, remotePort, api, true, false);
+    }
+
+    /** A connect risk, completed or refused: reported unless the port was reserved since or is known already. */
+    private void connectRisk(InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
+                             String api, boolean refused, boolean framesShownAbove) {
         EphemeralPorts now = ports.current();
         if (now == null || !now.atRisk(remotePort)
                 || !findings.add(EventKind.RISK_CONNECT, remoteAddress, remotePort, api)) {
@@ -118,12 +107,14 @@ public final class Audit {
         String[] frames = ApplicationFrames.of(new Throwable().getStackTrace());
         String fix = Remedy.forPort(now, remotePort);
         String message = "connect to " + Endpoint.format(remoteAddress, remotePort) + " via " + api + " on thread \""
-                + thread + "\" found nothing listening: port " + remotePort + " lies in the ephemeral port range "
-                + now.range() + " (" + Remedy.RANGE_SETTING + ") and is not reserved, so a next attempt may connect"
-                + " to itself; " + fix;
-        AgentLog.tagged(RISK_TAG, message + (settings.stackTraces() ? ApplicationFrames.asLines(frames) : ""));
-        publish(new AuditEvent(EventKind.RISK_CONNECT, null, 0, remoteAddress, remotePort, api, thread, frames,
-                message, fix));
+                + thread + "\"" + (refused ? " found nothing listening" : "") + ": port " + remotePort + " lies in the"
+                + " ephemeral port range " + now.range() + " (" + Remedy.RANGE_SETTING + ") and is not reserved, so "
+                + (refused ? "a next attempt may connect to itself; "
+                : "this client connects to itself whenever nothing listens there; ") + fix;
+        AgentLog.tagged(RISK_TAG, message + (!settings.stackTraces() ? "" : framesShownAbove
+                ? System.lineSeparator() + FRAMES_ABOVE : ApplicationFrames.asLines(frames)));
+        publish(new AuditEvent(EventKind.RISK_CONNECT, localAddress, localPort, remoteAddress, remotePort, api,
+                thread, frames, message, fix));
     }
 
     private LocalAddresses localAddresses() {

@@ -1,5 +1,6 @@
 package dev.selfconnect.scan;
 
+import dev.selfconnect.vocabulary.JsonText;
 import dev.selfconnect.vocabulary.Endpoint;
 import dev.selfconnect.vocabulary.EventKind;
 
@@ -20,7 +21,7 @@ final class JsonOutput {
     }
 
     static void write(Scanner.Result result, long timeMillis, PrintStream out) {
-        String time = isoTime(timeMillis);
+        String time = JsonText.isoTime(timeMillis);
         for (NamespaceScan namespace : result.namespaces) {
             for (Finding finding : namespace.findings) {
                 out.println(line(namespace, finding, time));
@@ -61,42 +62,7 @@ final class JsonOutput {
 
     private static StringBuilder field(StringBuilder sb, String name, String value) {
         sb.append('"').append(name).append("\":");
-        return value == null ? sb.append("null") : string(sb, value);
+        return value == null ? sb.append("null") : JsonText.string(sb, value);
     }
 
-    /** A JSON string, valid whatever the text holds: controls, quotes, backslashes and lone surrogates escaped. */
-    static StringBuilder string(StringBuilder sb, String value) {
-        sb.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
-                unicode(sb, c);
-            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
-                    && Character.isLowSurrogate(value.charAt(i + 1))) {
-                sb.append(c).append(value.charAt(++i));
-            } else if (Character.isSurrogate(c)) {
-                unicode(sb, c);
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.append('"');
-    }
-
-    private static void unicode(StringBuilder sb, char c) {
-        String hex = Integer.toHexString(c);
-        sb.append("\\u");
-        for (int pad = hex.length(); pad < 4; pad++) {
-            sb.append('0');
-        }
-        sb.append(hex);
-    }
-
-    static String isoTime(long millis) {
-        SimpleDateFormat format = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT);
-        format.setTimeZone(TimeZone.getTimeZone("UTC"));
-        return format.format(new Date(millis));
-    }
 }

@@ -1,6 +1,7 @@
 package dev.selfconnect.audit;
 
 import dev.selfconnect.vocabulary.EventKind;
+import dev.selfconnect.vocabulary.JsonText;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +23,7 @@ class JsonTest {
         "nul\u0000bell\u0007esc\u001b", "del\u007f", "é ✓ 日本", "emoji \ud83d\ude00", "lone \ud800 high",
         "lone \udc00 low", "reversed \udc00\ud800", "sep\u2028\u2029", "</script>"})
     void anyStringSurvivesTheRoundTrip(String value) {
-        String json = Json.string(new StringBuilder(), value).toString();
+        String json = JsonText.string(new StringBuilder(), value).toString();
 
         assertEquals(value, StrictJson.parse(json));
         assertFalse(json.chars().anyMatch(c -> c < 0x20), json);

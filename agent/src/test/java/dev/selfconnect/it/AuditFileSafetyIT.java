@@ -138,9 +138,11 @@ class AuditFileSafetyIT {
         child.await("RESULT ready");
         assertEquals("rw-------", permissions(events), "created at startup, owner only");
 
+        // One event at a time where the next step depends on the agent having met it: the agent writes on its own
+        // thread, and its one ERROR line is all that shows it did.
         asAttacker("sh", "-c", "rm -f " + events + " && ln -s " + chosen + " " + events);
-        child.send("events 2");
-        child.await("RESULT events 2");
+        child.send("events 1");
+        child.await("RESULT events 1");
         child.awaitStderr("is not written: it is a symbolic link (to '" + chosen + "')");
         assertFalse(Files.exists(chosen, LinkOption.NOFOLLOW_LINKS), "nothing may be created through the link");
 
@@ -164,10 +166,10 @@ class AuditFileSafetyIT {
         String again = r.agentLines("INFO").stream().filter(l -> l.contains(" is written again; ")).findFirst()
                 .orElseThrow();
         int missed = Integer.parseInt(again.replaceAll(".* is written again; (\\d+) event\\(s\\).*", "$1"));
-        // The link's two events are missed for certain; the FIFO's two are missed or, if the agent came to them after
-        // the FIFO was gone, written to the new file: never lost, never written through the link or into the FIFO.
-        assertEquals(5, missed + lines.size(), "every event missed (counted) or in the new file\n" + r);
-        assertTrue(missed >= 2 && lines.size() >= 1, r::toString);
+        // The link's event is missed for certain; the FIFO's two are missed or, if the agent came to them after the
+        // FIFO was gone, written to the new file: never lost, never written through the link or into the FIFO.
+        assertEquals(4, missed + lines.size(), "every event missed (counted) or in the new file\n" + r);
+        assertTrue(missed >= 1 && lines.size() >= 1, r::toString);
         assertEquals("rw-------", permissions(events));
     }
 
