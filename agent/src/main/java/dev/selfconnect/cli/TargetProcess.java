@@ -1,18 +1,17 @@
 package dev.selfconnect.cli;
 
+import dev.selfconnect.scan.AgentJars;
+
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 
 /**
  * What Linux tells about a process in /proc before anything is sent to it: whether it exists, whose it is, whether a
@@ -24,7 +23,6 @@ final class TargetProcess {
 
     static final int UNKNOWN_UID = -1;
     /** By name: loading the class would need java.instrument, which this tool's runtime may lack. */
-    private static final String AGENT_CLASS = "dev.selfconnect.agent.SelfConnectAgent";
     private static final Path PROC = Paths.get("/proc");
 
     final String pid;
@@ -102,32 +100,7 @@ final class TargetProcess {
         if (!procAvailable()) {
             return null;
         }
-        try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(dir.resolve("fd"))) {
-            for (Path descriptor : descriptors) {
-                String target;
-                try {
-                    target = Files.readSymbolicLink(descriptor).toString();
-                } catch (IOException | RuntimeException closedMeanwhile) {
-                    continue;
-                }
-                // A jar replaced since it was opened shows as "/path/x.jar (deleted)"; it is read through the fd.
-                if ((target.endsWith(".jar") || target.endsWith(".jar (deleted)")) && isAgentJar(descriptor)) {
-                    return Boolean.TRUE;
-                }
-            }
-            return Boolean.FALSE;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static boolean isAgentJar(Path jar) {
-        try (JarFile file = new JarFile(jar.toFile(), false)) {
-            Manifest manifest = file.getManifest();
-            return manifest != null && AGENT_CLASS.equals(manifest.getMainAttributes().getValue("Agent-Class"));
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return AgentJars.openIn(dir.resolve("fd"));
     }
 
     /** Whether the process's command line has this argument, or null when it cannot be read. */

@@ -13,8 +13,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 
 /**
  * What the scan reads from /proc (or from a directory laid out like it, for tests). Every read may meet a process
@@ -22,7 +20,6 @@ import java.util.jar.Manifest;
  */
 final class ProcFs {
 
-    private static final String AGENT_CLASS = "dev.selfconnect.agent.SelfConnectAgent";
 
     final Path root;
 
@@ -175,31 +172,7 @@ final class ProcFs {
      * after the agent's detach); null when its descriptors cannot be listed.
      */
     Boolean hasAgentJarOpen(String pid) {
-        try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(path(pid, "fd"))) {
-            for (Path descriptor : descriptors) {
-                String target;
-                try {
-                    target = Files.readSymbolicLink(descriptor).toString();
-                } catch (IOException | RuntimeException closedMeanwhile) {
-                    continue;
-                }
-                if ((target.endsWith(".jar") || target.endsWith(".jar (deleted)")) && isAgentJar(descriptor)) {
-                    return Boolean.TRUE;
-                }
-            }
-            return Boolean.FALSE;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static boolean isAgentJar(Path jar) {
-        try (JarFile file = new JarFile(jar.toFile(), false)) {
-            Manifest manifest = file.getManifest();
-            return manifest != null && AGENT_CLASS.equals(manifest.getMainAttributes().getValue("Agent-Class"));
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        return AgentJars.openIn(path(pid, "fd"));
     }
 
     /** The socket inodes a process holds, by its fd links "socket:[INODE]". */
