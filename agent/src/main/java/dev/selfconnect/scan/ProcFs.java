@@ -23,6 +23,9 @@ final class ProcFs {
 
     final Path root;
 
+    /** Field 22 of /proc/PID/stat, counted from field 3 (the state), the first after the command name. */
+    private static final int STAT_START_TIME_AFTER_COMMAND = 22 - 3;
+
     ProcFs(Path root) {
         this.root = root;
     }
@@ -93,6 +96,17 @@ final class ProcFs {
             return Files.readSymbolicLink(root.resolve(pid).resolve("ns/net")).toString();
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** When the process started, in clock ticks since boot (field 22 of /proc/PID/stat); -1 when it has exited. */
+    long startTime(String pid) {
+        try {
+            String stat = readText(root.resolve(pid).resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            return Long.parseLong(fields[STAT_START_TIME_AFTER_COMMAND]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,6 +64,8 @@ final class Scanner {
         }
     }
 
+    /** How many processes of a foreign namespace are tried, each an nsenter, when the ones before have exited. */
+    private static final int MAX_NAMESPACE_ENTRIES = 8;
     private static final List<EventKind> KIND_ORDER = Arrays.asList(EventKind.SELF_CONNECTION, EventKind.RISK_LISTEN,
             EventKind.RISK_CONNECT);
     private static final Comparator<Finding> BY_KIND_AND_PORT = new Comparator<Finding>() {
@@ -242,16 +245,29 @@ final class Scanner {
             namespace.portsProblem = "its ephemeral port range cannot be read from outside it";
             return;
         }
+        // The oldest processes first: the ones least likely to exit while nsenter enters through them.
+        List<String> candidates = new ArrayList<String>(new LinkedHashSet<String>(readers));
+        final Map<String, Long> started = new HashMap<String, Long>();
+        for (String pid : candidates) {
+            long time = proc.startTime(pid);
+            started.put(pid, time < 0 ? Long.MAX_VALUE : time);
+        }
+        Collections.sort(candidates, new Comparator<String>() {
+            @Override
+            public int compare(String a, String b) {
+                return started.get(a).compareTo(started.get(b));
+            }
+        });
         String[] problem = new String[1];
-        for (int i = 0; i < Math.min(3, readers.size()); i++) {
-            namespace.ports = foreign.read(readers.get(i), problem);
+        for (int i = 0; i < Math.min(MAX_NAMESPACE_ENTRIES, candidates.size()); i++) {
+            namespace.ports = foreign.read(candidates.get(i), problem);
             if (namespace.ports != null) {
                 namespace.portsProblem = null;
                 return;
             }
             namespace.portsProblem = problem[0];
-            if (proc.netKey(readers.get(i)) != null) {
-                return;
+            if (proc.netKey(candidates.get(i)) != null) {
+                return; // the process is there: entering failed for want of rights, as it would through any other
             }
         }
     }

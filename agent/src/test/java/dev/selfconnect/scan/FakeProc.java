@@ -47,6 +47,16 @@ final class FakeProc {
         return this;
     }
 
+    /** Writes the process's /proc/PID/stat, with this start time (clock ticks after boot) as its field 22. */
+    FakeProc started(long pid, long ticks) {
+        StringBuilder stat = new StringBuilder(pid + " (a (b) c) S");
+        for (int field = 4; field <= 52; field++) {
+            stat.append(' ').append(field == 22 ? ticks : field);
+        }
+        write(root.resolve(Long.toString(pid)).resolve("stat"), stat + "\n");
+        return this;
+    }
+
     /** A process in the namespace of another. */
     FakeProc processIn(long pid, String command, long namespace, long sharesNetOf) {
         Path dir = root.resolve(Long.toString(pid));

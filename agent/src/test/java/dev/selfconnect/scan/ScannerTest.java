@@ -145,6 +145,40 @@ class ScannerTest {
     }
 
     @Test
+    void aNamespaceIsEnteredThroughItsOldestProcessesFirst() throws IOException {
+        // pids wrap: the short-lived children of 700 may have lower numbers than 700 itself
+        proc.process(700, "/usr/bin/python3 holder.py", 2, TcpTableTest.HEADER
+                        + row("0.0.0.0:41005", "0.0.0.0:0", TcpSocket.LISTEN, 900), null)
+                .socket(700, 3, 900).started(700, 900)
+                .processIn(650, "/usr/bin/sleep 0", 2, 700).started(650, 100)
+                .processIn(651, "/usr/bin/sleep 0", 2, 700).started(651, 5001)
+                .processIn(652, "/usr/bin/sleep 0", 2, 700);
+        List<String> entered = new java.util.ArrayList<>();
+        ForeignSysctls foreign = new ForeignSysctls() {
+            @Override
+            EphemeralPorts read(String pid, String[] problem) {
+                entered.add(pid);
+                if (pid.equals("650")) {
+                    // exits while nsenter enters through it
+                    try (java.util.stream.Stream<Path> files = Files.walk(dir.resolve(pid))) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    problem[0] = "its ephemeral port range cannot be read (" + pid + " exited)";
+                    return null;
+                }
+                return new EphemeralPorts(new PortRange(41000, 41999), ReservedPorts.NONE);
+            }
+        };
+        Scanner.Result result = scan(Scanner.Target.allNamespaces(), foreign);
+        assertEquals(List.of("650", "700"), entered);
+        NamespaceScan other = result.namespaces.get(1);
+        assertNull(other.portsProblem);
+        assertEquals(List.of("risk-listen 0.0.0.0:41005 null 700 python3 not a JVM"), rows(other));
+    }
+
+    @Test
     void aNamespaceWhoseProcessesAllExitedIsReportedAndSkipped() throws IOException {
         proc.process(700, "/usr/bin/python3 other.py", 2, TcpTableTest.HEADER, null);
         Files.delete(dir.resolve("700/net/tcp"));

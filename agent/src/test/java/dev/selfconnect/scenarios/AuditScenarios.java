@@ -52,6 +52,12 @@ public final class AuditScenarios {
     private static void exposure() throws Exception {
         System.out.println("RESULT jdk.jfr " + (jfrPresent() ? "present" : "absent"));
         List<AutoCloseable> open = new ArrayList<>();
+        // Holds 40990 so that no client below gets it as its source port: a client that did would still hold it
+        // (FIN_WAIT2, as no server accepts) when the self-connecting socket binds it. A bound, unconnected socket
+        // is released at close, and the kernel never picks an explicitly bound port for a connect.
+        Socket placeholder = new Socket();
+        placeholder.setReuseAddress(true);
+        placeholder.bind(new InetSocketAddress("127.0.0.1", 40990));
         // The constructor binds (the concurrent scenario calls bind itself).
         ServerSocket plain = new ServerSocket(40005, 50, java.net.InetAddress.getByName("127.0.0.1"));
         ServerSocketChannel channel = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 40006));
@@ -80,8 +86,8 @@ public final class AuditScenarios {
                 System.out.println("RESULT connected socket " + port);
             }
         }
+        placeholder.close();
         try (Socket s = new Socket()) {
-            // One of the clients above may have had 40990 as its source port and left it in TIME_WAIT.
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress("127.0.0.1", 40990));
             s.connect(new InetSocketAddress("127.0.0.1", 40990));
