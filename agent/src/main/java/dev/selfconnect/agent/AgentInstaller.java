@@ -151,12 +151,13 @@ public final class AgentInstaller {
                     ActiveParts parts = activeParts(newSettings, instrumentation);
                     ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
                             : ConnectInstrumentation.prepare(instrumentation, false);
-                    installation = ConnectInstrumentation.install(preparation, parts.listeners, new Runnable() {
-                        @Override
-                        public void run() {
-                            AgentClasses.loadAll();
-                        }
-                    }, whenVerified());
+                    installation = ConnectInstrumentation.install(preparation, parts.listeners, whenVerified(),
+                            new Runnable() {
+                                @Override
+                                public void run() {
+                                    AgentClasses.loadAll();
+                                }
+                            });
                     Protection protection = installation.protection();
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, parts.audit,
                             protection));

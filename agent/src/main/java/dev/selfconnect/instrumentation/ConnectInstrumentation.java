@@ -30,6 +30,11 @@ public final class ConnectInstrumentation {
 
     private static final String MANAGEMENT_FACTORY = "java.lang.management.ManagementFactory";
     private static final List<HookPoint> POINTS = JdkHooks.POINTS;
+    /**
+     * At startup, how long the weaver thread waits after the verification before it loads the agent's own classes,
+     * so that this does not compete with the application's own start.
+     */
+    private static final long STARTUP_QUIET_MILLIS = 3_000;
 
     private final Instrumentation instrumentation;
     private final JavaBaseAccess javaBase;
@@ -79,12 +84,14 @@ public final class ConnectInstrumentation {
      * class loads. The platform MBean server is not created here; if the JVM had loaded ManagementFactory already (an
      * attach), it is fetched once in the background, so the listener sees it.
      *
-     * @param alsoLoad runs on the weaver thread once the target classes are loaded, before the protection is verified
      * @param verified told once every target class is loaded and the protection is known
+     * @param loadAgentClasses runs on the weaver thread after that, at startup only once the JVM's start is past
+     *                         ({@link Protection#agentClassesLoaded()} tells when it has run)
      */
     public static ConnectInstrumentation install(Preparation preparation, BridgeListeners listeners,
-                                                 Runnable alsoLoad, Consumer<Protection> verified) throws Exception {
-        preparation.alsoLoad = alsoLoad;
+                                                 Consumer<Protection> verified, Runnable loadAgentClasses)
+            throws Exception {
+        preparation.loadAgentClasses = loadAgentClasses;
         try {
             return installWith(preparation, listeners, verified);
         } finally {
@@ -255,7 +262,7 @@ public final class ConnectInstrumentation {
         private volatile ConnectTransformer loadTimeWeaver;
         private volatile Protection protection;
         private volatile Consumer<Protection> verified;
-        private volatile Runnable alsoLoad;
+        private volatile Runnable loadAgentClasses;
         /** At startup: Netty's watch, run on this thread once the JDK's classes are woven. */
         private volatile Runnable nettyWatch;
 
@@ -291,7 +298,7 @@ public final class ConnectInstrumentation {
             installed.countDown();
         }
 
-        /** Waits until the weaver thread has ended; false if it has not within the time. */
+        /** Waits until the weaver thread has verified the protection; false if it has not within the time. */
         public boolean await(long millis) throws InterruptedException {
             return done.await(millis, TimeUnit.MILLISECONDS);
         }
@@ -332,14 +339,6 @@ public final class ConnectInstrumentation {
             if (netty != null) {
                 netty.run();
             }
-            Runnable more = alsoLoad;
-            if (more != null) {
-                try {
-                    more.run();
-                } catch (Throwable ignored) {
-                    // it reports its own failures
-                }
-            }
             protection.verify();
             Consumer<Protection> listener = verified;
             if (listener != null) {
@@ -348,6 +347,21 @@ public final class ConnectInstrumentation {
                 } catch (Throwable ignored) {
                     // the listener reports its own failures
                 }
+            }
+            done.countDown();
+            Runnable later = loadAgentClasses;
+            if (later != null) {
+                try {
+                    if (atStartup) {
+                        Thread.sleep(STARTUP_QUIET_MILLIS);
+                    }
+                    later.run();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Throwable ignored) {
+                    // it reports its own failures
+                }
+                protection.markAgentClassesLoaded();
             }
         }
     }

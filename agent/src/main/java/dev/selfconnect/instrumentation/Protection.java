@@ -19,6 +19,7 @@ public final class Protection {
     private final Map<HookPoint, String> problems = new LinkedHashMap<HookPoint, String>();
     private final List<HookPoint> hooked = new ArrayList<HookPoint>();
     private volatile boolean verified;
+    private volatile boolean agentClassesLoaded;
 
     /** @param feature the running JDK's feature version: only the points that fit it are expected */
     public Protection(List<HookPoint> points, int feature) {
@@ -72,6 +73,15 @@ public final class Protection {
         return verified;
     }
 
+    void markAgentClassesLoaded() {
+        agentClassesLoaded = true;
+    }
+
+    /** True once the agent's own classes are all loaded: a jar replaced from then on cannot break the checks. */
+    public boolean agentClassesLoaded() {
+        return agentClassesLoaded;
+    }
+
     /** The client API families whose every expected connect hook is in place. */
     public synchronized List<String> protectedFamilies() {
         List<String> families = new ArrayList<String>();
@@ -98,7 +108,7 @@ public final class Protection {
 
     /**
      * One line: "protects Socket, SocketChannel, AsynchronousSocketChannel", then "; NOT protected: ..." when a hook
-     * point is missing, or "(hooks being verified)" before every class is loaded.
+     * point is missing, or "(hooks being verified ...)" before every target class is loaded.
      */
     public synchronized String describe() {
         StringBuilder line = new StringBuilder("protects ");

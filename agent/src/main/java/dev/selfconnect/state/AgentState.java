@@ -115,7 +115,9 @@ public final class AgentState {
         return "selfconnect " + version + " " + (phase == Phase.ACTIVE ? "active" : "not active (" + phase.label()
                 + ")") + " on Java " + System.getProperty("java.version") + "\n"
                 + "settings: " + settings.describe() + "\n"
-                + "protection: " + protection() + "\n"
+                + "protection: " + protection() + (protection != null && protection.verified()
+                && !protection.agentClassesLoaded() ? " (the agent's own classes still loading: a jar replaced now"
+                + " could stop the checks)" : "") + "\n"
                 + "counters: " + statistics.describe();
     }
 }
