@@ -60,10 +60,10 @@ public final class AgentInstaller {
         public void mark(AgentState state) {
             AgentInstaller.mark(state);
         }
-    }, new Runnable() {
+
         @Override
-        public void run() {
-            checkHooks();
+        public void checkHooks() {
+            AgentInstaller.checkHooks();
         }
     });
 
@@ -271,17 +271,7 @@ public final class AgentInstaller {
             return;
         }
         if (watched != installation) {
-            hookWatch = HookWatch.ofSocket(installation, new HookWatch.Notices() {
-                @Override
-                public void info(String message) {
-                    AgentLog.info(message);
-                }
-
-                @Override
-                public void warn(String message) {
-                    AgentLog.warn(message);
-                }
-            });
+            hookWatch = HookWatch.ofSocket(installation);
             watched = installation;
         }
         hookWatch.check();

@@ -18,24 +18,21 @@ final class StatusPublisher implements Runnable {
 
     private final Object lock;
     private final Marker marker;
-    private final Runnable hookCheck;
     private volatile Thread thread;
     private String published;
     private long lastHookCheck;
 
-    /** Writes the marker for a state. */
+    /** Writes the marker for a state, and checks the hooks of the installation in force. */
     interface Marker {
         void mark(AgentState state);
+
+        void checkHooks();
     }
 
-    /**
-     * @param lock      held while the marker is written or the hooks checked, by this thread and by the installer alike
-     * @param hookCheck checks the hooks of the installation in force
-     */
-    StatusPublisher(Object lock, Marker marker, Runnable hookCheck) {
+    /** @param lock held while the marker is written or the hooks checked, by this thread and by the installer alike */
+    StatusPublisher(Object lock, Marker marker) {
         this.lock = lock;
         this.marker = marker;
-        this.hookCheck = hookCheck;
     }
 
     synchronized void start() {
@@ -84,7 +81,7 @@ final class StatusPublisher implements Runnable {
                 return;
             }
             lastHookCheck = now;
-            hookCheck.run();
+            marker.checkHooks();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.selfconnect.instrumentation;
 
+import dev.selfconnect.reporting.AgentLog;
+
 /**
  * Notices, from the agent's own background thread, that another tool has removed a hook by redefining its class (a
  * debugger's HotSwap, Byte Buddy's {@code REDEFINITION} strategy): a redefinition replaces the class's bytes, the
@@ -59,14 +61,24 @@ public final class HookWatch {
         this.notices = notices;
     }
 
-    /** The watch of java.net.Socket.connect for this installation. */
-    public static HookWatch ofSocket(final ConnectInstrumentation installation, Notices notices) {
+    /** The watch of java.net.Socket.connect for this installation, reporting to the agent's log. */
+    public static HookWatch ofSocket(final ConnectInstrumentation installation) {
         return new HookWatch("java.net.Socket", "java.net.Socket.connect", new SocketProbe(), new Rehook() {
             @Override
             public void rehook() throws Exception {
                 installation.rehook(java.net.Socket.class);
             }
-        }, installation.protection(), notices);
+        }, installation.protection(), new Notices() {
+            @Override
+            public void info(String message) {
+                AgentLog.info(message);
+            }
+
+            @Override
+            public void warn(String message) {
+                AgentLog.warn(message);
+            }
+        });
     }
 
     /** Probes once; a hook found gone is reported, and restored if it can be. Never throws. */
