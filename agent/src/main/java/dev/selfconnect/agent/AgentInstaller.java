@@ -12,6 +12,7 @@ import dev.selfconnect.hooks.JdkHooks;
 import dev.selfconnect.netty.NettyHooks;
 import dev.selfconnect.instrumentation.BridgeListeners;
 import dev.selfconnect.instrumentation.ConnectInstrumentation;
+import dev.selfconnect.instrumentation.HookWatch;
 import dev.selfconnect.instrumentation.Protection;
 import dev.selfconnect.management.PlatformRegistration;
 import dev.selfconnect.reporting.AgentLog;
@@ -51,10 +52,18 @@ public final class AgentInstaller {
     private static boolean summaryRegistered;
     /** In premain: the status publisher starts from the weaver thread once the weaving is verified, not before main. */
     private static boolean atStartupInProgress;
+    /** Watches the hooks of the installation in force; made on the status thread at its first check. */
+    private static HookWatch hookWatch;
+    private static ConnectInstrumentation watched;
     private static final StatusPublisher publisher = new StatusPublisher(lock, new StatusPublisher.Marker() {
         @Override
         public void mark(AgentState state) {
             AgentInstaller.mark(state);
+        }
+
+        @Override
+        public void checkHooks() {
+            AgentInstaller.checkHooks();
         }
     });
 
@@ -255,6 +264,18 @@ public final class AgentInstaller {
             text.append(text.length() == 0 ? "" : ", ").append(item);
         }
         return text.length() == 0 ? "nothing" : text.toString();
+    }
+
+    /** On the status thread, with the lock held: is each watched hook still in place? */
+    private static void checkHooks() {
+        if (installation == null) {
+            return;
+        }
+        if (watched != installation) {
+            hookWatch = HookWatch.ofSocket(installation);
+            watched = installation;
+        }
+        hookWatch.check();
     }
 
     /** Puts the state in force and in the marker property. */

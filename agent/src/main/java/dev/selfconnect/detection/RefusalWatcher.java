@@ -2,6 +2,7 @@ package dev.selfconnect.detection;
 
 import dev.selfconnect.audit.Audit;
 import dev.selfconnect.hooks.ConnectionFamily;
+import dev.selfconnect.hooks.ProbeAddress;
 import dev.selfconnect.reporting.AgentLog;
 
 import java.net.InetSocketAddress;
@@ -12,7 +13,8 @@ import java.util.function.BiConsumer;
 /**
  * A connect refused (or timed out) on its way to a local port inside the ephemeral range that is not reserved: the
  * exposure in its purest form, since the next attempt may connect to itself. It goes to the audit as a risk finding,
- * once per endpoint, like a completed connect; the application's exception goes on unchanged.
+ * once per endpoint, like a completed connect; the application's exception goes on unchanged. The agent's own hook
+ * probe ({@link ProbeAddress}) is only counted as seen.
  */
 public final class RefusalWatcher implements BiConsumer<Object, Integer> {
 
@@ -29,6 +31,9 @@ public final class RefusalWatcher implements BiConsumer<Object, Integer> {
     @Override
     @SuppressWarnings("removal")
     public void accept(final Object requested, final Integer family) {
+        if (ProbeAddress.seen(requested)) {
+            return;
+        }
         if (!(requested instanceof InetSocketAddress) || ((InetSocketAddress) requested).isUnresolved()) {
             return;
         }

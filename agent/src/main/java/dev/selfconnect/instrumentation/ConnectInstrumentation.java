@@ -168,6 +168,20 @@ public final class ConnectInstrumentation {
     }
 
     /**
+     * Weaves a target class again by retransformation, with a transformer registered for that moment only: another
+     * tool's redefinition replaced its woven bytes, and a retransformation starts from the redefined ones.
+     */
+    public void rehook(Class<?> type) throws UnmodifiableClassException {
+        ConnectTransformer transformer = new ConnectTransformer(POINTS, protection);
+        instrumentation.addTransformer(transformer, true);
+        try {
+            instrumentation.retransformClasses(type);
+        } finally {
+            instrumentation.removeTransformer(transformer);
+        }
+    }
+
+    /**
      * Empties the bridge, so that no hook checks anything any more, removes the transformers and retransforms the
      * target classes: those woven by retransformation return to their original form; those woven as they loaded
      * keep their hooks, which then do nothing (undoing them would take a redefinition from the original class
