@@ -1,7 +1,7 @@
 package dev.selfconnect.detection;
 
 import dev.selfconnect.audit.Audit;
-import dev.selfconnect.hooks.ConnectionFamily;
+import dev.selfconnect.hooks.Families;
 import dev.selfconnect.hooks.ProbeAddress;
 import dev.selfconnect.reporting.AgentLog;
 
@@ -18,11 +18,11 @@ import java.util.function.BiConsumer;
  */
 public final class RefusalWatcher implements BiConsumer<Object, Integer> {
 
-    private final ConnectionFamily[] families;
+    private final Families families;
     private final Audit audit;
     private final Reentrancy reentrancy;
 
-    RefusalWatcher(ConnectionFamily[] families, Audit audit, Reentrancy reentrancy) {
+    RefusalWatcher(Families families, Audit audit, Reentrancy reentrancy) {
         this.families = families;
         this.audit = audit;
         this.reentrancy = reentrancy;
@@ -55,7 +55,7 @@ public final class RefusalWatcher implements BiConsumer<Object, Integer> {
             return;
         }
         try {
-            audit.refusedAtRisk(requested.getAddress(), requested.getPort(), families[family].api());
+            audit.refusedAtRisk(requested.getAddress(), requested.getPort(), families.connection(family).api());
         } catch (Throwable failure) {
             AgentLog.internalFailure("checking a refused connect", failure);
         } finally {

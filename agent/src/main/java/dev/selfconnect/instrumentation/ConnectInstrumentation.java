@@ -43,9 +43,12 @@ public final class ConnectInstrumentation {
     private final ConnectTransformer loadTimeWeaver;
     /** Weaves target classes loaded before the agent, by retransformation; null if there were none at startup. */
     private final ConnectTransformer retransformer;
+    private final NettyStart nettyStart;
 
     private ConnectInstrumentation(Instrumentation instrumentation, JavaBaseAccess javaBase, Protection protection,
-                                   ConnectTransformer loadTimeWeaver, ConnectTransformer retransformer) {
+                                   ConnectTransformer loadTimeWeaver, ConnectTransformer retransformer,
+                                   NettyStart nettyStart) {
+        this.nettyStart = nettyStart;
         this.instrumentation = instrumentation;
         this.javaBase = javaBase;
         this.protection = protection;
@@ -112,12 +115,12 @@ public final class ConnectInstrumentation {
                     + "not call it");
         }
         javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
+        NettyStart nettyStart = new NettyStart(instrumentation, javaBase, listeners);
         if (atStartup) {
-            preparation.nettyWatch = NettyTransports.prepare(instrumentation, listeners.connects, listeners.binds);
+            preparation.nettyWatch = nettyStart;
         } else {
-            NettyTransports.install(instrumentation, listeners.connects, listeners.binds, false);
+            nettyStart.run();
         }
-        javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
         Protection protection = new Protection(POINTS, javaFeature());
         ConnectTransformer loadTimeWeaver = null;
         ConnectTransformer retransformer = null;
@@ -135,12 +138,12 @@ public final class ConnectInstrumentation {
             }
         } catch (RuntimeException | Error failure) {
             // Leave nothing half-installed: the caller reports that the agent is not active.
-            new ConnectInstrumentation(instrumentation, javaBase, protection, loadTimeWeaver, retransformer)
-                    .uninstall();
+            new ConnectInstrumentation(instrumentation, javaBase, protection, loadTimeWeaver, retransformer,
+                    nettyStart).uninstall();
             throw failure;
         }
         ConnectInstrumentation installation = new ConnectInstrumentation(instrumentation, javaBase, protection,
-                loadTimeWeaver, retransformer);
+                loadTimeWeaver, retransformer, nettyStart);
         preparation.loadTargets(loadTimeWeaver, protection, verified);
         if (!atStartup && listeners.platformServer != null && contains(loaded, MANAGEMENT_FACTORY)) {
             fetchPlatformServerInTheBackground();
@@ -164,6 +167,7 @@ public final class ConnectInstrumentation {
 
     public void replaceListeners(BridgeListeners listeners) {
         javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
+        nettyStart.listeners = listeners;
         NettyTransports.replaceListeners(listeners.connects, listeners.binds);
     }
 
@@ -255,6 +259,29 @@ public final class ConnectInstrumentation {
         }, "selfconnect-jmx");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Starts watching for Netty's native transports: on an attach at once, at startup on the weaver thread, so that
+     * none of the Netty support's classes loads before main.
+     */
+    private static final class NettyStart implements Runnable {
+        private final Instrumentation instrumentation;
+        private final JavaBaseAccess javaBase;
+        volatile BridgeListeners listeners;
+
+        NettyStart(Instrumentation instrumentation, JavaBaseAccess javaBase, BridgeListeners listeners) {
+            this.instrumentation = instrumentation;
+            this.javaBase = javaBase;
+            this.listeners = listeners;
+        }
+
+        @Override
+        public void run() {
+            BridgeListeners current = listeners;
+            javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
+            NettyTransports.prepare(instrumentation, current.connects, current.binds).run();
+        }
     }
 
     /**
