@@ -183,8 +183,8 @@ public final class AgentInstaller {
                             protection));
                     registration.registerAgain();
                     registerSummary();
-                    if (!atStartup) {
-                        preparation.await(VERIFY_WAIT_MILLIS);
+                    if (!atStartup && preparation.await(VERIFY_WAIT_MILLIS)) {
+                        mark(AgentState.current()); // the status shows the verified protection from now on
                     }
                     reply = new AttachReply(AttachReply.Status.INSTALLED, agent + " active on Java "
                             + System.getProperty("java.version") + ": " + newSettings.describe() + "; "

@@ -88,8 +88,8 @@ public final class ConnectInstrumentation {
      * attach), it is fetched once in the background, so the listener sees it.
      *
      * @param verified told once every target class is loaded and the protection is known
-     * @param loadAgentClasses runs on the weaver thread after that, at startup only once the JVM's start is past
-     *                         ({@link Protection#agentClassesLoaded()} tells when it has run)
+     * @param loadAgentClasses runs on the weaver thread: on an attach before the verification, at startup after it,
+     *                         once the JVM's start is past ({@link Protection#agentClassesLoaded()} tells when)
      */
     public static ConnectInstrumentation install(Preparation preparation, BridgeListeners listeners,
                                                  Consumer<Protection> verified, Runnable loadAgentClasses)
@@ -380,6 +380,9 @@ public final class ConnectInstrumentation {
             if (netty != null) {
                 netty.run();
             }
+            if (!atStartup) {
+                loadAgentClasses(); // an attach answers once this is done too
+            }
             protection.verify();
             Consumer<Protection> listener = verified;
             if (listener != null) {
@@ -390,20 +393,27 @@ public final class ConnectInstrumentation {
                 }
             }
             done.countDown();
-            Runnable later = loadAgentClasses;
-            if (later != null) {
+            if (atStartup) {
                 try {
-                    if (atStartup) {
-                        Thread.sleep(STARTUP_QUIET_MILLIS);
-                    }
-                    later.run();
+                    Thread.sleep(STARTUP_QUIET_MILLIS);
                 } catch (InterruptedException e) {
                     return;
-                } catch (Throwable ignored) {
-                    // it reports its own failures
                 }
-                protection.markAgentClassesLoaded();
+                loadAgentClasses();
             }
+        }
+
+        private void loadAgentClasses() {
+            Runnable load = loadAgentClasses;
+            if (load == null) {
+                return;
+            }
+            try {
+                load.run();
+            } catch (Throwable ignored) {
+                // it reports its own failures
+            }
+            protection.markAgentClassesLoaded();
         }
     }
 }

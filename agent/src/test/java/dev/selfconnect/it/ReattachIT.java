@@ -18,7 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReattachIT {
 
-    private static final int CYCLES = 20;
+    /** Where the re-weaving was broken (JDK 25 keeps the bridge's name after a detach) and on 17; fewer elsewhere. */
+    private static final int CYCLES_ON_17_AND_25 = 20;
+    private static final int CYCLES_ELSEWHERE = 5;
     private static final String REJECTED = "RESULT exception dev.selfconnect.SelfConnectException";
     private static final String SELF_CONNECTED = "RESULT connected local=127.0.0.1:40000 remote=127.0.0.1:40000";
 
@@ -30,10 +32,11 @@ class ReattachIT {
     @MethodSource("jdks")
     @Timeout(600)
     void everyAttachAfterADetachProtectsAgain(Jdk jdk) {
+        int cycles = jdk.feature() == 17 || jdk.feature() == 25 ? CYCLES_ON_17_AND_25 : CYCLES_ELSEWHERE;
         try (Target app = Target.inNamespace(jdk)) {
             String pid = Long.toString(app.pid);
             assertEquals(SELF_CONNECTED, app.send("socket"), app::toString);
-            for (int cycle = 1; cycle <= CYCLES; cycle++) {
+            for (int cycle = 1; cycle <= cycles; cycle++) {
                 CliRun attach = AttachHarness.cli(jdk, "attach", pid, "mode=throw");
                 assertEquals(0, attach.exitCode(), "cycle " + cycle + "\n" + attach);
                 assertTrue(app.send("socket").startsWith(REJECTED), "cycle " + cycle + "\n" + app);
@@ -43,8 +46,8 @@ class ReattachIT {
                 assertEquals(SELF_CONNECTED, app.send("socket"), "cycle " + cycle + "\n" + app);
             }
             CliRun status = AttachHarness.cli(jdk, "status", pid);
-            assertTrue(status.stdout().contains("self-connections=" + (2 * CYCLES) + ", exceptions-thrown="
-                    + (2 * CYCLES)), status::toString);
+            assertTrue(status.stdout().contains("self-connections=" + (2 * cycles) + ", exceptions-thrown="
+                    + (2 * cycles)), status::toString);
         }
     }
 }
