@@ -302,15 +302,18 @@ public final class FourApiStorm {
         firstOther.compareAndSet(null, what);
     }
 
-    /** The open file descriptors, each with what it refers to. */
+    /**
+     * The open file descriptors, each with what it refers to; not the one the listing itself used, gone by the time
+     * its link is read.
+     */
     private static Map<String, String> openFds() {
         Map<String, String> open = new TreeMap<String, String>();
         File[] fds = new File("/proc/self/fd").listFiles();
         for (File fd : fds == null ? new File[0] : fds) {
             try {
                 open.put(fd.getName(), Files.readSymbolicLink(fd.toPath()).toString());
-            } catch (IOException e) {
-                open.put(fd.getName(), "?");
+            } catch (IOException gone) {
+                // closed since the listing
             }
         }
         return open;
