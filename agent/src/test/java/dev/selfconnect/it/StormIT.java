@@ -45,6 +45,7 @@ class StormIT {
     }
 
     private static void throwMode(Result r) {
+        finished(r);
         Map<String, Long> total = counts(r, "RESULT storm ");
         assertEquals(0, total.get("self-connected"), () -> "self-connections reached the application\n" + r);
         for (String api : new String[] {"socket", "channel-blocking", "channel-nonblocking", "async"}) {
@@ -58,6 +59,7 @@ class StormIT {
     }
 
     private static void logMode(Result r) {
+        finished(r);
         Map<String, Long> total = counts(r, "RESULT storm ");
         assertEquals(0, total.get("rejected"), r::toString);
         for (String api : new String[] {"socket", "channel-blocking", "channel-nonblocking", "async"}) {
@@ -69,9 +71,12 @@ class StormIT {
         commonChecks(r, total);
     }
 
-    private static void commonChecks(Result r, Map<String, Long> total) {
+    private static void finished(Result r) {
+        assertFalse(r.hasResult("hung"), () -> "a connecting thread hung (every thread's stack below)\n" + r);
         assertEquals(0, r.exitCode(), r::toString);
-        assertFalse(r.hasResult("hung"), r::toString);
+    }
+
+    private static void commonChecks(Result r, Map<String, Long> total) {
         assertEquals(0, total.get("wrong-rejection"), r::toString);
         assertEquals(0, total.get("other"), r::toString);
         assertEquals("0", mbean(r, "InternalFailures"), r::toString);

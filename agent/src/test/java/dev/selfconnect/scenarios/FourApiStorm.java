@@ -53,9 +53,11 @@ public final class FourApiStorm {
 
     static final String[] APIS = {"socket", "channel-blocking", "channel-nonblocking", "async"};
     private static final String REJECTION = "dev.selfconnect.SelfConnectException";
-    private static final long HANG_BOUND_MILLIS = 20_000;
+    /** Twice the longest a connect here may wait: a thread still running this long after the end is stuck. */
+    private static final long HANG_BOUND_MILLIS = 10_000;
     /** A storm goes on after its time, up to this long, until each API self-connected enough times. */
     private static final long EXTRA_MILLIS = 15_000;
+    private static final long WARMUP_EXTRA_MILLIS = 5_000;
     private static final int MIN_SELF_CONNECTIONS = 10;
 
     /** Per API: attempts, refused, rejected (SelfConnectException), self-connected sockets the app got, ... */
@@ -95,7 +97,7 @@ public final class FourApiStorm {
         low = Integer.parseInt(args[3]);
         high = Integer.parseInt(args[4]);
 
-        run(threads, warmup, 1, EXTRA_MILLIS);
+        run(threads, warmup, 1, WARMUP_EXTRA_MILLIS);
         Map<String, String> before = openFds();
         run(threads, storm, MIN_SELF_CONNECTIONS, EXTRA_MILLIS);
         Map<String, String> after = openFds();
