@@ -86,6 +86,7 @@ public final class Coexistence {
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.Listener.StreamWriting.toSystemError().withErrorsOnly())
                 .ignore(none())
                 .type(named("java.net.Socket"))
                 .transform(new AgentBuilder.Transformer() {
