@@ -14,8 +14,8 @@ import java.util.jar.JarFile;
 /**
  * Loads, without initializing them, the classes the agent may still need while the JVM runs, so that a jar replaced
  * or removed by a deploy cannot turn the next self-connection (or the weaving of a library met later) into a
- * NoClassDefFoundError. Run once, on the weaver thread, after the JDK's target classes and before the protection is
- * verified (so a verified protection in {@code status} means these are loaded too).
+ * NoClassDefFoundError. Run once, on the weaver thread, after the protection is verified (at startup a few seconds
+ * later, once the JVM's start is past); {@code status} says until then that they are still loading.
  */
 final class AgentClasses {
 

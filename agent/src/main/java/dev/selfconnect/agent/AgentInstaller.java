@@ -7,11 +7,15 @@ import dev.selfconnect.config.Mode;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.detection.ConnectGuard;
+import dev.selfconnect.hooks.ConnectionFamily;
+import dev.selfconnect.hooks.Families;
 import dev.selfconnect.hooks.InternalAccess;
 import dev.selfconnect.hooks.JdkHooks;
+import dev.selfconnect.hooks.ServerFamily;
 import dev.selfconnect.netty.NettyHooks;
 import dev.selfconnect.instrumentation.BridgeListeners;
 import dev.selfconnect.instrumentation.ConnectInstrumentation;
+import dev.selfconnect.instrumentation.HookWatch;
 import dev.selfconnect.instrumentation.Protection;
 import dev.selfconnect.management.PlatformRegistration;
 import dev.selfconnect.reporting.AgentLog;
@@ -40,23 +44,39 @@ public final class AgentInstaller {
     private static final AgentStatistics statistics = new AgentStatistics(new Runnable() {
         @Override
         public void run() {
-            publisher.wake();
+            if (publishing) {
+                Publishing.publisher.wake();
+            }
         }
     });
     private static final Findings findings = new Findings();
     private static final PlatformRegistration registration = new PlatformRegistration();
     private static ConnectInstrumentation installation;
     private static InternalAccess internalAccess;
+    private static Families families;
     private static KernelPortFiles kernelFiles;
     private static boolean summaryRegistered;
     /** In premain: the status publisher starts from the weaver thread once the weaving is verified, not before main. */
     private static boolean atStartupInProgress;
-    private static final StatusPublisher publisher = new StatusPublisher(lock, new StatusPublisher.Marker() {
-        @Override
-        public void mark(AgentState state) {
-            AgentInstaller.mark(state);
-        }
-    });
+    /** Watches the hooks of the installation in force; made on the status thread at its first check. */
+    private static HookWatch hookWatch;
+    private static ConnectInstrumentation watched;
+    private static volatile boolean publishing;
+
+    /** The status thread's publisher, made when it starts: at startup not before main. */
+    private static final class Publishing {
+        static final StatusPublisher publisher = new StatusPublisher(lock, new StatusPublisher.Marker() {
+            @Override
+            public void mark(AgentState state) {
+                AgentInstaller.mark(state);
+            }
+
+            @Override
+            public void checkHooks() {
+                AgentInstaller.checkHooks();
+            }
+        });
+    }
 
     private AgentInstaller() {
     }
@@ -151,12 +171,13 @@ public final class AgentInstaller {
                     ActiveParts parts = activeParts(newSettings, instrumentation);
                     ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
                             : ConnectInstrumentation.prepare(instrumentation, false);
-                    installation = ConnectInstrumentation.install(preparation, parts.listeners, new Runnable() {
-                        @Override
-                        public void run() {
-                            AgentClasses.loadAll();
-                        }
-                    }, whenVerified());
+                    installation = ConnectInstrumentation.install(preparation, parts.listeners, whenVerified(),
+                            new Runnable() {
+                                @Override
+                                public void run() {
+                                    AgentClasses.loadAll();
+                                }
+                            });
                     Protection protection = installation.protection();
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, parts.audit,
                             protection));
@@ -199,19 +220,37 @@ public final class AgentInstaller {
     private static ActiveParts activeParts(Settings settings, Instrumentation instrumentation) throws Exception {
         if (internalAccess == null) {
             internalAccess = ConnectInstrumentation.internalAccess(instrumentation);
+            families = new InstalledFamilies(internalAccess);
         }
         Audit audit = new Audit(settings, statistics, findings, settings.risks() ? kernelFiles() : null);
-        ConnectGuard guard = new ConnectGuard(settings,
-                NettyHooks.withConnectionFamilies(JdkHooks.connectionFamilies(internalAccess)), statistics,
-                audit, new Supplier<KernelPortFiles>() {
+        ConnectGuard guard = new ConnectGuard(settings, families, statistics, audit,
+                new Supplier<KernelPortFiles>() {
                     @Override
                     public KernelPortFiles get() {
                         return kernelFiles();
                     }
                 });
-        return new ActiveParts(audit, new BridgeListeners(guard,
-                guard.bindWatcher(NettyHooks.withServerFamilies(JdkHooks.serverFamilies())),
-                registration, guard.refusalWatcher()));
+        return new ActiveParts(audit, new BridgeListeners(guard, guard.bindWatcher(), registration,
+                guard.refusalWatcher()));
+    }
+
+    /** The JDK's families and Netty's, made when first needed (at startup by the weaver thread, after main began). */
+    private static final class InstalledFamilies extends Families {
+        private final InternalAccess access;
+
+        InstalledFamilies(InternalAccess access) {
+            this.access = access;
+        }
+
+        @Override
+        protected ConnectionFamily[] makeConnections() {
+            return NettyHooks.withConnectionFamilies(JdkHooks.connectionFamilies(access));
+        }
+
+        @Override
+        protected ServerFamily[] makeServers() {
+            return NettyHooks.withServerFamilies(JdkHooks.serverFamilies());
+        }
     }
 
     /** The kernel's port files, read when first needed: at startup only where risk findings are on. */
@@ -238,7 +277,12 @@ public final class AgentInstaller {
         return new Consumer<Protection>() {
             @Override
             public void accept(Protection protection) {
-                publisher.start(); // the marker's status is kept current from now on, by a thread of its own
+                try {
+                    families.makeAll();
+                } catch (Throwable failure) {
+                    AgentLog.internalFailure("making the API families", failure);
+                }
+                startPublishing(); // the marker's status is kept current from now on, by a thread of its own
                 List<String> missing = protection.missing();
                 if (!missing.isEmpty()) {
                     AgentLog.warn("NOT protected on this JVM: " + join(missing) + "; "
@@ -256,6 +300,23 @@ public final class AgentInstaller {
         return text.length() == 0 ? "nothing" : text.toString();
     }
 
+    private static void startPublishing() {
+        Publishing.publisher.start();
+        publishing = true;
+    }
+
+    /** On the status thread, with the lock held: is each watched hook still in place? */
+    private static void checkHooks() {
+        if (installation == null) {
+            return;
+        }
+        if (watched != installation) {
+            hookWatch = HookWatch.ofSocket(installation);
+            watched = installation;
+        }
+        hookWatch.check();
+    }
+
     /** Puts the state in force and in the marker property. */
     private static void enter(AgentState state) {
         AgentState.replace(state);
@@ -264,7 +325,7 @@ public final class AgentInstaller {
         }
         mark(state);
         if (!atStartupInProgress) {
-            publisher.start();
+            startPublishing();
         }
     }
 
@@ -307,7 +368,9 @@ public final class AgentInstaller {
     private static void mark(AgentState state) {
         synchronized (lock) {
             String status = state.describe();
-            publisher.published(status);
+            if (publishing) {
+                Publishing.publisher.published(status);
+            }
             writeMarker(AgentMarker.format(state.phase(), version(), state.settings().describe(), status));
         }
     }

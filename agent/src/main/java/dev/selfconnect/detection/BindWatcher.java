@@ -1,7 +1,7 @@
 package dev.selfconnect.detection;
 
 import dev.selfconnect.audit.Audit;
-import dev.selfconnect.hooks.ServerFamily;
+import dev.selfconnect.hooks.Families;
 import dev.selfconnect.reporting.AgentLog;
 
 import java.net.InetSocketAddress;
@@ -12,11 +12,11 @@ import java.util.function.BiConsumer;
 /** Hands every server bound to a fixed port (the bridge lets no other bind through) to the audit's risk check. */
 public final class BindWatcher implements BiConsumer<Object, Integer> {
 
-    private final ServerFamily[] families;
+    private final Families families;
     private final Audit audit;
     private final Reentrancy reentrancy;
 
-    BindWatcher(ServerFamily[] families, Audit audit, Reentrancy reentrancy) {
+    BindWatcher(Families families, Audit audit, Reentrancy reentrancy) {
         this.families = families;
         this.audit = audit;
         this.reentrancy = reentrancy;
@@ -43,9 +43,9 @@ public final class BindWatcher implements BiConsumer<Object, Integer> {
             return;
         }
         try {
-            InetSocketAddress bound = families[family].boundAddress(server);
+            InetSocketAddress bound = families.server(family).boundAddress(server);
             if (bound != null) {
-                audit.listening(bound.getAddress(), bound.getPort(), families[family].api());
+                audit.listening(bound.getAddress(), bound.getPort(), families.server(family).api());
             }
         } catch (Throwable failure) {
             AgentLog.internalFailure("checking a server's bind", failure);

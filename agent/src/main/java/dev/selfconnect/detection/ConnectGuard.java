@@ -5,7 +5,7 @@ import dev.selfconnect.audit.Audit;
 import dev.selfconnect.config.Mode;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.hooks.ConnectionFamily;
-import dev.selfconnect.hooks.ServerFamily;
+import dev.selfconnect.hooks.Families;
 import dev.selfconnect.reporting.AgentLog;
 import dev.selfconnect.reporting.AgentStatistics;
 import dev.selfconnect.reporting.RepeatFolding;
@@ -44,7 +44,7 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
             "Connection refused: self-connection (the agent could not write the details; see its log)");
 
     private final Settings settings;
-    private final ConnectionFamily[] families;
+    private final Families families;
     private final AgentStatistics statistics;
     private final Audit audit;
     private final Supplier<KernelPortFiles> ports;
@@ -56,12 +56,12 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
     /**
      * @param ports the kernel files, for the record's wording, read when first needed
      */
-    public ConnectGuard(Settings settings, ConnectionFamily[] families, AgentStatistics statistics, Audit audit,
+    public ConnectGuard(Settings settings, Families families, AgentStatistics statistics, Audit audit,
                         Supplier<KernelPortFiles> ports) {
         this(settings, families, statistics, audit, ports, new Reentrancy());
     }
 
-    private ConnectGuard(Settings settings, ConnectionFamily[] families, AgentStatistics statistics, Audit audit,
+    private ConnectGuard(Settings settings, Families families, AgentStatistics statistics, Audit audit,
                          Supplier<KernelPortFiles> ports, Reentrancy reentrancy) {
         this.settings = settings;
         this.families = families;
@@ -78,8 +78,8 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
     }
 
     /** The listener for server binds that goes with this guard (they share the reentrancy mark). */
-    public BindWatcher bindWatcher(ServerFamily[] serverFamilies) {
-        return new BindWatcher(serverFamilies, audit, reentrancy);
+    public BindWatcher bindWatcher() {
+        return new BindWatcher(families, audit, reentrancy);
     }
 
     /**
@@ -101,7 +101,13 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
     }
 
     private IOException check(Object connection, Integer familyId) {
-        ConnectionFamily family = families[familyId];
+        ConnectionFamily family;
+        try {
+            family = families.connection(familyId);
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("making the API families", failure);
+            return null;
+        }
         boolean rejecting = false;
         try {
             statistics.countCheck();

@@ -30,6 +30,11 @@ public final class ConnectInstrumentation {
 
     private static final String MANAGEMENT_FACTORY = "java.lang.management.ManagementFactory";
     private static final List<HookPoint> POINTS = JdkHooks.POINTS;
+    /**
+     * At startup, how long the weaver thread waits after the verification before it loads the agent's own classes,
+     * so that this does not compete with the application's own start.
+     */
+    private static final long STARTUP_QUIET_MILLIS = 3_000;
 
     private final Instrumentation instrumentation;
     private final JavaBaseAccess javaBase;
@@ -38,9 +43,12 @@ public final class ConnectInstrumentation {
     private final ConnectTransformer loadTimeWeaver;
     /** Weaves target classes loaded before the agent, by retransformation; null if there were none at startup. */
     private final ConnectTransformer retransformer;
+    private final NettyStart nettyStart;
 
     private ConnectInstrumentation(Instrumentation instrumentation, JavaBaseAccess javaBase, Protection protection,
-                                   ConnectTransformer loadTimeWeaver, ConnectTransformer retransformer) {
+                                   ConnectTransformer loadTimeWeaver, ConnectTransformer retransformer,
+                                   NettyStart nettyStart) {
+        this.nettyStart = nettyStart;
         this.instrumentation = instrumentation;
         this.javaBase = javaBase;
         this.protection = protection;
@@ -79,12 +87,14 @@ public final class ConnectInstrumentation {
      * class loads. The platform MBean server is not created here; if the JVM had loaded ManagementFactory already (an
      * attach), it is fetched once in the background, so the listener sees it.
      *
-     * @param alsoLoad runs on the weaver thread once the target classes are loaded, before the protection is verified
      * @param verified told once every target class is loaded and the protection is known
+     * @param loadAgentClasses runs on the weaver thread after that, at startup only once the JVM's start is past
+     *                         ({@link Protection#agentClassesLoaded()} tells when it has run)
      */
     public static ConnectInstrumentation install(Preparation preparation, BridgeListeners listeners,
-                                                 Runnable alsoLoad, Consumer<Protection> verified) throws Exception {
-        preparation.alsoLoad = alsoLoad;
+                                                 Consumer<Protection> verified, Runnable loadAgentClasses)
+            throws Exception {
+        preparation.loadAgentClasses = loadAgentClasses;
         try {
             return installWith(preparation, listeners, verified);
         } finally {
@@ -105,12 +115,12 @@ public final class ConnectInstrumentation {
                     + "not call it");
         }
         javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
+        NettyStart nettyStart = new NettyStart(instrumentation, javaBase, listeners);
         if (atStartup) {
-            preparation.nettyWatch = NettyTransports.prepare(instrumentation, listeners.connects, listeners.binds);
+            preparation.nettyWatch = nettyStart;
         } else {
-            NettyTransports.install(instrumentation, listeners.connects, listeners.binds, false);
+            nettyStart.run();
         }
-        javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
         Protection protection = new Protection(POINTS, javaFeature());
         ConnectTransformer loadTimeWeaver = null;
         ConnectTransformer retransformer = null;
@@ -128,12 +138,12 @@ public final class ConnectInstrumentation {
             }
         } catch (RuntimeException | Error failure) {
             // Leave nothing half-installed: the caller reports that the agent is not active.
-            new ConnectInstrumentation(instrumentation, javaBase, protection, loadTimeWeaver, retransformer)
-                    .uninstall();
+            new ConnectInstrumentation(instrumentation, javaBase, protection, loadTimeWeaver, retransformer,
+                    nettyStart).uninstall();
             throw failure;
         }
         ConnectInstrumentation installation = new ConnectInstrumentation(instrumentation, javaBase, protection,
-                loadTimeWeaver, retransformer);
+                loadTimeWeaver, retransformer, nettyStart);
         preparation.loadTargets(loadTimeWeaver, protection, verified);
         if (!atStartup && listeners.platformServer != null && contains(loaded, MANAGEMENT_FACTORY)) {
             fetchPlatformServerInTheBackground();
@@ -157,7 +167,22 @@ public final class ConnectInstrumentation {
 
     public void replaceListeners(BridgeListeners listeners) {
         javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
+        nettyStart.listeners = listeners;
         NettyTransports.replaceListeners(listeners.connects, listeners.binds);
+    }
+
+    /**
+     * Weaves a target class again by retransformation, with a transformer registered for that moment only: another
+     * tool's redefinition replaced its woven bytes, and a retransformation starts from the redefined ones.
+     */
+    public void rehook(Class<?> type) throws UnmodifiableClassException {
+        ConnectTransformer transformer = new ConnectTransformer(POINTS, protection);
+        instrumentation.addTransformer(transformer, true);
+        try {
+            instrumentation.retransformClasses(type);
+        } finally {
+            instrumentation.removeTransformer(transformer);
+        }
     }
 
     /**
@@ -237,6 +262,29 @@ public final class ConnectInstrumentation {
     }
 
     /**
+     * Starts watching for Netty's native transports: on an attach at once, at startup on the weaver thread, so that
+     * none of the Netty support's classes loads before main.
+     */
+    private static final class NettyStart implements Runnable {
+        private final Instrumentation instrumentation;
+        private final JavaBaseAccess javaBase;
+        volatile BridgeListeners listeners;
+
+        NettyStart(Instrumentation instrumentation, JavaBaseAccess javaBase, BridgeListeners listeners) {
+            this.instrumentation = instrumentation;
+            this.javaBase = javaBase;
+            this.listeners = listeners;
+        }
+
+        @Override
+        public void run() {
+            BridgeListeners current = listeners;
+            javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
+            NettyTransports.prepare(instrumentation, current.connects, current.binds).run();
+        }
+    }
+
+    /**
      * The "selfconnect-weaver" daemon thread, started first thing: it loads ASM's classes while the settings are read
      * and the installation goes on ({@link ConnectTransformer#warmUp()}); then, once the transformers are registered,
      * it loads (without initializing) the target classes the JVM has not loaded yet, so that their weaving does not
@@ -255,7 +303,7 @@ public final class ConnectInstrumentation {
         private volatile ConnectTransformer loadTimeWeaver;
         private volatile Protection protection;
         private volatile Consumer<Protection> verified;
-        private volatile Runnable alsoLoad;
+        private volatile Runnable loadAgentClasses;
         /** At startup: Netty's watch, run on this thread once the JDK's classes are woven. */
         private volatile Runnable nettyWatch;
 
@@ -291,7 +339,7 @@ public final class ConnectInstrumentation {
             installed.countDown();
         }
 
-        /** Waits until the weaver thread has ended; false if it has not within the time. */
+        /** Waits until the weaver thread has verified the protection; false if it has not within the time. */
         public boolean await(long millis) throws InterruptedException {
             return done.await(millis, TimeUnit.MILLISECONDS);
         }
@@ -332,14 +380,6 @@ public final class ConnectInstrumentation {
             if (netty != null) {
                 netty.run();
             }
-            Runnable more = alsoLoad;
-            if (more != null) {
-                try {
-                    more.run();
-                } catch (Throwable ignored) {
-                    // it reports its own failures
-                }
-            }
             protection.verify();
             Consumer<Protection> listener = verified;
             if (listener != null) {
@@ -348,6 +388,21 @@ public final class ConnectInstrumentation {
                 } catch (Throwable ignored) {
                     // the listener reports its own failures
                 }
+            }
+            done.countDown();
+            Runnable later = loadAgentClasses;
+            if (later != null) {
+                try {
+                    if (atStartup) {
+                        Thread.sleep(STARTUP_QUIET_MILLIS);
+                    }
+                    later.run();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Throwable ignored) {
+                    // it reports its own failures
+                }
+                protection.markAgentClassesLoaded();
             }
         }
     }

@@ -44,7 +44,7 @@ public abstract class JavaBaseAccess implements InternalAccess {
                     throw new ClassNotFoundException(MODULAR + " did not register itself");
                 }
             } else {
-                current = new LegacyJavaBase();
+                current = LegacyJavaBase.create();
             }
             current.open(instrumentation);
         }

@@ -21,6 +21,11 @@ import java.util.zip.ZipEntry;
  */
 final class LegacyJavaBase extends JavaBaseAccess {
 
+    /** Typed as the base class, so that the caller's verification does not load this class on JDK 9 and later. */
+    static JavaBaseAccess create() {
+        return new LegacyJavaBase();
+    }
+
     @Override
     protected void open(Instrumentation instrumentation) {
     }

@@ -4,6 +4,7 @@ import dev.selfconnect.hooks.HookKind;
 import dev.selfconnect.hooks.HookPoint;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,12 @@ public final class Protection {
     private final List<HookPoint> expected;
     private final Map<HookPoint, String> problems = new LinkedHashMap<HookPoint, String>();
     private final List<HookPoint> hooked = new ArrayList<HookPoint>();
+    /** Hooks another tool removed by redefining their class, until they are woven again. */
+    private final Map<HookPoint, String> removed = new LinkedHashMap<HookPoint, String>();
+    private int removals;
+    private int restorations;
     private volatile boolean verified;
+    private volatile boolean agentClassesLoaded;
 
     /** @param feature the running JDK's feature version: only the points that fit it are expected */
     public Protection(List<HookPoint> points, int feature) {
@@ -68,8 +74,63 @@ public final class Protection {
         verified = true;
     }
 
+    /** The hooks of this class are gone: another tool redefined it. */
+    synchronized void removed(String className, String why) {
+        for (HookPoint point : expected) {
+            if (point.ownerClassName().equals(className) && point.kind() != HookKind.PLATFORM_MBEAN_SERVER) {
+                removed.put(point, why);
+            }
+        }
+        removals++;
+    }
+
+    /**
+     * Weaving this class again failed: the reason joins the missing points'.
+     *
+     * @return true if that changed what the protection says
+     */
+    synchronized boolean markRestoreFailed(String className, String why) {
+        boolean changed = false;
+        for (Map.Entry<HookPoint, String> entry : removed.entrySet()) {
+            if (entry.getKey().ownerClassName().equals(className) && !why.equals(entry.getValue())) {
+                entry.setValue(why);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /** The hooks of this class are in place again. */
+    synchronized void restored(String className) {
+        boolean any = false;
+        for (Iterator<HookPoint> points = removed.keySet().iterator(); points.hasNext(); ) {
+            if (points.next().ownerClassName().equals(className)) {
+                points.remove();
+                any = true;
+            }
+        }
+        if (any) {
+            restorations++;
+        }
+    }
+
+    /** "hooks removed by another tool's redefinition: 1, restored: 1", or null if that never happened. */
+    public synchronized String redefinitions() {
+        return removals == 0 ? null : "hooks removed by another tool's redefinition: " + removals + ", restored: "
+                + restorations;
+    }
+
     public boolean verified() {
         return verified;
+    }
+
+    void markAgentClassesLoaded() {
+        agentClassesLoaded = true;
+    }
+
+    /** True once the agent's own classes are all loaded: a jar replaced from then on cannot break the checks. */
+    public boolean agentClassesLoaded() {
+        return agentClassesLoaded;
     }
 
     /** The client API families whose every expected connect hook is in place. */
@@ -83,6 +144,9 @@ public final class Protection {
         for (HookPoint point : problems.keySet()) {
             families.remove(point.familyName());
         }
+        for (HookPoint point : removed.keySet()) {
+            families.remove(point.familyName());
+        }
         return families;
     }
 
@@ -93,12 +157,19 @@ public final class Protection {
             missing.add(problem.getKey().familyName() + " (" + problem.getKey().shortName() + ": "
                     + problem.getValue() + ")");
         }
+        for (Map.Entry<HookPoint, String> gone : removed.entrySet()) {
+            if (!problems.containsKey(gone.getKey())) {
+                missing.add(gone.getKey().familyName() + " (" + gone.getKey().shortName() + ": " + gone.getValue()
+                        + ")");
+            }
+        }
         return missing;
     }
 
     /**
      * One line: "protects Socket, SocketChannel, AsynchronousSocketChannel", then "; NOT protected: ..." when a hook
-     * point is missing, or "(hooks being verified)" before every class is loaded.
+     * point is missing, or "(hooks being verified ...)" before every target class is loaded; then how many hooks other tools
+     * removed by a redefinition and how many the agent restored, if any were.
      */
     public synchronized String describe() {
         StringBuilder line = new StringBuilder("protects ");
@@ -109,6 +180,10 @@ public final class Protection {
             line.append("; NOT protected: ").append(join(missing));
         } else if (!verified) {
             line.append(" (hooks being verified as the classes load)");
+        }
+        String redefinitions = redefinitions();
+        if (redefinitions != null) {
+            line.append("; ").append(redefinitions);
         }
         return line.toString();
     }

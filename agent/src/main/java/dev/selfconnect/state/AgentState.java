@@ -5,6 +5,7 @@ import dev.selfconnect.config.Settings;
 import dev.selfconnect.instrumentation.Protection;
 import dev.selfconnect.reporting.AgentStatistics;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -105,9 +106,17 @@ public final class AgentState {
         return audit == null ? Collections.<String>emptyList() : audit.endpoints();
     }
 
-    /** The summary's lines, or none when nothing was found. */
+    /** The summary's lines, or none when nothing was found and no hook was lost. */
     public List<String> summary() {
-        return audit == null || !audit.foundAnything() ? Collections.<String>emptyList() : audit.summary();
+        List<String> lines = new ArrayList<String>();
+        if (audit != null && audit.foundAnything()) {
+            lines.addAll(audit.summary());
+        }
+        String redefinitions = protection == null ? null : protection.redefinitions();
+        if (redefinitions != null) {
+            lines.add(redefinitions);
+        }
+        return lines;
     }
 
     /** The status as {@code selfconnect.jar status} prints it. */
@@ -115,7 +124,9 @@ public final class AgentState {
         return "selfconnect " + version + " " + (phase == Phase.ACTIVE ? "active" : "not active (" + phase.label()
                 + ")") + " on Java " + System.getProperty("java.version") + "\n"
                 + "settings: " + settings.describe() + "\n"
-                + "protection: " + protection() + "\n"
+                + "protection: " + protection() + (protection != null && protection.verified()
+                && !protection.agentClassesLoaded() ? " (the agent's own classes still loading: a jar replaced now"
+                + " could stop the checks)" : "") + "\n"
                 + "counters: " + statistics.describe();
     }
 }

@@ -3,6 +3,9 @@ package dev.selfconnect.audit;
 import dev.selfconnect.testing.Stderr;
 import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.detection.ConnectGuard;
+import dev.selfconnect.hooks.ConnectionFamily;
+import dev.selfconnect.hooks.Families;
+import dev.selfconnect.hooks.ServerFamily;
 import dev.selfconnect.hooks.InternalAccess;
 import dev.selfconnect.hooks.JdkHooks;
 import dev.selfconnect.config.Settings;
@@ -66,7 +69,18 @@ class ConnectPathAllocationTest {
         Settings settings = SettingsLoader.load("stack-traces=false", new Properties(), Map.of());
         KernelPortFiles ports = AuditTesting.ports(proc);
         Audit audit = new Audit(settings, statistics, new Findings(), ports);
-        return new ConnectGuard(settings, JdkHooks.connectionFamilies(InternalAccess.NONE), statistics, audit,
+        Families families = new Families() {
+            @Override
+            protected ConnectionFamily[] makeConnections() {
+                return JdkHooks.connectionFamilies(InternalAccess.NONE);
+            }
+
+            @Override
+            protected ServerFamily[] makeServers() {
+                return JdkHooks.serverFamilies();
+            }
+        };
+        return new ConnectGuard(settings, families, statistics, audit,
                 () -> ports);
     }
 

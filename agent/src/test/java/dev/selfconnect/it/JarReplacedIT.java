@@ -46,7 +46,7 @@ class JarReplacedIT {
             for (int i = 0; i < STATUS_TRIES && !verified; i++) {
                 status = AttachHarness.cli(jdk, "status", pid);
                 verified = status.stdout().contains("protection: protects Socket, SocketChannel")
-                        && !status.stdout().contains("being verified");
+                        && !status.stdout().contains("being verified") && !status.stdout().contains("still loading");
             }
             assertTrue(verified, "the agent's weaving was not verified\n" + status + "\n" + app);
 

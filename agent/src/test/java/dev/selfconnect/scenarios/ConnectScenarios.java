@@ -116,6 +116,9 @@ public final class ConnectScenarios {
             if (RetransformingAgent.isPresent()) {
                 RetransformingAgent.retransformConnectClasses();
             }
+            if (RedefiningAgent.isPresent()) {
+                RedefiningAgent.redefineSocket();
+            }
             scenario.run();
         } catch (Throwable t) {
             printException(t);
