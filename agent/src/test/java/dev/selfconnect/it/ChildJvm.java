@@ -29,7 +29,7 @@ final class ChildJvm {
     static final Path AGENT_JAR = Paths.get(System.getProperty("selfconnect.test.agentJar", "target/selfconnect.jar"));
     private static final Path TEST_CLASSES = Paths.get("target/test-classes").toAbsolutePath();
     private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
-    private static final long TIMEOUT_SECONDS = 60;
+    private static final long TIMEOUT_SECONDS = 120;
     /** How the startup line ends on every JDK the tests run: what the agent protects there. */
     /** How the one line about a bad setting ends. */
     static final String STOPS = "; the JVM stops here, as it does for a bad -XX option: fix the setting or remove"
