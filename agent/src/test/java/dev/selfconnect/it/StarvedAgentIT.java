@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class StarvedAgentIT {
 
     /** Bytes freed before each connect, the heap otherwise full: the JDK fails at the first, the agent runs later. */
-    private static final List<String> RESERVES = List.of("0", "128", "256", "384", "512", "640", "768", "896", "1024",
-            "2048", "4096", "8192", "16384", "65536", "262144");
+    private static final List<String> RESERVES = List.of("0", "256", "384", "512", "640", "768", "1024", "4096",
+            "16384", "262144");
     /** The agent once let self-connections through with this much free heap or less. */
     private static final int NEARLY_FULL = 16384;
     private static final int MAX_STACK_OFFSET = 400;
@@ -51,12 +51,12 @@ class StarvedAgentIT {
         arguments.addAll(RESERVES);
         Result result = run(jdk, arguments);
         List<Outcome> outcomes = outcomes(result);
-        assertEquals(RESERVES.size(), outcomes.size(), "one outcome per reserve\n" + result);
+        assertEquals(RESERVES.size(), outcomes.size(), "one outcome per reserve\n" + shown(result));
         assertNoneLetThrough(outcomes, result);
         assertTrue(outcomes.stream().anyMatch(o -> o.outcome.equals("jdk-oom")),
-                "the heap never ran out for the JDK itself: nothing was starved\n" + result);
+                "the heap never ran out for the JDK itself: nothing was starved\n" + shown(result));
         assertTrue(outcomes.stream().anyMatch(o -> o.outcome.equals("rejected") && o.at <= NEARLY_FULL),
-                "no self-connection was made with " + NEARLY_FULL + " bytes free or less\n" + result);
+                "no self-connection was made with " + NEARLY_FULL + " bytes free or less\n" + shown(result));
     }
 
     private static void stack(Jdk jdk) {
@@ -66,26 +66,34 @@ class StarvedAgentIT {
         List<Outcome> outcomes = outcomes(result);
         assertNoneLetThrough(outcomes, result);
         // Offsets are tried one frame apart: the first rejection right after a stack overflow is a connect made
-        // with as little stack as a connect can have.
+        // with as little stack as a connect can have. On Java 8 and 11 the JDK needs more stack before its connect
+        // than the agent needs after it, so there the agent itself never runs short.
         int firstRejected = outcomes.stream().filter(o -> o.outcome.equals("rejected")).mapToInt(o -> o.at)
-                .findFirst().orElseThrow(() -> new AssertionError("no connect had stack enough\n" + result));
+                .findFirst().orElseThrow(() -> new AssertionError("no connect had stack enough\n" + shown(result)));
         assertTrue(outcomes.stream().anyMatch(o -> o.at == firstRejected - 1 && !o.outcome.equals("not-reached")),
-                "no connect was tried one frame short of the first rejection\n" + result);
+                "no connect was tried one frame short of the first rejection\n" + shown(result));
     }
 
     /** No self-connection left open or unreset, no error from the agent's code reaching the application. */
     private static void assertNoneLetThrough(List<Outcome> outcomes, Result result) {
-        assertTrue(result.stdout().contains("RESULT done"), "the application did not finish\n" + result);
-        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.stdout().contains("RESULT done"), "the application did not finish\n" + shown(result));
+        assertEquals(0, result.exitCode(), shown(result));
         for (Outcome o : outcomes) {
             boolean jdkError = o.outcome.equals("jdk-oom") || o.outcome.equals("jdk-soe");
             boolean fine = o.outcome.equals("rejected") || jdkError || o.outcome.equals("not-reached");
             // The JDK can run out after its own connect and before the agent's hook runs: the port is then held
             // by a connection the agent never saw (the frames in the detail are the JDK's).
             if (!fine || o.portHeld && !jdkError) {
-                fail(o.line + "\n" + result);
+                fail(o.line + "\n" + shown(result));
             }
         }
+    }
+
+    /** The run without the frames of the agent's records (thousands, at the bottom of a deep recursion). */
+    private static String shown(Result result) {
+        return "command: " + String.join(" ", result.command()) + "\nexit: " + result.exitCode() + "\n--- stdout\n"
+                + result.stdout() + "--- stderr without frames\n"
+                + String.join("\n", result.stderr().lines().filter(l -> !l.startsWith("\tat ")).toList());
     }
 
     private static Result run(Jdk jdk, List<String> jvmOptionsAndArguments) {
