@@ -43,6 +43,15 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
     private static final SelfConnectException REJECTED_WITHOUT_DETAILS = new SelfConnectException(
             "Connection refused: self-connection (the agent could not write the details; see its log)");
 
+    static {
+        // Resolved now, with stack to spare: with the stack nearly used up, the failure handler in check cannot
+        // afford the class loader's help to resolve what it names.
+        Object rejection = REJECTED_WITHOUT_DETAILS;
+        if (rejection instanceof VirtualMachineError) {
+            throw new AssertionError(rejection);
+        }
+    }
+
     private final Settings settings;
     private final Families families;
     private final AgentStatistics statistics;
@@ -108,7 +117,11 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
             AgentLog.internalFailure("making the API families", failure);
             return null;
         }
+        // Decided before any deeper call: with the stack nearly used up, the failure handler below can call nothing.
+        boolean failsClosed = settings.mode() == Mode.THROW && settings.ignore().isEmpty();
+        boolean samePorts = false;
         boolean rejecting = false;
+        IOException rejection = null;
         try {
             statistics.countCheck();
             if (!family.isTcp(connection)) {
@@ -122,9 +135,9 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
                 }
                 return null;
             }
+            samePorts = true;
             InetAddress localAddress = family.localAddress(connection);
             InetAddress remoteAddress = family.remoteAddress(connection);
-            IOException rejection = null;
             boolean reported = false;
             if (SelfConnectionDetector.isSelfConnection(localAddress, localPort, remoteAddress, remotePort)
                     && !settings.ignore().matches(remoteAddress, remotePort)
@@ -138,23 +151,39 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
             }
             return rejection;
         } catch (Throwable failure) {
-            // Out of memory or stack on the way, say: a self-connection decided is still rejected and reset.
+            // Out of memory or stack, say. What little is left goes first to the decision and the reset, then to
+            // the report: a self-connection decided, or one that cannot be ruled out for want of memory or stack,
+            // is rejected and reset all the same, since letting it through hands the application a socket that
+            // talks to itself and holds the port.
+            boolean reject = rejection == null
+                    && (rejecting || samePorts && failsClosed && failure instanceof VirtualMachineError);
+            if (reject) {
+                try {
+                    family.reset(connection);
+                } catch (Throwable resetFailed) {
+                    // the exception below still reaches the application
+                }
+            }
             try {
                 AgentLog.internalFailure("checking a " + family.api() + " connection", failure);
             } catch (Throwable reportingFailed) {
                 // counted where it could be; nothing more to do here
             }
-            if (!rejecting) {
+            if (rejection != null) {
+                return rejection; // rejected, reset and counted already
+            }
+            if (!reject) {
                 return null;
             }
             try {
-                family.reset(connection);
-            } catch (Throwable resetFailed) {
-                // the exception below still reaches the application
+                statistics.countRejection();
+            } catch (Throwable countingFailed) {
+                // the internal failure is counted
             }
             return REJECTED_WITHOUT_DETAILS;
         }
     }
+
 
     /** The remote port is in the ephemeral range: the audit decides, unless this connect is the agent's own. */
     private void connectRisk(ConnectionFamily family, Object connection, int localPort, int remotePort,
