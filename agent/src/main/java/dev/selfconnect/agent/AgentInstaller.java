@@ -257,17 +257,7 @@ public final class AgentInstaller {
     private static synchronized KernelPortFiles kernelFiles() {
         if (kernelFiles == null) {
             kernelFiles = new KernelPortFiles(KernelPortFiles.DEFAULT_DIRECTORY, KernelPortFiles.REFRESH_NANOS,
-                    new KernelPortFiles.Notices() {
-                        @Override
-                        public void info(String message) {
-                            AgentLog.info(message);
-                        }
-
-                        @Override
-                        public void warn(String message) {
-                            AgentLog.warn(message);
-                        }
-                    });
+                    AgentLog.NOTICES);
         }
         return kernelFiles;
     }

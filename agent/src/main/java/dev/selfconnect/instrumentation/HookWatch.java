@@ -1,5 +1,6 @@
 package dev.selfconnect.instrumentation;
 
+import dev.selfconnect.vocabulary.Notices;
 import dev.selfconnect.reporting.AgentLog;
 
 /**
@@ -32,13 +33,6 @@ public final class HookWatch {
         void rehook() throws Exception;
     }
 
-    /** Where the watch's two kinds of line go. */
-    public interface Notices {
-        void info(String message);
-
-        void warn(String message);
-    }
-
     private final String className;
     private final String path;
     private final Probe probe;
@@ -68,17 +62,7 @@ public final class HookWatch {
             public void rehook() throws Exception {
                 installation.rehook(java.net.Socket.class);
             }
-        }, installation.protection(), new Notices() {
-            @Override
-            public void info(String message) {
-                AgentLog.info(message);
-            }
-
-            @Override
-            public void warn(String message) {
-                AgentLog.warn(message);
-            }
-        });
+        }, installation.protection(), AgentLog.NOTICES);
     }
 
     /** Probes once; a hook found gone is reported, and restored if it can be. Never throws. */

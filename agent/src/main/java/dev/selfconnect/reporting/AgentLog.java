@@ -1,5 +1,7 @@
 package dev.selfconnect.reporting;
 
+import dev.selfconnect.vocabulary.Notices;
+
 import java.io.PrintStream;
 import java.util.Collections;
 import java.util.Set;
@@ -20,6 +22,18 @@ public final class AgentLog {
         void line(String line);
     }
 
+    /** The remarks of the agent's parts that do not know this log, as INFO and WARN lines. */
+    public static final Notices NOTICES = new Notices() {
+        @Override
+        public void info(String message) {
+            AgentLog.info(message);
+        }
+
+        @Override
+        public void warn(String message) {
+            AgentLog.warn(message);
+        }
+    };
     private static final Sink STANDARD_ERROR = new Sink() {
         @Override
         public void line(String line) {

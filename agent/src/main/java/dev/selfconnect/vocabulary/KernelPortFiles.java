@@ -28,13 +28,6 @@ public final class KernelPortFiles {
     public static final long REFRESH_NANOS = 5_000_000_000L;
     private static final int INITIAL_BUFFER = 512;
 
-    /** Where the reader's remarks about the files go, each once. */
-    public interface Notices {
-        void info(String message);
-
-        void warn(String message);
-    }
-
     private final Path rangeFile;
     private final Path reservedFile;
     private final long refreshNanos;

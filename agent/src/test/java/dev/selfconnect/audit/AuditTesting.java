@@ -1,5 +1,6 @@
 package dev.selfconnect.audit;
 
+import dev.selfconnect.vocabulary.Notices;
 import dev.selfconnect.testing.Stderr;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.config.SettingsLoader;
@@ -32,7 +33,7 @@ public final class AuditTesting {
 
     /** The kernel files in this directory, their notices on the agent's log. */
     public static KernelPortFiles ports(Path proc) {
-        return new KernelPortFiles(proc, KernelPortFiles.REFRESH_NANOS, new KernelPortFiles.Notices() {
+        return new KernelPortFiles(proc, KernelPortFiles.REFRESH_NANOS, new Notices() {
             @Override
             public void info(String message) {
                 AgentLog.info(message);

@@ -1,5 +1,6 @@
 package dev.selfconnect.instrumentation;
 
+import dev.selfconnect.vocabulary.Notices;
 import dev.selfconnect.hooks.HookPoint;
 import dev.selfconnect.hooks.JdkHooks;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class HookWatchTest {
             if (rehookFailure != null) {
                 throw rehookFailure;
             }
-        }, protection, new HookWatch.Notices() {
+        }, protection, new Notices() {
             @Override
             public void info(String message) {
                 lines.add("INFO " + message);

@@ -19,7 +19,7 @@ class KernelPortFilesTest {
 
     /** The notices, as lines "INFO ..." and "WARN ...". */
     private final List<String> notices = new ArrayList<>();
-    private final KernelPortFiles.Notices recorder = new KernelPortFiles.Notices() {
+    private final Notices recorder = new Notices() {
         @Override
         public void info(String message) {
             notices.add("INFO " + message);
