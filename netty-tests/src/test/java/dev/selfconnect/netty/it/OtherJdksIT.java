@@ -16,9 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * JDK 8, 11 and 21: a representative subset of the matrix that JDK 17 and 25 run in full. Each Netty application
- * first waits until the agent's startup is over, so that its Netty loads late: only the JDK's native-library loading
- * (NativeLibraries on JDK 15 and later, ClassLoader.loadLibrary0 before) can tell the agent about it.
+ * JDK 8, 11 and 21: a representative subset of the matrix that JDK 17 and 25 run in full (the checks themselves do
+ * not depend on the JDK; how the agent meets Netty does). Each Netty application first waits until the agent's
+ * startup is over, so that its Netty loads late: only the JDK's native-library loading (ClassLoader.loadLibrary0 on
+ * JDK 8 to 14, NativeLibraries from 15 on) can tell the agent about it. JDK 21 meets Netty as 17 and 25 do: it runs
+ * fewer cases.
  */
 class OtherJdksIT {
 
@@ -32,12 +34,18 @@ class OtherJdksIT {
         return NettyJvm.otherJdks();
     }
 
+    static List<Jdk> before15() {
+        return jdks().stream().filter(jdk -> !jdk.name().equals("JDK 21")).toList();
+    }
+
     /** Netty 4.2's io_uring classes need Java 9 (class file version 53); the incubator's run on Java 8. */
     static Stream<Arguments> throwCases() {
         List<Arguments> all = new ArrayList<>();
         for (Jdk jdk : jdks()) {
             all.add(Arguments.of(jdk, EPOLL_42, "raw"));
-            all.add(Arguments.of(jdk, EPOLL_41, "bootstrap"));
+            if (!jdk.name().equals("JDK 21")) {
+                all.add(Arguments.of(jdk, EPOLL_41, "bootstrap"));
+            }
             all.add(Arguments.of(jdk, jdk.name().equals("JDK 8") ? IO_URING_INCUBATOR : IO_URING_42, "bootstrap"));
         }
         return all.stream();
@@ -52,7 +60,7 @@ class OtherJdksIT {
     }
 
     @ParameterizedTest(name = "{0}, epoll on netty42, bootstrap, loaded late: mode=log reports and leaves it")
-    @MethodSource("jdks")
+    @MethodSource("before15")
     void logMode(Jdk jdk) {
         Result result = late(jdk, "mode=log", EPOLL_42, "bootstrap", "self");
         assertEquals(1, result.warnings().size(), result::toString);
@@ -77,15 +85,6 @@ class OtherJdksIT {
         assertTrue(result.has("port free"), result::toString);
         assertEquals(List.of(), result.errors(), result::toString);
         assertEquals(0, result.exitCode(), result::toString);
-    }
-
-    @ParameterizedTest(name = "{0}, epoll on netty42, loaded late: a connect to a real server passes in mode=throw")
-    @MethodSource("jdks")
-    void noFalsePositive(Jdk jdk) {
-        Result result = late(jdk, "mode=throw", EPOLL_42, "bootstrap", "server");
-        assertEquals(List.of(), result.warnings(), result::toString);
-        assertTrue(result.has("connected local=127.0.0.1:40001 remote=127.0.0.1:40000"), result::toString);
-        assertEquals(List.of(), result.errors(), result::toString);
     }
 
     @ParameterizedTest(name = "{0}: gRPC over its relocated epoll, loaded late: mode=throw gives UNAVAILABLE")
