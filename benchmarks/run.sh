@@ -15,7 +15,7 @@
 #     EpollSocketChannel to a Netty epoll server on a fixed port (NETTY_EPOLL, about 1 min per JDK); 3 rounds of one
 #     fork per configuration (the order flipped each round), 2 x 1 s warm-up + 5 x 1 s measurement per fork.
 # Then it prints medians, p10-p90 spreads, agent-minus-none differences and PASS/FAIL with the margin for each target
-# of issue 5. About 10 minutes per JDK. The summary, the raw samples (CSV) and JMH's logs land in
+# of issue 5. About 11 minutes per JDK. The summary, the raw samples (CSV) and JMH's logs land in
 # benchmarks/target/bench-results/. The machine should be quiet (load average < 1): --wait-quiet waits for that.
 #
 # TIME_WAIT: a loop of connects that the client closes first would park every port it used in TIME_WAIT and run out
