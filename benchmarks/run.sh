@@ -11,10 +11,11 @@
 #     agent's audit reports that as a risk) and Socket after 1 s of idling;
 #   - classes loaded (-Xlog:class+load, by origin and package) and heap/metaspace used after System.gc();
 #   - per connect+close with JMH and its gc profiler (B/op): Socket, SocketChannel blocking and non-blocking,
-#     AsynchronousSocketChannel, each to a fixed-port and to an ephemeral-port server; 3 rounds of one fork per
-#     configuration (the order flipped each round), 2 x 1 s warm-up + 5 x 1 s measurement per fork.
+#     AsynchronousSocketChannel, each to a fixed-port and to an ephemeral-port server, and a Netty 4.2
+#     EpollSocketChannel to a Netty epoll server on a fixed port (NETTY_EPOLL, about 1 min per JDK); 3 rounds of one
+#     fork per configuration (the order flipped each round), 2 x 1 s warm-up + 5 x 1 s measurement per fork.
 # Then it prints medians, p10-p90 spreads, agent-minus-none differences and PASS/FAIL with the margin for each target
-# of issue 5. About 10 minutes per JDK. The summary, the raw samples (CSV) and JMH's logs land in
+# of issue 5. About 11 minutes per JDK. The summary, the raw samples (CSV) and JMH's logs land in
 # benchmarks/target/bench-results/. The machine should be quiet (load average < 1): --wait-quiet waits for that.
 #
 # TIME_WAIT: a loop of connects that the client closes first would park every port it used in TIME_WAIT and run out
@@ -31,11 +32,12 @@
 #   --wait-quiet[=MINUTES]         before starting, wait until the 1-minute load average is below 1 (default 30 min)
 #   --KEY=VALUE                    passed to the suite: --scan-sockets (default 10000,50000), --scan-runs, --runs, --connect-runs, --footprint-runs, --rounds, --warmups,
 #                                  --iterations, --iteration-ms, --servers=fixed,ephemeral, --agent, --out,
-#                                  --paths=SOCKET,CHANNEL_BLOCKING,CHANNEL_NONBLOCKING,ASYNC (JMH cases),
+#                                  --paths=SOCKET,CHANNEL_BLOCKING,CHANNEL_NONBLOCKING,ASYNC,NETTY_EPOLL (JMH cases),
 #                                  --jmh-jvm-args="-XX:-DoEscapeAnalysis" (JVM options for the JMH forks)
 #
 # JMH alone, by hand: java -jar benchmarks/target/benchmarks.jar ConnectBenchmark -prof gc [-p server=fixed] \
 #                         [-jvmArgsAppend -javaagent:agent/target/selfconnect.jar]
+#                     (NettyConnectBenchmark for the Netty epoll path)
 set -euo pipefail
 self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$self")/.."

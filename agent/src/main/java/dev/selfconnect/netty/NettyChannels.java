@@ -3,12 +3,14 @@ package dev.selfconnect.netty;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * How to read a Netty native channel, resolved once per channel class by reflection (the agent links against no Netty
  * type, and each Netty copy has its own): whether it is a TCP stream channel (it implements Netty's
  * {@code io.netty.channel.socket.SocketChannel}, relocated or not), and its native socket ({@code io.netty.channel.unix
- * .Socket}: {@code localAddress()}, {@code remoteAddress()}, {@code setSoLinger(int)}).
+ * .Socket}: {@code localAddress()}, {@code remoteAddress()}, {@code setSoLinger(int)}), and the endpoints the channel
+ * keeps (its {@code local} and {@code remote} fields, where it has them).
  */
 final class NettyChannels {
 
@@ -24,9 +26,13 @@ final class NettyChannels {
     private final Method localAddress;
     private final Method remoteAddress;
     private final Method setSoLinger;
+    private final Field keptLocal;
+    private final Field keptRemote;
 
     private NettyChannels(Class<?> type) {
         tcp = isTcp(type);
+        keptLocal = socketAddressField(type, "local");
+        keptRemote = socketAddressField(type, "remote");
         try {
             socket = field(type, "socket");
             Class<?> socketType = socket.getType();
@@ -50,6 +56,22 @@ final class NettyChannels {
         return (InetSocketAddress) remoteAddress.invoke(socket.get(channel));
     }
 
+    /**
+     * The local endpoint the channel keeps, if it keeps one (no allocation), else as {@link #local}. Only where the
+     * channel stores it after the connect and before the hooked method: epoll's {@code doConnect} reads it right after
+     * connect(2), io_uring only inside {@code fulfillConnectPromise}.
+     */
+    InetSocketAddress keptLocal(Object channel) throws ReflectiveOperationException {
+        Object kept = keptLocal == null ? null : keptLocal.get(channel);
+        return kept instanceof InetSocketAddress ? (InetSocketAddress) kept : local(channel);
+    }
+
+    /** As {@link #keptLocal}: epoll's {@code doFinishConnect} (or {@code doConnect}, at once) stores it. */
+    InetSocketAddress keptRemote(Object channel) throws ReflectiveOperationException {
+        Object kept = keptRemote == null ? null : keptRemote.get(channel);
+        return kept instanceof InetSocketAddress ? (InetSocketAddress) kept : remote(channel);
+    }
+
     void lingerZero(Object channel) throws ReflectiveOperationException {
         setSoLinger.invoke(socket.get(channel), 0);
     }
@@ -64,6 +86,15 @@ final class NettyChannels {
             }
         }
         throw new NoSuchFieldException(type.getName() + "." + name);
+    }
+
+    private static Field socketAddressField(Class<?> type, String name) {
+        try {
+            Field field = field(type, name);
+            return field.getType() == SocketAddress.class ? field : null;
+        } catch (NoSuchFieldException | RuntimeException notThere) {
+            return null;
+        }
     }
 
     static Method accessible(Method method) {

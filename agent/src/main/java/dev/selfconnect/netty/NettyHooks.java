@@ -9,9 +9,9 @@ import java.net.InetSocketAddress;
 
 /**
  * Netty's native transports as API families: one connection and one server family per transport (epoll; io_uring,
- * 4.2's and the incubator's alike), after the JDK's. The connection object is Netty's channel; its endpoints come from
- * the channel's native socket ({@code getsockname}/{@code getpeername}), because at the hook point io_uring has not
- * stored them in the channel yet. Its hook points are not in a JDK class: {@link NettyTransports} weaves them where
+ * 4.2's and the incubator's alike), after the JDK's. The connection object is Netty's channel. An epoll channel has
+ * stored both endpoints by the hook point, and they are read from it; an io_uring channel has not stored them yet, so
+ * they come from its native socket ({@code getsockname}/{@code getpeername}, a new address each). Its hook points are not in a JDK class: {@link NettyTransports} weaves them where
  * Netty appears.
  */
 public final class NettyHooks {
@@ -65,8 +65,21 @@ public final class NettyHooks {
 
     /** A Netty native TCP client channel (epoll or io_uring); domain-socket and datagram channels are not TCP. */
     private static final class Connections extends ConnectionFamily {
+        private final boolean kept;
+
         Connections(int id, String api) {
             super(id, api);
+            kept = id == EPOLL;
+        }
+
+        private InetSocketAddress local(Object channel) throws ReflectiveOperationException {
+            NettyChannels channels = NettyChannels.of(channel);
+            return kept ? channels.keptLocal(channel) : channels.local(channel);
+        }
+
+        private InetSocketAddress remote(Object channel) throws ReflectiveOperationException {
+            NettyChannels channels = NettyChannels.of(channel);
+            return kept ? channels.keptRemote(channel) : channels.remote(channel);
         }
 
         @Override
@@ -76,22 +89,22 @@ public final class NettyHooks {
 
         @Override
         public int localPort(Object channel) throws Exception {
-            return NettyChannels.of(channel).local(channel).getPort();
+            return local(channel).getPort();
         }
 
         @Override
         public int remotePort(Object channel) throws Exception {
-            return NettyChannels.of(channel).remote(channel).getPort();
+            return remote(channel).getPort();
         }
 
         @Override
         public InetAddress localAddress(Object channel) throws Exception {
-            return NettyChannels.of(channel).local(channel).getAddress();
+            return local(channel).getAddress();
         }
 
         @Override
         public InetAddress remoteAddress(Object channel) throws Exception {
-            return NettyChannels.of(channel).remote(channel).getAddress();
+            return remote(channel).getAddress();
         }
 
         /**

@@ -39,8 +39,6 @@ public final class NettyTransports {
     /** The transports enabled per class loader (their unsafe classes' names); cleared on uninstall. */
     private static final Map<ClassLoader, Set<String>> enabled = new WeakHashMap<ClassLoader, Set<String>>();
     private static final List<WeakReference<Class<?>>> hooks = new ArrayList<WeakReference<Class<?>>>();
-    private static final NettyConnectCheck CHECK = new NettyConnectCheck();
-    private static final NettyBindCheck BIND_CHECK = new NettyBindCheck();
 
     private static final BiConsumer<Object, Object> LIBRARY_LISTENER = new BiConsumer<Object, Object>() {
         @Override
@@ -50,6 +48,12 @@ public final class NettyTransports {
     };
 
     private NettyTransports() {
+    }
+
+    /** Loaded when the first Netty transport appears, not at the agent's start. */
+    private static final class Checks {
+        static final NettyConnectCheck CONNECT = new NettyConnectCheck();
+        static final NettyBindCheck BIND = new NettyBindCheck();
     }
 
     static BiFunction<Object, Integer, IOException> connects() {
@@ -211,7 +215,7 @@ public final class NettyTransports {
             try {
                 Class<?> channelClass = Class.forName(prefix + target.channelClass, false, loader);
                 Class<?> hook = HookClass.defineNextTo(channelClass);
-                setChecks(hook, CHECK, BIND_CHECK);
+                setChecks(hook, Checks.CONNECT, Checks.BIND);
                 hooks.add(new WeakReference<Class<?>>(hook));
                 weave(inst, loader, unsafeName);
                 String serverName = prefix + target.serverClass;

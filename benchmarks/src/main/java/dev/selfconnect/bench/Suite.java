@@ -50,7 +50,7 @@ public final class Suite {
                 "runs", "30", "connect-runs", "20", "footprint-runs", "5", "rounds", "3"));
         options.putAll(Map.of("warmups", "2", "iterations", "5", "iteration-ms", "1000",
                 "servers", LoopbackServer.FIXED + "," + LoopbackServer.EPHEMERAL, "jmh-jvm-args", "",
-                "paths", "SOCKET,CHANNEL_BLOCKING,CHANNEL_NONBLOCKING,ASYNC", "scan-sockets", "10000,50000",
+                "paths", "SOCKET,CHANNEL_BLOCKING,CHANNEL_NONBLOCKING,ASYNC," + JmhBench.NETTY_EPOLL, "scan-sockets", "10000,50000",
                 "scan-runs", "7"));
         for (String arg : args) {
             int eq = arg.indexOf('=');
@@ -205,7 +205,12 @@ public final class Suite {
         String loadBefore = loadAverage();
         List<String> jvmArgs = options.get("jmh-jvm-args").isBlank() ? List.of()
                 : List.of(options.get("jmh-jvm-args").trim().split("\\s+"));
-        List<ConnectPath> paths = Stream.of(options.get("paths").split(",")).map(ConnectPath::valueOf).toList();
+        List<String> paths = Stream.of(options.get("paths").split(",")).map(String::trim).toList();
+        for (String path : paths) {
+            if (!path.equals(JmhBench.NETTY_EPOLL)) {
+                ConnectPath.valueOf(path);
+            }
+        }
         JmhBench.Result r = new JmhBench(label, java, agentJar, agentClass, paths,
                 List.of(options.get("servers").split(",")), jvmArgs, raw, work)
                 .run(intOption("rounds"), intOption("warmups"), intOption("iterations"), intOption("iteration-ms"));
@@ -215,6 +220,8 @@ public final class Suite {
                 options.get("iteration-ms"), options.get("warmups"), loadBefore, loadAverage());
         line("  server port: fixed = below the ephemeral range; ephemeral = inside it (the agent's audit risk path)."
                 + " B/op: JMH -prof gc, whole JVM.%s", jvmArgs.isEmpty() ? "" : " JVM options: " + jvmArgs);
+        line("  %s: a Netty 4.2 EpollSocketChannel connects to a Netty epoll server and closes (both event loops"
+                + " in the fork; the benchmark thread waits for each step)", JmhBench.NETTY_EPOLL);
         line("  %-32s %20s %20s %8s %8s %18s %9s %9s %7s", "path / server port", "none median [p10-p90]",
                 "agent median [p10-p90]", "added", "p10 add", "rounds min..max", "B/op none", "B/op agent", "added");
         String worstAllocation = null;

@@ -68,7 +68,7 @@ public class ConnectBenchmark {
     }
 
     /** Fails the trial when the fork lacks the agent it should have, or has the one it should not. */
-    private static void checkAgent() {
+    static void checkAgent() {
         String agentClass = System.getProperty("bench.agentClass");
         if (agentClass == null) {
             return;

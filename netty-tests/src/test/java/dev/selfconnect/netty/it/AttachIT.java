@@ -40,6 +40,12 @@ class AttachIT {
                 }
             }
         }
+        // On JDK 8 to 14 the attach also weaves (and the detach restores) java.lang.ClassLoader's library loading.
+        for (Jdk jdk : NettyJvm.otherJdks()) {
+            if (!jdk.name().equals("JDK 21")) {
+                all.add(Arguments.of(jdk, NettyTransportsIT.TRANSPORTS.get(0)));
+            }
+        }
         return all.stream();
     }
 
@@ -71,7 +77,7 @@ class AttachIT {
             assertTrue(attached.stream().anyMatch(l -> l.startsWith(
                     "RESULT failed dev.selfconnect.SelfConnectException")), () -> attached + "\n" + stderr);
             assertTrue(attached.contains("RESULT channelActive=false"), () -> attached + "\n" + stderr);
-            assertTrue(attached.contains("RESULT port free"), () -> attached + "\n" + stderr);
+            assertTrue(attached.stream().anyMatch(l -> l.startsWith("RESULT port free")), () -> attached + "\n" + stderr);
 
             Result detach = cli(jdk, "detach", pid);
             assertEquals(0, detach.exitCode(), detach::toString);

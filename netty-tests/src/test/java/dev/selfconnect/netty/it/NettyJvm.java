@@ -44,10 +44,19 @@ final class NettyJvm {
         }
     }
 
-    /** The JDKs the tests run on; a missing one fails under CI and is skipped elsewhere. */
+    /** The JDKs the full matrix runs on; a missing one fails under CI and is skipped elsewhere. */
     static List<Jdk> jdks() {
+        return jdks("17", "25");
+    }
+
+    /** The JDKs that run a representative subset ({@link OtherJdksIT}). */
+    static List<Jdk> otherJdks() {
+        return jdks("8", "11", "21");
+    }
+
+    private static List<Jdk> jdks(String... versions) {
         List<Jdk> jdks = new ArrayList<>();
-        for (String version : new String[] {"17", "25"}) {
+        for (String version : versions) {
             String home = System.getProperty("selfconnect.test.jdk" + version);
             if (home != null && Files.isExecutable(Paths.get(home, "bin/java"))) {
                 jdks.add(new Jdk("JDK " + version, Paths.get(home)));

@@ -8,6 +8,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,11 +17,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real gRPC unary call through grpc-netty-shaded (its relocated Netty picks epoll on Linux) to 127.0.0.1:40000,
- * where nothing listens: {@code RESULT status=CODE description}.
+ * where nothing listens: {@code RESULT status=CODE description}. With the argument {@code late}, gRPC loads once the
+ * agent's startup is over.
  */
 public final class GrpcScenario {
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("late")) {
+            AgentStartup.await();
+        }
         System.out.println("RESULT epoll available="
                 + io.grpc.netty.shaded.io.netty.channel.epoll.Epoll.isAvailable());
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", NettyScenarios.PORT).usePlaintext()
@@ -38,7 +43,7 @@ public final class GrpcScenario {
         System.exit(0);
     }
 
-    private static final MethodDescriptor.Marshaller<String> TEXT = new MethodDescriptor.Marshaller<>() {
+    private static final MethodDescriptor.Marshaller<String> TEXT = new MethodDescriptor.Marshaller<String>() {
         @Override
         public InputStream stream(String value) {
             return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
@@ -46,8 +51,13 @@ public final class GrpcScenario {
 
         @Override
         public String parse(InputStream stream) {
-            try (stream) {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            try (InputStream in = stream) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                byte[] buffer = new byte[4096];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    bytes.write(buffer, 0, n);
+                }
+                return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -13,6 +13,7 @@ import io.netty.channel.ServerChannel;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
@@ -26,15 +27,17 @@ import java.util.concurrent.TimeUnit;
  * A Netty application for the tests, run in a child JVM inside a one-port namespace. It names Netty's classes by
  * string where they differ between Netty 4.1, 4.2 and the io_uring incubator, so one build runs on each copy.
  * <pre>
- *   NettyScenarios TRANSPORT HOW TARGET
+ *   NettyScenarios TRANSPORT HOW TARGET [late]
  *     TRANSPORT: epoll | epoll-legacy | io_uring | io_uring-incubator
  *     HOW:       bootstrap | raw
  *     TARGET:    self (127.0.0.1:40000, nothing listens) | self6 ([::1]:40000) | server (a server of the same
  *                transport on 40000) | server0 (the same, on a port the kernel picks) | refused (a port outside the range) | domain (a Unix domain socket pair)
  *                | timeout (10.77.0.2:40000 behind a veth whose peer never answers; 1 s connect timeout)
  *                | wait (connect to self each time a line arrives on stdin; closes what connected)
+ *     late:      first wait until the agent's startup thread has ended ({@code RESULT late: ...})
  * </pre>
- * Every outcome is one {@code RESULT ...} line on standard output.
+ * Every outcome is one {@code RESULT ...} line on standard output. Compiled for Java 8, as are the other scenarios:
+ * the tests run them on every JDK.
  */
 public final class NettyScenarios {
 
@@ -55,6 +58,9 @@ public final class NettyScenarios {
 
     /** Also called by {@link TwoCopies} in each of its class loaders. */
     public static void run(String[] args) throws Exception {
+        if (args.length > 3 && args[3].equals("late")) {
+            AgentStartup.await();
+        }
         Transport transport = Transport.named(args[0]);
         if (!transport.isAvailable()) {
             System.out.println("RESULT unavailable " + transport.unavailabilityCause());
@@ -90,7 +96,8 @@ public final class NettyScenarios {
                     domainSockets(group);
                     break;
                 case "wait":
-                    System.out.println("READY pid=" + ProcessHandle.current().pid() + " " + transport.name);
+                    String jvm = ManagementFactory.getRuntimeMXBean().getName();
+                    System.out.println("READY pid=" + jvm.substring(0, jvm.indexOf('@')) + " " + transport.name);
                     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                     for (String line; (line = in.readLine()) != null && !line.equals("quit"); ) {
                         Channel channel = connectAndReport(group, how, new InetSocketAddress("127.0.0.1", PORT),
@@ -132,7 +139,7 @@ public final class NettyScenarios {
             boolean closed = channel.closeFuture().await(10, TimeUnit.SECONDS);
             System.out.println("RESULT closed=" + closed);
             if (checkPort) {
-                System.out.println("RESULT port " + (portIsFree(remote) ? "free" : "busy"));
+                System.out.println("RESULT port " + portState(remote));
             }
         }
         return channel;
@@ -152,6 +159,22 @@ public final class NettyScenarios {
         channel.pipeline().addLast(handler);
         group.register(channel).sync();
         return channel.connect(remote);
+    }
+
+    /**
+     * "free", or "free after N ms" if the channel's close reached the kernel only after its close future completed
+     * (io_uring closes asynchronously: seen once in about twenty runs of the incubator), or "busy" after 2 s (a port in
+     * TIME_WAIT stays busy for a minute).
+     */
+    private static String portState(InetSocketAddress remote) throws InterruptedException {
+        long start = System.nanoTime();
+        for (int attempt = 0; attempt < 40; attempt++) {
+            if (portIsFree(remote)) {
+                return attempt == 0 ? "free" : "free after " + (System.nanoTime() - start) / 1_000_000 + " ms";
+            }
+            Thread.sleep(50);
+        }
+        return "busy";
     }
 
     /** Binds the port as a restarting server would: without SO_REUSEADDR, so TIME_WAIT would block it. */
@@ -197,7 +220,8 @@ public final class NettyScenarios {
     }
 
     private static String text(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress inet = (InetSocketAddress) address;
             return inet.getAddress().getHostAddress() + ":" + inet.getPort();
         }
         return String.valueOf(address);
@@ -241,20 +265,26 @@ public final class NettyScenarios {
             String epoll = "io.netty.channel.epoll.";
             String uring = "io.netty.channel.uring.";
             String incubator = "io.netty.incubator.channel.uring.";
-            return switch (name) {
-                case "epoll" -> new Transport(name, epoll + "Epoll", "io.netty.channel.MultiThreadIoEventLoopGroup",
-                        epoll + "EpollIoHandler", epoll + "EpollSocketChannel", epoll + "EpollServerSocketChannel",
-                        epoll + "EpollDomainSocketChannel", epoll + "EpollServerDomainSocketChannel");
-                case "epoll-legacy" -> new Transport(name, epoll + "Epoll", epoll + "EpollEventLoopGroup", null,
-                        epoll + "EpollSocketChannel", epoll + "EpollServerSocketChannel",
-                        epoll + "EpollDomainSocketChannel", epoll + "EpollServerDomainSocketChannel");
-                case "io_uring" -> new Transport(name, uring + "IoUring", "io.netty.channel.MultiThreadIoEventLoopGroup",
-                        uring + "IoUringIoHandler", uring + "IoUringSocketChannel", uring + "IoUringServerSocketChannel",
-                        uring + "IoUringDomainSocketChannel", uring + "IoUringServerDomainSocketChannel");
-                case "io_uring-incubator" -> new Transport(name, incubator + "IOUring", incubator + "IOUringEventLoopGroup",
-                        null, incubator + "IOUringSocketChannel", incubator + "IOUringServerSocketChannel", null, null);
-                default -> throw new IllegalArgumentException("unknown transport " + name);
-            };
+            switch (name) {
+                case "epoll":
+                    return new Transport(name, epoll + "Epoll", "io.netty.channel.MultiThreadIoEventLoopGroup",
+                            epoll + "EpollIoHandler", epoll + "EpollSocketChannel", epoll + "EpollServerSocketChannel",
+                            epoll + "EpollDomainSocketChannel", epoll + "EpollServerDomainSocketChannel");
+                case "epoll-legacy":
+                    return new Transport(name, epoll + "Epoll", epoll + "EpollEventLoopGroup", null,
+                            epoll + "EpollSocketChannel", epoll + "EpollServerSocketChannel",
+                            epoll + "EpollDomainSocketChannel", epoll + "EpollServerDomainSocketChannel");
+                case "io_uring":
+                    return new Transport(name, uring + "IoUring", "io.netty.channel.MultiThreadIoEventLoopGroup",
+                            uring + "IoUringIoHandler", uring + "IoUringSocketChannel",
+                            uring + "IoUringServerSocketChannel", uring + "IoUringDomainSocketChannel",
+                            uring + "IoUringServerDomainSocketChannel");
+                case "io_uring-incubator":
+                    return new Transport(name, incubator + "IOUring", incubator + "IOUringEventLoopGroup", null,
+                            incubator + "IOUringSocketChannel", incubator + "IOUringServerSocketChannel", null, null);
+                default:
+                    throw new IllegalArgumentException("unknown transport " + name);
+            }
         }
 
         boolean isAvailable() throws ReflectiveOperationException {

@@ -18,8 +18,7 @@ public final class TwoCopies {
             for (String entry : args[i].split(File.pathSeparator)) {
                 urls.add(new File(entry).toURI().toURL());
             }
-            URLClassLoader loader = new URLClassLoader("copy-" + (i / 2 + 1), urls.toArray(new URL[0]),
-                    ClassLoader.getPlatformClassLoader());
+            URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), platformLoader());
             Class<?> scenarios = Class.forName(NettyScenarios.class.getName(), true, loader);
             if (scenarios.getClassLoader() != loader) {
                 throw new IllegalStateException("the scenario was not loaded from its own copy");
@@ -30,6 +29,11 @@ public final class TwoCopies {
             scenarios.getMethod("run", String[].class).invoke(null, (Object) args[i + 1].split(","));
         }
         System.exit(0);
+    }
+
+    /** The platform class loader (JDK 9 and later) or the extension class loader (JDK 8): no class path. */
+    private static ClassLoader platformLoader() {
+        return ClassLoader.getSystemClassLoader().getParent();
     }
 
     private TwoCopies() {
