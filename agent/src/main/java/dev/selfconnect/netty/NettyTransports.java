@@ -70,29 +70,12 @@ public final class NettyTransports {
     }
 
     /**
-     * Starts watching for Netty's native transports. Called once the bridge is defined; the caller hands the bridge
-     * {@link #libraryListener()}.
+     * Starts watching for Netty's native transports: the returned task weaves the JDK's library loading and looks
+     * for transports loaded before (at startup the weaver thread runs it once the JDK's classes are woven; on an
+     * attach the attaching thread). The caller hands the bridge {@link #libraryListener()} first.
      *
      * @param connectListener the bridge's connect listener, which the Netty channels go to with their family
      * @param bindListener    the bridge's bind listener, for Netty's server channels bound to a fixed port
-     * @param atStartup       true from premain: the JDK's library loading is woven on a background thread, so that
-     *                        the JVM start does not wait for it; false on an attach: woven before this returns
-     */
-    public static void install(Instrumentation inst, BiFunction<Object, Integer, IOException> connectListener,
-                               BiConsumer<Object, Integer> bindListener, boolean atStartup) {
-        Runnable watch = prepare(inst, connectListener, bindListener);
-        if (atStartup) {
-            Thread thread = new Thread(watch, "selfconnect-netty");
-            thread.setDaemon(true);
-            thread.start();
-        } else {
-            watch.run();
-        }
-    }
-
-    /**
-     * As {@link #install}, leaving the weaving of the JDK's library loading to the caller's thread: the returned
-     * task does it (at startup, the weaver thread runs it once the JDK's classes are woven).
      */
     public static Runnable prepare(final Instrumentation inst,
                                    BiFunction<Object, Integer, IOException> connectListener,
