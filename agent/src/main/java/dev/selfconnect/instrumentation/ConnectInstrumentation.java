@@ -35,6 +35,12 @@ public final class ConnectInstrumentation {
      * so that this does not compete with the application's own start.
      */
     private static final long STARTUP_QUIET_MILLIS = 3_000;
+    /**
+     * At startup, with no Netty on the class path, how long the weaver thread waits before it weaves the JDK's
+     * library loading for Netty (a retransformation, which would otherwise fall on the application's first steps);
+     * a Netty found meanwhile in another class loader is found by the look at the loaded classes that follows.
+     */
+    private static final long NETTY_WATCH_DELAY_MILLIS = 1_000;
 
     private final Instrumentation instrumentation;
     private final JavaBaseAccess javaBase;
@@ -376,10 +382,6 @@ public final class ConnectInstrumentation {
                 // Every target is woven; a target that failed to load keeps the transformer for its next attempt.
                 instrumentation.removeTransformer(loadTimeWeaver);
             }
-            Runnable netty = nettyWatch;
-            if (netty != null) {
-                netty.run();
-            }
             if (!atStartup) {
                 loadAgentClasses(); // an attach answers once this is done too
             }
@@ -393,14 +395,22 @@ public final class ConnectInstrumentation {
                 }
             }
             done.countDown();
-            if (atStartup) {
-                try {
-                    Thread.sleep(STARTUP_QUIET_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                loadAgentClasses();
+            if (!atStartup) {
+                return;
             }
+            try {
+                Runnable netty = nettyWatch;
+                if (netty != null) {
+                    if (!NettyTransports.onClassPath()) {
+                        Thread.sleep(NETTY_WATCH_DELAY_MILLIS);
+                    }
+                    netty.run();
+                }
+                Thread.sleep(STARTUP_QUIET_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            loadAgentClasses();
         }
 
         private void loadAgentClasses() {
