@@ -5,7 +5,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
@@ -90,7 +89,7 @@ public final class KernelPortFiles {
         readAt = System.nanoTime();
         String rangeText;
         try {
-            if (!Files.exists(rangeFile)) {
+            if (!rangeFile.toFile().exists()) {
                 throw new FileNotFoundException(rangeFile.toString());
             }
             rangeText = firstLine(readAll(rangeFile));
@@ -121,7 +120,7 @@ public final class KernelPortFiles {
             reservedText = readAll(reservedFile);
             return ReservedPorts.parse(reservedText);
         } catch (IOException e) {
-            if (!Files.exists(reservedFile)) {
+            if (!reservedFile.toFile().exists()) {
                 return ReservedPorts.NONE; // an old kernel without reserved ports
             }
             once("reserved " + e, true, "the risk audit cannot read " + reservedFile + " (" + e
@@ -150,9 +149,9 @@ public final class KernelPortFiles {
 
     /**
      * The whole (small) file, read to its end: a /proc file reports a size that is not its length, so nothing that
-     * trusts the size is used (Files.readAllBytes returned a truncated value). No reader, charset decoder or regular
-     * expression: this runs at JVM start. FileInputStream is loaded at JVM start already; Files.newInputStream would
-     * load and initialize NIO channels.
+     * trusts the size is used (Files.readAllBytes returned a truncated value). No reader, charset decoder, regular
+     * expression or NIO file-system call (the existence checks use java.io.File too): this runs at JVM start.
+     * FileInputStream is loaded at JVM start already; Files.newInputStream would load and initialize NIO channels.
      */
     public static String readAll(Path file) throws IOException {
         byte[] buffer = new byte[INITIAL_BUFFER];
