@@ -6,6 +6,7 @@ import java.io.FileReader;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -70,8 +71,10 @@ public final class FourApiStorm {
     private static final int WRONG_REJECTION = 6;
     private static final int OTHER = 7;
     private static final int FAILED_AFTER_CROSS = 8;
+    /** A connect reset by its peer: another client cross-connected to it and let go before it was done. */
+    private static final int RESET_BY_CROSSED_PEER = 9;
     private static final String[] COUNTS = {"attempts", "refused", "rejected", "self-connected", "cross-connected",
-        "no-port", "wrong-rejection", "other", "failed-after-cross"};
+        "no-port", "wrong-rejection", "other", "failed-after-cross", "reset-by-crossed-peer"};
 
     private static final AtomicLongArray counts = new AtomicLongArray(APIS.length * COUNTS.length);
     private static final AtomicReference<String> firstOther = new AtomicReference<String>();
@@ -290,6 +293,8 @@ public final class FourApiStorm {
             count(api, REFUSED);
         } else if (message.contains("Cannot assign requested address")) {
             count(api, NO_PORT);
+        } else if (failure instanceof SocketException && message.startsWith("Connection reset")) {
+            count(api, RESET_BY_CROSSED_PEER);
         } else {
             count(api, OTHER);
             note(APIS[api] + " to " + port + ": " + failure);
