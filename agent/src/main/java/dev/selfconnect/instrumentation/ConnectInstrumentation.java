@@ -201,6 +201,7 @@ public final class ConnectInstrumentation {
      */
     public boolean uninstall() {
         javaBase.uninstallBridge();
+        nettyStart.cancel();
         NettyTransports.uninstall();
         if (loadTimeWeaver != null) {
             instrumentation.removeTransformer(loadTimeWeaver);
@@ -282,11 +283,21 @@ public final class ConnectInstrumentation {
             this.listeners = listeners;
         }
 
+        private boolean cancelled;
+
         @Override
-        public void run() {
+        public synchronized void run() {
+            if (cancelled) {
+                return; // uninstalled while the weaver thread waited
+            }
             BridgeListeners current = listeners;
             javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
             NettyTransports.prepare(instrumentation, current.connects, current.binds).run();
+        }
+
+        /** From now on {@link #run()} does nothing; one under way is waited for, so that it can be undone. */
+        synchronized void cancel() {
+            cancelled = true;
         }
     }
 
