@@ -1,7 +1,9 @@
 package dev.selfconnect.instrumentation;
 
-import dev.selfconnect.vocabulary.Notices;
 import dev.selfconnect.reporting.AgentLog;
+import dev.selfconnect.vocabulary.Notices;
+
+import java.net.Socket;
 
 /**
  * Notices, from the agent's own background thread, that another tool has removed a hook by redefining its class (a
@@ -60,7 +62,7 @@ public final class HookWatch {
         return new HookWatch("java.net.Socket", "java.net.Socket.connect", new SocketProbe(), new Rehook() {
             @Override
             public void rehook() throws Exception {
-                installation.rehook(java.net.Socket.class);
+                installation.rehook(Socket.class);
             }
         }, installation.protection(), AgentLog.NOTICES);
     }

@@ -7,6 +7,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -204,7 +205,7 @@ public final class NettyTransports {
             }
             Set<String> names = enabled.get(loader);
             if (names == null) {
-                names = new java.util.HashSet<String>();
+                names = new HashSet<String>();
                 enabled.put(loader, names);
             }
             if (!names.add(unsafeName)) {
