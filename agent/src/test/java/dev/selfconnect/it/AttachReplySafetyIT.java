@@ -2,7 +2,6 @@ package dev.selfconnect.it;
 
 import dev.selfconnect.it.AttachHarness.CliRun;
 import dev.selfconnect.it.ChildJvm.Jdk;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -15,7 +14,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class AttachReplySafetyIT {
 
-    private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
     private static final String SECRET = "root only: do not print";
 
     @TempDir
@@ -58,7 +55,7 @@ class AttachReplySafetyIT {
     }
 
     private void swappedForALink(Jdk jdk) throws Exception {
-        requireRoot();
+        ChildJvm.requireRoot("attaching to another user's JVM needs root");
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
         String name = jdk.name().replace(' ', '-');
         Path secret = temp.resolve(name + "-root-only");
@@ -66,7 +63,7 @@ class AttachReplySafetyIT {
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         Path tmp = Files.createDirectory(temp.resolve(name + "-tmp"));
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
-        command("chmod", "+t", tmp.toString());
+        ChildJvm.command("chmod", "+t", tmp.toString());
 
         Process target = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 jdk.java().toString(), "-Djava.io.tmpdir=" + tmp, "-cp", AttachHarness.TEST_CLASSES.toString(),
@@ -133,17 +130,4 @@ class AttachReplySafetyIT {
         return queue;
     }
 
-    private static void command(String... command) {
-        ChildJvm.Result r = ChildJvm.run(new ProcessBuilder(command));
-        assertEquals(0, r.exitCode(), r::toString);
-    }
-
-    private static void requireRoot() throws IOException {
-        if (!Integer.valueOf(0).equals(Files.getAttribute(Paths.get("/proc/self"), "unix:uid"))) {
-            if (CI) {
-                fail("attaching to another user's JVM needs root, and CI=true");
-            }
-            Assumptions.abort("attaching to another user's JVM needs root");
-        }
-    }
 }

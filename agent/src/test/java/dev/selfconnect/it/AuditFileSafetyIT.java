@@ -2,7 +2,6 @@ package dev.selfconnect.it;
 
 import dev.selfconnect.audit.StrictJson;
 import dev.selfconnect.it.ChildJvm.Jdk;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
@@ -43,7 +42,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class AuditFileSafetyIT {
 
-    private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
     private static final Path TEST_CLASSES = Paths.get("target/test-classes").toAbsolutePath();
     private static final long TIMEOUT_SECONDS = 60;
     private static final String ATTACKER = "65534";
@@ -114,7 +112,7 @@ class AuditFileSafetyIT {
 
     private void fifo(Jdk jdk) throws Exception {
         Path events = temp.resolve(jdk.name().replace(' ', '-') + "-fifo");
-        command("mkfifo", events.toString());
+        ChildJvm.command("mkfifo", events.toString());
 
         Child r = Child.start(jdk, events, "events", "2").finish();
 
@@ -182,13 +180,13 @@ class AuditFileSafetyIT {
         child.await("RESULT events 2");
         awaitLines(events, 2);
 
-        command("mv", events.toString(), renamed.toString());
+        ChildJvm.command("mv", events.toString(), renamed.toString());
         child.send("events 3");
         child.await("RESULT events 3");
         awaitLines(events, 3);
         assertEquals("rw-------", permissions(events));
 
-        command("rm", events.toString());
+        ChildJvm.command("rm", events.toString());
         child.send("events 4");
         child.await("RESULT events 4");
         awaitLines(events, 4);
@@ -240,10 +238,10 @@ class AuditFileSafetyIT {
 
     /** A directory the attacker (uid 65534) owns, in a path everybody may traverse. */
     private Path attackerDirectory(Jdk jdk, String name) throws IOException {
-        requireRoot();
+        ChildJvm.requireRoot("planting files as another user needs root");
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dir = Files.createDirectory(temp.resolve(jdk.name().replace(' ', '-') + "-" + name));
-        command("chown", ATTACKER + ":" + ATTACKER, dir.toString());
+        ChildJvm.command("chown", ATTACKER + ":" + ATTACKER, dir.toString());
         return dir;
     }
 
@@ -252,7 +250,7 @@ class AuditFileSafetyIT {
      * file (root in the tests' user namespace cannot create files in a directory of an unmapped user).
      */
     private Path sharedDirectory(Jdk jdk, String name) throws IOException {
-        requireRoot();
+        ChildJvm.requireRoot("planting files as another user needs root");
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dir = Files.createDirectory(temp.resolve(jdk.name().replace(' ', '-') + "-" + name));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -270,21 +268,7 @@ class AuditFileSafetyIT {
         List<String> full = new ArrayList<>(List.of("setpriv", "--reuid=" + ATTACKER, "--regid=" + ATTACKER,
                 "--clear-groups"));
         full.addAll(Arrays.asList(command));
-        command(full.toArray(new String[0]));
-    }
-
-    private static void command(String... command) {
-        ChildJvm.Result r = ChildJvm.run(new ProcessBuilder(command));
-        assertEquals(0, r.exitCode(), r::toString);
-    }
-
-    private static void requireRoot() throws IOException {
-        if (!Integer.valueOf(0).equals(Files.getAttribute(Paths.get("/proc/self"), "unix:uid"))) {
-            if (CI) {
-                fail("planting files as another user needs root, and CI=true");
-            }
-            Assumptions.abort("planting files as another user needs root");
-        }
+        ChildJvm.command(full.toArray(new String[0]));
     }
 
     private static String permissions(Path file) throws IOException {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -199,12 +200,33 @@ final class ChildJvm {
                 namespacesWork = false;
             }
         }
-        if (!namespacesWork) {
+        require(namespacesWork, "'unshare -rn' does not work here",
+                "the agent tests need a private network namespace");
+    }
+
+    /**
+     * A precondition of a test: where it does not hold the test is skipped with the reason, except under CI=true,
+     * where it fails with it.
+     */
+    static void require(boolean holds, String what, String why) {
+        if (!holds) {
             if (CI) {
-                fail("'unshare -rn' does not work here, and CI=true: the agent tests need a private network namespace");
+                fail(what + ", and CI=true: " + why);
             }
-            Assumptions.abort("'unshare -rn' does not work here: the agent tests need a private network namespace");
+            Assumptions.abort(what + ": " + why);
         }
+    }
+
+    /** Root, for a test that acts as another user. */
+    static void requireRoot(String why) throws IOException {
+        require(Integer.valueOf(0).equals(Files.getAttribute(Paths.get("/proc/self"), "unix:uid")),
+                "not root", why);
+    }
+
+    /** Runs a command that must succeed. */
+    static void command(String... command) {
+        Result r = run(new ProcessBuilder(command));
+        assertEquals(0, r.exitCode(), r::toString);
     }
 
     record Result(List<String> command, int exitCode, String stdout, String stderr) {

@@ -5,7 +5,6 @@ import dev.selfconnect.it.ChildJvm.Result;
 import dev.selfconnect.scan.PrometheusText;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +43,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ScanIT {
 
-    private static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
     private static final Path JAVA = Paths.get(System.getProperty("java.home"), "bin/java");
     private static final String NOBODY = "65534";
     /** The namespace's setup comes through the environment, so that it needs no quoting through two shells. */
@@ -109,12 +107,8 @@ class ScanIT {
     static void setUp() throws IOException {
         ChildJvm.requireNamespaces();
         python = Files.isExecutable(Paths.get("/usr/bin/python3")) ? "/usr/bin/python3" : null;
-        if (python == null) {
-            if (CI) {
-                fail("/usr/bin/python3 is missing, and CI=true: the scan tests hold sockets in a python3 process");
-            }
-            Assumptions.abort("/usr/bin/python3 is missing: the scan tests hold sockets in a python3 process");
-        }
+        ChildJvm.require(python != null, "/usr/bin/python3 is missing",
+                "the scan tests hold sockets in a python3 process");
         // readable by every user: the unprivileged scan runs the jar as nobody
         shared = Files.createTempDirectory(Paths.get("/tmp"), "scan-it");
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
