@@ -4,6 +4,7 @@ import dev.selfconnect.hooks.HookPoint;
 import dev.selfconnect.hooks.InternalAccess;
 import dev.selfconnect.hooks.JdkHooks;
 import dev.selfconnect.netty.NettyTransports;
+import dev.selfconnect.reporting.AgentLog;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -276,6 +277,7 @@ public final class ConnectInstrumentation {
         private final Instrumentation instrumentation;
         private final JavaBaseAccess javaBase;
         volatile BridgeListeners listeners;
+        private boolean cancelled;
 
         NettyStart(Instrumentation instrumentation, JavaBaseAccess javaBase, BridgeListeners listeners) {
             this.instrumentation = instrumentation;
@@ -283,16 +285,20 @@ public final class ConnectInstrumentation {
             this.listeners = listeners;
         }
 
-        private boolean cancelled;
-
+        /** Never throws: Netty's transports then go unchecked, and the failure is counted and reported. */
         @Override
         public synchronized void run() {
             if (cancelled) {
                 return; // uninstalled while the weaver thread waited
             }
-            BridgeListeners current = listeners;
-            javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
-            NettyTransports.prepare(instrumentation, current.connects, current.binds).run();
+            try {
+                BridgeListeners current = listeners;
+                javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
+                NettyTransports.prepare(instrumentation, current.connects, current.binds).run();
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("starting the checks of Netty's native transports (they are not checked)",
+                        failure);
+            }
         }
 
         /** From now on {@link #run()} does nothing; one under way is waited for, so that it can be undone. */
