@@ -341,6 +341,8 @@ public final class ConnectInstrumentation {
                 public void run() {
                     try {
                         weave();
+                    } catch (Throwable failure) {
+                        AgentLog.internalFailure("weaving and verifying the hooks in the background", failure);
                     } finally {
                         done.countDown();
                     }
