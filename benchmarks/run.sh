@@ -29,6 +29,10 @@
 #   --jdk17-only | --jdk25-only    one JDK only (the JDKs: $JDK17, $JDK25; defaults below)
 #   --quick                        a smoke run with few samples (under 2 min per JDK); its figures mean little
 #   --no-build                     use the jars already built
+#   --baseline-commit=REV          also build the agent at git revision REV (in a temporary worktree) and time it in
+#                                  the same rounds as this one: JVM start and first connects, paired by round, with
+#                                  a verdict "no slower than the baseline" (a sign test tells a difference from noise)
+#                                  (--baseline=JAR does the same with a jar already built)
 #   --wait-quiet[=MINUTES]         before starting, wait until the 1-minute load average is below 1 (default 30 min)
 #   --KEY=VALUE                    passed to the suite: --scan-sockets (default 10000,50000), --scan-runs, --runs, --connect-runs, --footprint-runs, --rounds, --warmups,
 #                                  --iterations, --iteration-ms, --servers=fixed,ephemeral, --agent, --out,
@@ -47,6 +51,7 @@ JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 jdks="$JDK17,$JDK25"
 build=true
 wait_minutes=0
+baseline_commit=""
 suite_args=()
 
 for arg in "$@"; do
@@ -59,6 +64,7 @@ for arg in "$@"; do
         --quick) suite_args+=(--runs=5 --connect-runs=3 --footprint-runs=2 --rounds=1 --warmups=1 --iterations=2
                               --iteration-ms=500) ;;
         --no-build) build=false ;;
+        --baseline-commit=*) baseline_commit=${arg#--baseline-commit=} ;;
         --wait-quiet) wait_minutes=30 ;;
         --wait-quiet=*) wait_minutes=${arg#--wait-quiet=} ;;
         --*=*) suite_args+=("$arg") ;;
@@ -83,5 +89,16 @@ if $build; then
     mvn -q -B -Pbenchmarks -DskipTests -pl agent,benchmarks package
 fi
 
-exec "$JDK17/bin/java" -cp benchmarks/target/benchmarks.jar dev.selfconnect.bench.Suite --jdks="$jdks" \
+if [ -n "$baseline_commit" ]; then
+    baseline_tree=$(mktemp -d "${TMPDIR:-/tmp}/selfconnect-baseline.XXXXXX")
+    trap 'git worktree remove --force "$baseline_tree" >/dev/null 2>&1; rm -rf "$baseline_tree"' EXIT
+    echo "building the baseline agent at $baseline_commit in $baseline_tree"
+    git worktree add --detach "$baseline_tree" "$baseline_commit" >/dev/null
+    (cd "$baseline_tree" && mvn -q -B -DskipTests -pl agent package)
+    mkdir -p benchmarks/target
+    cp "$baseline_tree/agent/target/selfconnect.jar" benchmarks/target/baseline-selfconnect.jar
+    suite_args+=(--baseline=benchmarks/target/baseline-selfconnect.jar)
+fi
+
+"$JDK17/bin/java" -cp benchmarks/target/benchmarks.jar dev.selfconnect.bench.Suite --jdks="$jdks" \
     "${suite_args[@]}"

@@ -23,8 +23,12 @@ import java.util.stream.Collectors;
  */
 final class StartupBench {
 
-    /** A way to start the JVM: no agent, the empty agent, or selfconnect.jar. */
-    record Config(String name, List<String> jvmArgs) {
+    /**
+     * A way to start the JVM: no agent, the empty agent, a baseline build of the agent, or selfconnect.jar.
+     *
+     * @param timesConnects whether the first-connect measurement runs it too (not the empty agent)
+     */
+    record Config(String name, List<String> jvmArgs, boolean timesConnects) {
     }
 
     /** Classes one JVM loaded, by where they came from, and when (JVM uptime, ms) main's class was loaded. */
@@ -48,10 +52,18 @@ final class StartupBench {
     /** How many java.desktop classes the class-loading measurement loads. */
     static final int CLASSES_TO_LOAD = 2000;
 
+    /**
+     * @param wallMs           per configuration
+     * @param wallRounds       per configuration, each round's sample in round order (the configurations of one round
+     *                         ran one after the other: the difference of two in the same round is a paired sample)
+     * @param firstConnectRounds per case and configuration, in round order likewise
+     */
     record Result(Map<String, Stats> wallMs,
+                  Map<String, List<Double>> wallRounds,
                   Map<String, ClassCounts> classes,
                   Map<Integer, Map<String, Stats>> loadClassesMsByDelay,
                   Map<ConnectCase, Map<String, Stats>> firstConnectMs,
+                  Map<ConnectCase, Map<String, List<Double>>> firstConnectRounds,
                   Map<String, Map<String, Stats>> footprintBytes,
                   String agentStderr) {
     }
@@ -62,7 +74,6 @@ final class StartupBench {
     private final String java;
     private final String probeJar;
     private final List<Config> configs;
-    private final Config none;
     private final Config agent;
     private final PrintWriter raw;
     private final String jdkLabel;
@@ -73,7 +84,6 @@ final class StartupBench {
         this.java = java;
         this.probeJar = probeJar;
         this.configs = configs;
-        this.none = configs.get(0);
         this.agent = configs.get(configs.size() - 1);
         this.raw = raw;
         this.scratch = scratch;
@@ -81,7 +91,7 @@ final class StartupBench {
 
     Result run(int wallRuns, int connectRuns, int footprintRuns) throws Exception {
         Suite.progress(jdkLabel + ": JVM start of a trivial main, " + wallRuns + " runs per configuration");
-        Map<String, Stats> wall = wallTime(wallRuns);
+        Map<String, List<Double>> wall = wallTime(wallRuns);
 
         Suite.progress(jdkLabel + ": classes loaded by a trivial main");
         Map<String, ClassCounts> classes = new LinkedHashMap<>();
@@ -96,7 +106,7 @@ final class StartupBench {
             loadClasses.put(delayMs, loadClasses(delayMs, connectRuns));
         }
 
-        Map<ConnectCase, Map<String, Stats>> firstConnect = new LinkedHashMap<>();
+        Map<ConnectCase, Map<String, List<Double>>> firstConnect = new LinkedHashMap<>();
         Map<String, Map<String, Stats>> footprint;
         try (LoopbackServer fixed = new LoopbackServer(LoopbackServer.FIXED);
              LoopbackServer ephemeral = new LoopbackServer(LoopbackServer.EPHEMERAL)) {
@@ -115,10 +125,13 @@ final class StartupBench {
             footprint = footprint(footprintRuns, fixed.address().getPort(), ephemeral.address().getPort());
         }
         String stderr = runProbe(agent, List.of("-cp", probeJar, "dev.selfconnect.bench.startup.TrivialMain"))[1];
-        return new Result(wall, classes, loadClasses, firstConnect, footprint, stderr.strip());
+        Map<ConnectCase, Map<String, Stats>> firstConnectStats = new LinkedHashMap<>();
+        firstConnect.forEach((c, samples) -> firstConnectStats.put(c, stats(samples)));
+        return new Result(stats(wall), wall, classes, loadClasses, firstConnectStats, firstConnect, footprint,
+                stderr.strip());
     }
 
-    private Map<String, Stats> wallTime(int runs) throws Exception {
+    private Map<String, List<Double>> wallTime(int runs) throws Exception {
         Map<String, List<Double>> samples = samples(configs);
         List<String> trivial = List.of("-cp", probeJar, "dev.selfconnect.bench.startup.TrivialMain");
         for (int round = -2; round < runs; round++) { // two rounds of warm-up fill the file cache
@@ -139,7 +152,7 @@ final class StartupBench {
                 }
             }
         }
-        return stats(samples);
+        return samples;
     }
 
     /** Three runs with -Xlog:class+load; the counts are the same every run, the times are medians. */
@@ -225,11 +238,11 @@ final class StartupBench {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
 
-    private Map<String, Stats> firstConnect(ConnectCase c, int port, int runs) throws Exception {
-        List<Config> pair = List.of(none, agent);
-        Map<String, List<Double>> samples = samples(pair);
+    private Map<String, List<Double>> firstConnect(ConnectCase c, int port, int runs) throws Exception {
+        List<Config> timed = configs.stream().filter(Config::timesConnects).toList();
+        Map<String, List<Double>> samples = samples(timed);
         for (int round = 0; round < runs; round++) {
-            for (Config config : rotated(pair, round)) {
+            for (Config config : rotated(timed, round)) {
                 String out = runProbe(config, List.of("-cp", probeJar, "dev.selfconnect.bench.startup.Probe",
                         "connect", c.path().name(), Integer.toString(port), Integer.toString(c.delayMs())))[0];
                 double ms = Long.parseLong(values(out).get("firstConnectNanos")) / 1e6;
@@ -237,7 +250,7 @@ final class StartupBench {
                 raw.printf("%s,first_connect_ms %s,%s,%.4f%n", jdkLabel, c, config.name(), ms);
             }
         }
-        return stats(samples);
+        return samples;
     }
 
     private Map<String, Stats> loadClasses(int delayMs, int runs) throws Exception {

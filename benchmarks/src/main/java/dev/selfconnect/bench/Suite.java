@@ -29,6 +29,11 @@ public final class Suite {
     static final double MAX_FIRST_CONNECT_MS = 5;          // first connect+close, agent - none
     static final double MAX_METASPACE_BYTES = 5_000_000;   // metaspace used, agent - none
 
+    /** The configuration name of the baseline build of the agent (--baseline=JAR). */
+    static final String BASELINE = "baseline";
+    /** The sign test's level below which a difference to the baseline is not noise. */
+    static final double SIGNIFICANCE = 0.05;
+
     private static final long STARTED = System.nanoTime();
 
     private final Map<String, String> options;
@@ -51,7 +56,7 @@ public final class Suite {
         options.putAll(Map.of("warmups", "2", "iterations", "5", "iteration-ms", "1000",
                 "servers", LoopbackServer.FIXED + "," + LoopbackServer.EPHEMERAL, "jmh-jvm-args", "",
                 "paths", "SOCKET,CHANNEL_BLOCKING,CHANNEL_NONBLOCKING,ASYNC," + JmhBench.NETTY_EPOLL, "scan-sockets", "10000,50000",
-                "scan-runs", "7"));
+                "scan-runs", "7", "baseline", ""));
         for (String arg : args) {
             int eq = arg.indexOf('=');
             String key = arg.startsWith("--") && eq > 2 ? arg.substring(2, eq) : null;
@@ -79,6 +84,13 @@ public final class Suite {
         line("agent: %s (%,d bytes, modified %s, sha256 %s, Premain-Class %s)", options.get("agent"),
                 Files.size(agentJar), Files.getLastModifiedTime(Paths.get(options.get("agent"))),
                 sha256(agentJar).substring(0, 12), agentClass);
+        Path baselineJar = null;
+        if (!options.get("baseline").isEmpty()) {
+            baselineJar = Files.copy(Paths.get(options.get("baseline")), work.resolve("baseline.jar"));
+            line("baseline: %s (%,d bytes, sha256 %s): timed in the same rounds as the agent, for the JVM start and"
+                    + " the first connects", options.get("baseline"), Files.size(baselineJar),
+                    sha256(baselineJar).substring(0, 12));
+        }
         line("machine: %d cores; load average (1, 5, 15 min) at start: %s", Runtime.getRuntime().availableProcessors(),
                 loadAverage());
 
@@ -91,7 +103,7 @@ public final class Suite {
                 line("");
                 line("=== %s (%s) ===", label, jdkHome);
                 if (options.get("only").equals("all") || options.get("only").equals("startup")) {
-                    startup(label, java, agentJar.toString(), raw, work);
+                    startup(label, java, agentJar.toString(), baselineJar, raw, work);
                 }
                 if (options.get("only").equals("all") || options.get("only").equals("jmh")) {
                     jmh(label, java, agentJar.toString(), agentClass, raw, work);
@@ -112,12 +124,16 @@ public final class Suite {
                 + out.resolve("raw-" + stamp + ".csv") + ")");
     }
 
-    private void startup(String label, String java, String agentJar, PrintWriter raw, Path work) throws Exception {
+    private void startup(String label, String java, String agentJar, Path baselineJar, PrintWriter raw, Path work)
+            throws Exception {
         String loadBefore = loadAverage();
-        List<StartupBench.Config> configs = List.of(
-                new StartupBench.Config("none", List.of()),
-                new StartupBench.Config("empty agent", List.of("-javaagent:" + options.get("empty-agent"))),
-                new StartupBench.Config("selfconnect", List.of("-javaagent:" + agentJar)));
+        List<StartupBench.Config> configs = new ArrayList<>();
+        configs.add(new StartupBench.Config("none", List.of(), true));
+        configs.add(new StartupBench.Config("empty agent", List.of("-javaagent:" + options.get("empty-agent")), false));
+        if (baselineJar != null) {
+            configs.add(new StartupBench.Config(BASELINE, List.of("-javaagent:" + baselineJar), true));
+        }
+        configs.add(new StartupBench.Config("selfconnect", List.of("-javaagent:" + agentJar), true));
         StartupBench.Result r = new StartupBench(label, java, options.get("probe"), configs, raw, work)
                 .run(intOption("runs"), intOption("connect-runs"), intOption("footprint-runs"));
 
@@ -136,6 +152,14 @@ public final class Suite {
                 "%+.1f ms (margin %.1f ms); empty agent %+.1f ms; p10 vs p10 %+.1f ms", startAdded,
                 MAX_START_MS - startAdded, r.wallMs().get("empty agent").median() - none.median(),
                 r.wallMs().get("selfconnect").p10() - none.p10());
+        if (baselineJar != null) {
+            Stats paired = paired(r.wallRounds().get("selfconnect"), r.wallRounds().get(BASELINE));
+            line("  selfconnect minus baseline, paired by round: median %+.1f ms [p10 %+.1f, p90 %+.1f]; slower in %s",
+                    paired.median(), paired.p10(), paired.p90(), slowerRounds(r.wallRounds().get("selfconnect"),
+                            r.wallRounds().get(BASELINE)));
+            baselineVerdict(label, "JVM start: no slower than the baseline", r.wallRounds().get("selfconnect"),
+                    r.wallRounds().get(BASELINE), "%+.1f ms");
+        }
 
         line("");
         line("Classes loaded by the trivial main (-Xlog:class+load), and when main's class loaded (JVM uptime)");
@@ -173,10 +197,17 @@ public final class Suite {
             Stats n = byConfig.get("none");
             Stats a = byConfig.get("selfconnect");
             double added = a.median() - n.median();
-            line("  %-32s %22s %22s %+9.2f", c, spread(n, "%.2f"), spread(a, "%.2f"), added);
+            Stats b = byConfig.get(BASELINE);
+            line("  %-32s %22s %22s %+9.2f%s", c, spread(n, "%.2f"), spread(a, "%.2f"), added, b == null ? ""
+                    : String.format("   baseline %s, added %+.2f", spread(b, "%.2f"), b.median() - n.median()));
             if (c.isTarget()) {
                 verdict(label, "first connect (" + c.path() + "): agent adds <= 5 ms", added <= MAX_FIRST_CONNECT_MS,
                         "%+.2f ms (margin %.2f ms)", added, MAX_FIRST_CONNECT_MS - added);
+                if (b != null) {
+                    baselineVerdict(label, "first connect (" + c.path() + "): no slower than the baseline",
+                            r.firstConnectRounds().get(c).get("selfconnect"),
+                            r.firstConnectRounds().get(c).get(BASELINE), "%+.2f ms");
+                }
             }
         });
 
@@ -282,6 +313,58 @@ public final class Suite {
                     r.scanMs().median() < ScanBench.MAX_SCAN_MS, "%.1f ms (margin %.0f ms)", r.scanMs().median(),
                     ScanBench.MAX_SCAN_MS - r.scanMs().median());
         }
+    }
+
+    /**
+     * PASS when the agent's median paired difference to the baseline (same round, one run after the other) is not
+     * above zero; otherwise NOISE when a sign test cannot tell the two apart (two-sided, 5 %), FAIL when it can.
+     */
+    private void baselineVerdict(String jdk, String target, List<Double> agent, List<Double> baseline,
+                                 String format) {
+        Stats paired = paired(agent, baseline);
+        int slower = 0;
+        for (int i = 0; i < agent.size(); i++) {
+            slower += agent.get(i) > baseline.get(i) ? 1 : 0;
+        }
+        double p = signTestP(slower, agent.size());
+        String outcome = paired.median() <= 0 ? "PASS" : p >= SIGNIFICANCE ? "NOISE" : "FAIL";
+        verdict(jdk, target, outcome, format + " paired median; slower in %s (sign test p = %.3f)", paired.median(),
+                slowerRounds(agent, baseline), p);
+    }
+
+    /** Each round's first value minus its second. */
+    static Stats paired(List<Double> first, List<Double> second) {
+        List<Double> differences = new ArrayList<>();
+        for (int i = 0; i < first.size(); i++) {
+            differences.add(first.get(i) - second.get(i));
+        }
+        return new Stats(differences);
+    }
+
+    private static String slowerRounds(List<Double> agent, List<Double> baseline) {
+        int slower = 0;
+        for (int i = 0; i < agent.size(); i++) {
+            slower += agent.get(i) > baseline.get(i) ? 1 : 0;
+        }
+        return slower + " of " + agent.size() + " rounds";
+    }
+
+    /** Two-sided binomial test of k successes in n trials against p = 1/2. */
+    static double signTestP(int k, int n) {
+        int extreme = Math.min(k, n - k);
+        double tail = 0;
+        for (int i = 0; i <= extreme; i++) {
+            tail += binomial(n, i);
+        }
+        return Math.min(1, 2 * tail / Math.pow(2, n));
+    }
+
+    private static double binomial(int n, int k) {
+        double result = 1;
+        for (int i = 1; i <= k; i++) {
+            result = result * (n - k + i) / i;
+        }
+        return result;
     }
 
     private void verdict(String jdk, String target, boolean pass, String format, Object... args) {
