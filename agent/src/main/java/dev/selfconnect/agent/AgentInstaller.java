@@ -41,14 +41,7 @@ public final class AgentInstaller {
 
     private static final Object lock = new Object();
     /** The statistics and findings belong to the JVM: they carry over from one state to the next. */
-    private static final AgentStatistics statistics = new AgentStatistics(new Runnable() {
-        @Override
-        public void run() {
-            if (publishing) {
-                Publishing.publisher.wake();
-            }
-        }
-    });
+    private static final AgentStatistics statistics = new AgentStatistics();
     private static final Findings findings = new Findings();
     private static final PlatformRegistration registration = new PlatformRegistration();
     private static ConnectInstrumentation installation;
@@ -76,6 +69,13 @@ public final class AgentInstaller {
                 AgentInstaller.checkHooks();
             }
         });
+        /** A finding is published at once, not at the next tick. */
+        static final Runnable wake = new Runnable() {
+            @Override
+            public void run() {
+                publisher.wake();
+            }
+        };
     }
 
     private AgentInstaller() {
@@ -121,6 +121,7 @@ public final class AgentInstaller {
      * otherwise leaves it alone. Never throws: the application goes on whatever happens here.
      *
      * @param startupPreparation the weaving prepared in premain; null on an attach
+     * @return the reply to the attach; at startup null, unless another copy or an earlier -javaagent came first
      */
     private static AttachReply apply(Settings newSettings, Instrumentation instrumentation,
                                      ConnectInstrumentation.Preparation startupPreparation) {
@@ -128,19 +129,20 @@ public final class AgentInstaller {
         String agent = "selfconnect " + version();
         synchronized (lock) {
             atStartupInProgress = atStartup;
-            AttachReply reply;
+            AttachReply.Status status;
+            String text;
             boolean unchanged = false;
             try {
                 if (installation == null && ConnectInstrumentation.anotherCopyIsActive(instrumentation)) {
-                    reply = new AttachReply(AttachReply.Status.ANOTHER_COPY, agent + " is already installed in this"
-                            + " JVM by another copy; this copy does nothing");
+                    AttachReply reply = new AttachReply(AttachReply.Status.ANOTHER_COPY, agent + " is already"
+                            + " installed in this JVM by another copy; this copy does nothing");
                     AgentLog.info(reply.text());
                     return reply;
                 }
                 if (installation != null && atStartup) {
                     Settings first = AgentState.current().settings();
-                    reply = new AttachReply(AttachReply.Status.RECONFIGURED, agent + " is already installed in this"
-                            + " JVM; this copy does nothing");
+                    AttachReply reply = new AttachReply(AttachReply.Status.RECONFIGURED, agent + " is already"
+                            + " installed in this JVM; this copy does nothing");
                     if (newSettings.equals(first)) {
                         AgentLog.info(reply.text());
                     } else {
@@ -154,24 +156,25 @@ public final class AgentInstaller {
                     boolean removed = installation != null;
                     uninstall();
                     enter(new AgentState(AgentState.Phase.OFF, version(), newSettings, statistics, null, null));
-                    reply = new AttachReply(AttachReply.Status.OFF, agent + (removed
-                            ? " removed its instrumentation: " : " installed nothing: ") + newSettings.describe());
+                    status = AttachReply.Status.OFF;
+                    text = agent + (removed ? " removed its instrumentation: " : " installed nothing: ")
+                            + newSettings.describe();
                 } else if (installation != null) {
                     Settings before = AgentState.current().settings();
                     unchanged = newSettings.equals(before);
                     Protection protection = installation.protection();
-                    ActiveParts parts = activeParts(newSettings, instrumentation);
-                    installation.replaceListeners(parts.listeners);
-                    enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, parts.audit,
+                    ConnectGuard guard = guard(newSettings, instrumentation);
+                    installation.replaceListeners(listeners(guard));
+                    enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
-                    reply = new AttachReply(AttachReply.Status.RECONFIGURED, agent + " reconfigured: "
-                            + newSettings.describe() + "; " + protection.describe() + "; changed: "
-                            + newSettings.changesFrom(before));
+                    status = AttachReply.Status.RECONFIGURED;
+                    text = agent + " reconfigured: " + newSettings.describe() + "; " + protection.describe()
+                            + "; changed: " + newSettings.changesFrom(before);
                 } else {
-                    ActiveParts parts = activeParts(newSettings, instrumentation);
+                    ConnectGuard guard = guard(newSettings, instrumentation);
                     ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
                             : ConnectInstrumentation.prepare(instrumentation, false);
-                    installation = ConnectInstrumentation.install(preparation, parts.listeners, whenVerified(),
+                    installation = ConnectInstrumentation.install(preparation, listeners(guard), whenVerified(),
                             new Runnable() {
                                 @Override
                                 public void run() {
@@ -179,17 +182,17 @@ public final class AgentInstaller {
                                 }
                             });
                     Protection protection = installation.protection();
-                    enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, parts.audit,
+                    enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
                     registration.registerAgain();
                     registerSummary();
                     if (!atStartup && preparation.await(VERIFY_WAIT_MILLIS)) {
                         mark(AgentState.current()); // the status shows the verified protection from now on
                     }
-                    reply = new AttachReply(AttachReply.Status.INSTALLED, agent + " active on Java "
-                            + System.getProperty("java.version") + ": " + newSettings.describe() + "; "
-                            + (atStartup ? "protects " + join(protection.protectedFamilies())
-                            : protection.describe()));
+                    status = AttachReply.Status.INSTALLED;
+                    text = agent + " active on Java " + System.getProperty("java.version") + ": "
+                            + newSettings.describe() + "; " + (atStartup
+                            ? "protects " + join(protection.protectedFamilies()) : protection.describe());
                 }
             } catch (Throwable failure) {
                 AgentLog.internalFailure("installing " + agent + " (self-connections are not checked)", failure);
@@ -197,27 +200,17 @@ public final class AgentInstaller {
                 return new AttachReply(AttachReply.Status.FAILED, agent + " failed to install: " + failure);
             }
             if (!unchanged) {
-                AgentLog.info(reply.text()); // the JVM's own output hears of a change only
+                AgentLog.info(text); // the JVM's own output hears of a change only
             }
             if (installation != null) {
                 ReportQueue.enable();
             }
-            return reply;
+            return atStartup ? null : new AttachReply(status, text); // at startup nobody waits for a reply
         }
     }
 
-    /** The new audit and the bridge's listeners for these settings. */
-    private static final class ActiveParts {
-        final Audit audit;
-        final BridgeListeners listeners;
-
-        ActiveParts(Audit audit, BridgeListeners listeners) {
-            this.audit = audit;
-            this.listeners = listeners;
-        }
-    }
-
-    private static ActiveParts activeParts(Settings settings, Instrumentation instrumentation) throws Exception {
+    /** The guard for these settings, with a new audit. */
+    private static ConnectGuard guard(Settings settings, Instrumentation instrumentation) throws Exception {
         if (internalAccess == null) {
             internalAccess = ConnectInstrumentation.internalAccess(instrumentation);
             families = new InstalledFamilies(internalAccess);
@@ -230,8 +223,11 @@ public final class AgentInstaller {
                         return kernelFiles();
                     }
                 });
-        return new ActiveParts(audit, new BridgeListeners(guard, guard.bindWatcher(), registration,
-                guard.refusalWatcher()));
+        return guard;
+    }
+
+    private static BridgeListeners listeners(ConnectGuard guard) {
+        return new BridgeListeners(guard, guard.bindWatcher(), registration, guard.refusalWatcher());
     }
 
     /** The JDK's families and Netty's, made when first needed (at startup by the weaver thread, after main began). */
@@ -293,6 +289,7 @@ public final class AgentInstaller {
     private static void startPublishing() {
         Publishing.publisher.start();
         publishing = true;
+        statistics.tellFindingsTo(Publishing.wake);
     }
 
     /** On the status thread, with the lock held: is each watched hook still in place? */

@@ -42,11 +42,16 @@ public final class Findings {
         }
     }
 
-    private volatile Entry[] entries = new Entry[0];
+    /** Null until the first endpoint: an empty array would load the entry class with the agent's start. */
+    private volatile Entry[] entries;
     private final AtomicLong beyondCap = new AtomicLong();
 
     boolean contains(EventKind kind, InetAddress address, int port) {
-        for (Entry entry : entries) {
+        Entry[] current = entries;
+        if (current == null) {
+            return false;
+        }
+        for (Entry entry : current) {
             if (entry.port == port && entry.kind == kind && entry.address.equals(address)) {
                 return true;
             }
@@ -59,19 +64,24 @@ public final class Findings {
         if (contains(kind, address, port)) {
             return false;
         }
-        if (entries.length >= MAX_ENDPOINTS) {
+        Entry[] current = entries;
+        int count = current == null ? 0 : current.length;
+        if (count >= MAX_ENDPOINTS) {
             beyondCap.incrementAndGet();
             return false;
         }
-        Entry[] grown = Arrays.copyOf(entries, entries.length + 1);
-        grown[entries.length] = new Entry(kind, address, port, api);
+        Entry[] grown = current == null ? new Entry[1] : Arrays.copyOf(current, count + 1);
+        grown[count] = new Entry(kind, address, port, api);
         entries = grown;
         return true;
     }
 
     List<Entry> all() {
         List<Entry> list = new ArrayList<Entry>();
-        Collections.addAll(list, entries);
+        Entry[] current = entries;
+        if (current != null) {
+            Collections.addAll(list, current);
+        }
         return list;
     }
 
@@ -83,7 +93,7 @@ public final class Findings {
     /** The endpoints found so far, as the summary and the MBean list them: "listen 0.0.0.0:40005 (ServerSocket)". */
     public List<String> describeAll() {
         List<String> list = new ArrayList<String>();
-        for (Entry entry : entries) {
+        for (Entry entry : all()) {
             list.add(entry.describe());
         }
         return list;

@@ -81,6 +81,11 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
         this.folding = new RepeatFolding(settings.reportInterval());
     }
 
+    /** The audit this guard reports to. */
+    public Audit audit() {
+        return audit;
+    }
+
     /** The listener for refused connects that goes with this guard (they share the reentrancy mark). */
     public RefusalWatcher refusalWatcher() {
         return new RefusalWatcher(families, audit, reentrancy);

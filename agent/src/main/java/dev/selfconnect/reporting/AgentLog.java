@@ -34,15 +34,8 @@ public final class AgentLog {
             AgentLog.warn(message);
         }
     };
-    private static final Sink STANDARD_ERROR = new Sink() {
-        @Override
-        public void line(String line) {
-            PrintStream err = System.err;
-            err.println(line);
-        }
-    };
-
-    private static volatile Sink sink = STANDARD_ERROR;
+    /** Null for standard error. */
+    private static volatile Sink sink;
     private static final Set<String> reportedFailures =
             Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
     private static final AtomicLong failures = new AtomicLong();
@@ -52,7 +45,7 @@ public final class AgentLog {
 
     /** Sends the lines to this sink instead of standard error; null restores standard error. */
     public static void captureTo(Sink capture) {
-        sink = capture == null ? STANDARD_ERROR : capture;
+        sink = capture;
     }
 
     public static void info(String message) {
@@ -74,6 +67,10 @@ public final class AgentLog {
 
     /** Queues the line (see {@link ReportQueue}); it is written on the agent's own thread. */
     private static void write(final String tag, final String text) {
+        if (!ReportQueue.queueing()) {
+            writeNow(tag, text);
+            return;
+        }
         ReportQueue.submit(new Runnable() {
             @Override
             public void run() {
@@ -85,7 +82,13 @@ public final class AgentLog {
     /** Writes the line on this thread. */
     static void writeNow(String tag, String text) {
         try {
-            sink.line(PREFIX + tag + text);
+            Sink capture = sink;
+            if (capture == null) {
+                PrintStream err = System.err;
+                err.println(PREFIX + tag + text);
+            } else {
+                capture.line(PREFIX + tag + text);
+            }
         } catch (Throwable outputFailed) {
             failures.incrementAndGet();
         }

@@ -13,19 +13,17 @@ public final class AgentStatistics {
     private final AtomicLong rejections = new AtomicLong();
     private final AtomicLong risks = new AtomicLong();
     /** Told when something worth showing at once is counted; it must not block. */
-    private final Runnable onFinding;
+    private volatile Runnable onFinding;
 
-    public AgentStatistics() {
-        this(null);
-    }
-
-    public AgentStatistics(Runnable onFinding) {
-        this.onFinding = onFinding;
+    /** From now on, this listener is told when something worth showing at once is counted; it must not block. */
+    public void tellFindingsTo(Runnable listener) {
+        onFinding = listener;
     }
 
     private void found() {
-        if (onFinding != null) {
-            onFinding.run();
+        Runnable listener = onFinding;
+        if (listener != null) {
+            listener.run();
         }
     }
 

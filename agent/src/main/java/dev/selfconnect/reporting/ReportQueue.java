@@ -18,7 +18,8 @@ public final class ReportQueue {
     /** How long the JVM's exit waits for the queue to drain before it goes on without the rest. */
     public static final long EXIT_DRAIN_MILLIS = 2000;
 
-    private static final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<Runnable>(CAPACITY);
+    /** Made with the writer thread, before it is published: until then nothing is queued. */
+    private static BlockingQueue<Runnable> queue;
     private static final AtomicLong dropped = new AtomicLong();
     private static final AtomicLong droppedReported = new AtomicLong();
     private static volatile Thread writer;
@@ -35,10 +36,16 @@ public final class ReportQueue {
         enabled = true;
     }
 
+    /** Whether {@link #submit} queues reports from now on, rather than running them on the caller's thread. */
+    static boolean queueing() {
+        return enabled || writer != null;
+    }
+
     private static synchronized void start() {
         if (writer != null) {
             return;
         }
+        queue = new ArrayBlockingQueue<Runnable>(CAPACITY);
         Thread thread = new Thread(new Runnable() {
             @Override
             public void run() {
