@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A service whose audit file the tests tamper with. Every event it causes is a risk finding of its own: a server on a
@@ -67,8 +69,9 @@ public final class AuditFileScenarios {
         }
     }
 
-    private static void fill(String filler, int count) throws IOException {
+    private static void fill(String filler, int count) throws IOException, InterruptedException {
         events(2);
+        awaitAgentOutputIdle(); // the first events are in the file before the disk fills
         long written = 0;
         byte[] block = new byte[512];
         try (OutputStream out = new FileOutputStream(filler)) {
@@ -87,8 +90,36 @@ public final class AuditFileScenarios {
             System.out.println("RESULT full to the byte");
         }
         events(count);
+        awaitAgentOutputIdle(); // the agent has tried to write them all while the disk was full
         System.out.println("RESULT the application goes on");
         Files.delete(Paths.get(filler));
         events(2);
+    }
+
+    /**
+     * Waits (at most 10 s) until the agent's writer thread has nothing left to write: it waits on its empty queue. The
+     * audit file is written on that thread, so a scenario that changes the file system must wait for it first.
+     */
+    private static void awaitAgentOutputIdle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
+                if (thread.getKey().getName().equals("selfconnect-reporter")
+                        && thread.getKey().getState() == Thread.State.WAITING && waitsForAReport(thread.getValue())) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("the agent's writer thread did not go idle within 10 s");
+    }
+
+    private static boolean waitsForAReport(StackTraceElement[] stack) {
+        for (StackTraceElement frame : stack) {
+            if (frame.getMethodName().equals("take")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
