@@ -53,19 +53,27 @@ final class StartupBench {
     static final int CLASSES_TO_LOAD = 2000;
 
     /**
-     * @param wallMs           per configuration
-     * @param wallRounds       per configuration, each round's sample in round order (the configurations of one round
-     *                         ran one after the other: the difference of two in the same round is a paired sample)
+     * @param wallRounds         per configuration, each round's sample in round order (the configurations of one
+     *                           round ran one after the other: the difference of two in the same round is a paired
+     *                           sample)
      * @param firstConnectRounds per case and configuration, in round order likewise
      */
-    record Result(Map<String, Stats> wallMs,
-                  Map<String, List<Double>> wallRounds,
+    record Result(Map<String, List<Double>> wallRounds,
                   Map<String, ClassCounts> classes,
                   Map<Integer, Map<String, Stats>> loadClassesMsByDelay,
-                  Map<ConnectCase, Map<String, Stats>> firstConnectMs,
                   Map<ConnectCase, Map<String, List<Double>>> firstConnectRounds,
                   Map<String, Map<String, Stats>> footprintBytes,
                   String agentStderr) {
+
+        Map<String, Stats> wallMs() {
+            return stats(wallRounds);
+        }
+
+        Map<ConnectCase, Map<String, Stats>> firstConnectMs() {
+            Map<ConnectCase, Map<String, Stats>> byCase = new LinkedHashMap<>();
+            firstConnectRounds.forEach((c, samples) -> byCase.put(c, stats(samples)));
+            return byCase;
+        }
     }
 
     private static final Pattern CLASS_LOAD =
@@ -125,10 +133,7 @@ final class StartupBench {
             footprint = footprint(footprintRuns, fixed.address().getPort(), ephemeral.address().getPort());
         }
         String stderr = runProbe(agent, List.of("-cp", probeJar, "dev.selfconnect.bench.startup.TrivialMain"))[1];
-        Map<ConnectCase, Map<String, Stats>> firstConnectStats = new LinkedHashMap<>();
-        firstConnect.forEach((c, samples) -> firstConnectStats.put(c, stats(samples)));
-        return new Result(stats(wall), wall, classes, loadClasses, firstConnectStats, firstConnect, footprint,
-                stderr.strip());
+        return new Result(wall, classes, loadClasses, firstConnect, footprint, stderr.strip());
     }
 
     private Map<String, List<Double>> wallTime(int runs) throws Exception {

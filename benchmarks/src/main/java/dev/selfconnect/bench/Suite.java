@@ -322,11 +322,7 @@ public final class Suite {
     private void baselineVerdict(String jdk, String target, List<Double> agent, List<Double> baseline,
                                  String format) {
         Stats paired = paired(agent, baseline);
-        int slower = 0;
-        for (int i = 0; i < agent.size(); i++) {
-            slower += agent.get(i) > baseline.get(i) ? 1 : 0;
-        }
-        double p = signTestP(slower, agent.size());
+        double p = signTestP(slowerCount(agent, baseline), agent.size());
         String outcome = paired.median() <= 0 ? "PASS" : p >= SIGNIFICANCE ? "NOISE" : "FAIL";
         verdict(jdk, target, outcome, format + " paired median; slower in %s (sign test p = %.3f)", paired.median(),
                 slowerRounds(agent, baseline), p);
@@ -342,11 +338,16 @@ public final class Suite {
     }
 
     private static String slowerRounds(List<Double> agent, List<Double> baseline) {
+        return slowerCount(agent, baseline) + " of " + agent.size() + " rounds";
+    }
+
+    /** The rounds in which the agent took longer than the baseline. */
+    private static int slowerCount(List<Double> agent, List<Double> baseline) {
         int slower = 0;
         for (int i = 0; i < agent.size(); i++) {
             slower += agent.get(i) > baseline.get(i) ? 1 : 0;
         }
-        return slower + " of " + agent.size() + " rounds";
+        return slower;
     }
 
     /** Two-sided binomial test of k successes in n trials against p = 1/2. */
