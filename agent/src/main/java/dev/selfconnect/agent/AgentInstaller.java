@@ -26,7 +26,6 @@ import dev.selfconnect.vocabulary.KernelPortFiles;
 
 import java.lang.instrument.Instrumentation;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -49,7 +48,7 @@ public final class AgentInstaller {
     private static Families families;
     private static KernelPortFiles kernelFiles;
     private static boolean summaryRegistered;
-    /** In premain: the status publisher starts from the weaver thread once the weaving is verified, not before main. */
+    /** In premain: the status publisher starts from the weaver thread once the application's first steps are past. */
     private static boolean atStartupInProgress;
     /** Watches the hooks of the installation in force; made on the status thread at its first check. */
     private static HookWatch hookWatch;
@@ -174,13 +173,8 @@ public final class AgentInstaller {
                     ConnectGuard guard = guard(newSettings, instrumentation);
                     ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
                             : ConnectInstrumentation.prepare(instrumentation, false);
-                    installation = ConnectInstrumentation.install(preparation, listeners(guard), whenVerified(),
-                            new Runnable() {
-                                @Override
-                                public void run() {
-                                    AgentClasses.loadAll();
-                                }
-                            });
+                    installation = ConnectInstrumentation.install(preparation, listeners(guard),
+                            new InstallationSteps());
                     Protection protection = installation.protection();
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
@@ -189,7 +183,7 @@ public final class AgentInstaller {
                     if (!atStartup && preparation.await(VERIFY_WAIT_MILLIS)) {
                         mark(AgentState.current()); // the status shows the verified protection from now on
                     }
-                    status = AttachReply.Status.INSTALLED;
+                    status = atStartup ? null : AttachReply.Status.INSTALLED; // no reply class loaded in premain
                     text = agent + " active on Java " + System.getProperty("java.version") + ": "
                             + newSettings.describe() + "; " + (atStartup
                             ? "protects " + join(protection.protectedFamilies()) : protection.describe());
@@ -258,24 +252,33 @@ public final class AgentInstaller {
         return kernelFiles;
     }
 
-    /** Told by the weaver thread once every target class is loaded: a missing hook point is never silent. */
-    private static Consumer<Protection> whenVerified() {
-        return new Consumer<Protection>() {
-            @Override
-            public void accept(Protection protection) {
-                try {
-                    families.makeAll();
-                } catch (Throwable failure) {
-                    AgentLog.internalFailure("making the API families", failure);
-                }
-                startPublishing(); // the marker's status is kept current from now on, by a thread of its own
-                List<String> missing = protection.missing();
-                if (!missing.isEmpty()) {
-                    AgentLog.warn("NOT protected on this JVM: " + join(missing) + "; "
-                            + protection.describe().substring(0, protection.describe().indexOf(';')));
-                }
+    /** What the weaver thread does for the installer. */
+    private static final class InstallationSteps implements ConnectInstrumentation.Steps {
+        /** A missing hook point is never silent; the families are made before the first connect needs them. */
+        @Override
+        public void verified(Protection protection) {
+            try {
+                families.makeAll();
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("making the API families", failure);
             }
-        };
+            List<String> missing = protection.missing();
+            if (!missing.isEmpty()) {
+                AgentLog.warn("NOT protected on this JVM: " + join(missing) + "; "
+                        + protection.describe().substring(0, protection.describe().indexOf(';')));
+            }
+        }
+
+        /** The marker's status is kept current from now on, by a thread of its own. */
+        @Override
+        public void settled() {
+            startPublishing();
+        }
+
+        @Override
+        public void loadAgentClasses() {
+            AgentClasses.loadAll();
+        }
     }
 
     private static String join(List<String> items) {

@@ -10,9 +10,9 @@ import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The agent's hold on the JVM: the bridge in the bootstrap loader, the listeners behind it, and the transformers that
@@ -78,6 +78,28 @@ public final class ConnectInstrumentation {
     }
 
     /**
+     * What the agent does on the weaver thread besides the weaving. At startup the work that the protection does not
+     * need waits until the application's first steps are past, so that it does not compete with its first connects
+     * for the processor.
+     */
+    public interface Steps {
+        /** Every target class is loaded (or known to be absent) and the protection is verified. */
+        void verified(Protection protection);
+
+        /**
+         * Work that the protection does not need may start: on an attach right after {@link #verified}; at startup
+         * once Netty's watch has started (at the latest {@link #NETTY_WATCH_DELAY_MILLIS} after the verification).
+         */
+        void settled();
+
+        /**
+         * Loads the agent's own classes: on an attach before the verification, at startup after a quiet time
+         * ({@link Protection#agentClassesLoaded()} tells when it is done).
+         */
+        void loadAgentClasses();
+    }
+
+    /**
      * Starts what can start before the settings are known: the weaver thread, which loads ASM's classes meanwhile.
      * Hand the result to {@link #install}, or {@link Preparation#cancel() cancel} it.
      *
@@ -94,23 +116,19 @@ public final class ConnectInstrumentation {
      * class loads. The platform MBean server is not created here; if the JVM had loaded ManagementFactory already (an
      * attach), it is fetched once in the background, so the listener sees it.
      *
-     * @param verified told once every target class is loaded and the protection is known
-     * @param loadAgentClasses runs on the weaver thread: on an attach before the verification, at startup after it,
-     *                         once the JVM's start is past ({@link Protection#agentClassesLoaded()} tells when)
+     * @param steps run on the weaver thread as the installation goes on
      */
-    public static ConnectInstrumentation install(Preparation preparation, BridgeListeners listeners,
-                                                 Consumer<Protection> verified, Runnable loadAgentClasses)
+    public static ConnectInstrumentation install(Preparation preparation, BridgeListeners listeners, Steps steps)
             throws Exception {
-        preparation.loadAgentClasses = loadAgentClasses;
         try {
-            return installWith(preparation, listeners, verified);
+            return installWith(preparation, listeners, steps);
         } finally {
             preparation.cancel(); // lets the weaver go on: with the targets if they were handed over, or to its end
         }
     }
 
     private static ConnectInstrumentation installWith(Preparation preparation, BridgeListeners listeners,
-                                                      Consumer<Protection> verified) throws Exception {
+                                                      Steps steps) throws Exception {
         Instrumentation instrumentation = preparation.instrumentation;
         boolean atStartup = preparation.atStartup;
         JavaBaseAccess javaBase = JavaBaseAccess.of(instrumentation);
@@ -151,7 +169,7 @@ public final class ConnectInstrumentation {
         }
         ConnectInstrumentation installation = new ConnectInstrumentation(instrumentation, javaBase, protection,
                 loadTimeWeaver, retransformer, nettyStart);
-        preparation.loadTargets(loadTimeWeaver, protection, verified);
+        preparation.loadTargets(loadTimeWeaver, protection, steps);
         if (!atStartup && listeners.platformServer != null && contains(loaded, MANAGEMENT_FACTORY)) {
             fetchPlatformServerInTheBackground();
         }
@@ -285,6 +303,21 @@ public final class ConnectInstrumentation {
             this.listeners = listeners;
         }
 
+        /**
+         * True when the class path or module path names a jar or directory of Netty's (any copy, relocated ones
+         * included, is in an artifact whose name says netty): the application may use it from its first steps. It
+         * looks at the properties only: the Netty support's classes load once the watch starts.
+         */
+        static boolean nettyOnClassPath() {
+            for (String property : new String[] {"java.class.path", "jdk.module.path"}) {
+                String path = System.getProperty(property);
+                if (path != null && path.toLowerCase(Locale.ROOT).contains("netty")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /** Never throws: Netty's transports then go unchecked, and the failure is counted and reported. */
         @Override
         public synchronized void run() {
@@ -317,7 +350,7 @@ public final class ConnectInstrumentation {
      * loaded too at startup, or its transformer could not go; on an attach it is left to the application, whose use
      * of JMX has nothing to do with connects.
      */
-    public static final class Preparation {
+    public static final class Preparation implements Runnable {
         private final Instrumentation instrumentation;
         private final boolean atStartup;
         private final CountDownLatch installed = new CountDownLatch(1);
@@ -325,10 +358,9 @@ public final class ConnectInstrumentation {
         private volatile boolean loadTargets;
         private volatile ConnectTransformer loadTimeWeaver;
         private volatile Protection protection;
-        private volatile Consumer<Protection> verified;
-        private volatile Runnable loadAgentClasses;
+        private volatile Steps steps;
         /** At startup: Netty's watch, run on this thread once the JDK's classes are woven. */
-        private volatile Runnable nettyWatch;
+        private volatile NettyStart nettyWatch;
 
         private Preparation(Instrumentation instrumentation, boolean atStartup) {
             this.instrumentation = instrumentation;
@@ -336,26 +368,27 @@ public final class ConnectInstrumentation {
         }
 
         private void start() {
-            Thread thread = new Thread(new Runnable() {
-                @Override
-                public void run() {
-                    try {
-                        weave();
-                    } catch (Throwable failure) {
-                        AgentLog.internalFailure("weaving and verifying the hooks in the background", failure);
-                    } finally {
-                        done.countDown();
-                    }
-                }
-            }, "selfconnect-weaver");
+            Thread thread = new Thread(this, "selfconnect-weaver");
             thread.setDaemon(true);
             thread.start();
         }
 
-        void loadTargets(ConnectTransformer transformerToRemove, Protection toVerify, Consumer<Protection> listener) {
+        /** The weaver thread's work: the preparation is its own task, one class less to load in premain. */
+        @Override
+        public void run() {
+            try {
+                weave();
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("weaving and verifying the hooks in the background", failure);
+            } finally {
+                done.countDown();
+            }
+        }
+
+        void loadTargets(ConnectTransformer transformerToRemove, Protection toVerify, Steps installationSteps) {
             loadTimeWeaver = transformerToRemove;
             protection = toVerify;
-            verified = listener;
+            steps = installationSteps;
             loadTargets = true;
         }
 
@@ -405,26 +438,34 @@ public final class ConnectInstrumentation {
                 loadAgentClasses(); // an attach answers once this is done too
             }
             protection.verify();
-            Consumer<Protection> listener = verified;
-            if (listener != null) {
-                try {
-                    listener.accept(protection);
-                } catch (Throwable ignored) {
-                    // the listener reports its own failures
-                }
+            try {
+                steps.verified(protection);
+            } catch (Throwable ignored) {
+                // the steps report their own failures
             }
             done.countDown();
+            if (atStartup) {
+                try {
+                    NettyStart netty = nettyWatch;
+                    if (netty != null) {
+                        if (!NettyStart.nettyOnClassPath()) {
+                            Thread.sleep(NETTY_WATCH_DELAY_MILLIS);
+                        }
+                        netty.run();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            try {
+                steps.settled();
+            } catch (Throwable ignored) {
+                // the steps report their own failures
+            }
             if (!atStartup) {
                 return;
             }
             try {
-                Runnable netty = nettyWatch;
-                if (netty != null) {
-                    if (!NettyTransports.onClassPath()) {
-                        Thread.sleep(NETTY_WATCH_DELAY_MILLIS);
-                    }
-                    netty.run();
-                }
                 Thread.sleep(STARTUP_QUIET_MILLIS);
             } catch (InterruptedException e) {
                 return;
@@ -433,12 +474,8 @@ public final class ConnectInstrumentation {
         }
 
         private void loadAgentClasses() {
-            Runnable load = loadAgentClasses;
-            if (load == null) {
-                return;
-            }
             try {
-                load.run();
+                steps.loadAgentClasses();
             } catch (Throwable ignored) {
                 // it reports its own failures
             }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -64,20 +63,6 @@ public final class NettyTransports {
 
     static BiConsumer<Object, Integer> binds() {
         return binds;
-    }
-
-    /**
-     * True when the class path or module path names a jar or directory of Netty's (any copy, relocated ones included,
-     * is in an artifact whose name says netty): the application may use it from its first steps.
-     */
-    public static boolean onClassPath() {
-        for (String property : new String[] {"java.class.path", "jdk.module.path"}) {
-            String path = System.getProperty(property);
-            if (path != null && path.toLowerCase(Locale.ROOT).contains("netty")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** What the bridge tells when a class loader loads a native library of Netty's. */
