@@ -232,11 +232,25 @@ public final class ConnectInstrumentation {
         return loadTimeWeaver == null || loadTimeWeaver.wovenCount() == 0;
     }
 
+    /**
+     * The target classes the JVM has loaded. In premain this looks at every class loaded so far, so the cheapest test
+     * comes first: the length of the name, then the name, then the loader.
+     */
     private static List<Class<?>> loadedTargets(Instrumentation instrumentation) {
         List<String> names = JdkHooks.targetClassNames();
+        int longest = 0;
+        for (String name : names) {
+            longest = Math.max(longest, name.length());
+        }
+        boolean[] nameLengths = new boolean[longest + 1];
+        for (String name : names) {
+            nameLengths[name.length()] = true;
+        }
         List<Class<?>> loaded = new ArrayList<Class<?>>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (type.getClassLoader() == null && names.contains(type.getName())) {
+            String name = type.getName();
+            if (name.length() <= longest && nameLengths[name.length()] && names.contains(name)
+                    && type.getClassLoader() == null) {
                 loaded.add(type);
             }
         }
