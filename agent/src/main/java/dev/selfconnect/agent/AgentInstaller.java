@@ -47,7 +47,6 @@ public final class AgentInstaller {
     private static InternalAccess internalAccess;
     private static Families families;
     private static KernelPortFiles kernelFiles;
-    private static boolean summaryRegistered;
     /** In premain: the status publisher starts from the weaver thread once the application's first steps are past. */
     private static boolean atStartupInProgress;
     /** Watches the hooks of the installation in force; made on the status thread at its first check. */
@@ -179,7 +178,6 @@ public final class AgentInstaller {
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
                     registration.registerAgain();
-                    registerSummary();
                     if (!atStartup && preparation.await(VERIFY_WAIT_MILLIS)) {
                         mark(AgentState.current()); // the status shows the verified protection from now on
                     }
@@ -197,7 +195,7 @@ public final class AgentInstaller {
                 AgentLog.info(text); // the JVM's own output hears of a change only
             }
             if (installation != null) {
-                ReportQueue.enable();
+                ReportQueue.enable(new ExitSummary());
             }
             return atStartup ? null : new AttachReply(status, text); // at startup nobody waits for a reply
         }
@@ -387,31 +385,19 @@ public final class AgentInstaller {
         return restored;
     }
 
-    /** The summary at exit, from the state in force then, once per JVM. */
-    private static void registerSummary() {
-        if (summaryRegistered) {
-            return;
-        }
-        summaryRegistered = true;
-        try {
-            Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
-                @Override
-                public void run() {
-                    ReportQueue.drainAtExit(new Runnable() {
-                        @Override
-                        public void run() {
-                            AgentState state = AgentState.current();
-                            if (state != null) {
-                                for (String line : state.summary()) {
-                                    AgentLog.tagged("SUMMARY", line);
-                                }
-                            }
-                        }
-                    });
+    /**
+     * The summary at exit, from the state in force then: the report queue writes it last. It has lines only where
+     * something was reported, and only a JVM that reported something has the queue's exit hook.
+     */
+    private static final class ExitSummary implements Runnable {
+        @Override
+        public void run() {
+            AgentState state = AgentState.current();
+            if (state != null) {
+                for (String line : state.summary()) {
+                    AgentLog.tagged("SUMMARY", line);
                 }
-            }, "selfconnect-summary"));
-        } catch (RuntimeException shuttingDownOrDenied) {
-            // the JVM is already exiting, or a security manager forbids it: no summary
+            }
         }
     }
 

@@ -24,15 +24,19 @@ public final class ReportQueue {
     private static final AtomicLong droppedReported = new AtomicLong();
     private static volatile Thread writer;
     private static volatile boolean enabled;
+    /** Written last at the JVM's exit (the agent's summary); null for nothing. */
+    private static volatile Runnable lastAtExit;
 
     private ReportQueue() {
     }
 
     /**
      * From now on reports are queued; the writer thread starts with the first report (an application that never has
-     * one never has the thread).
+     * one never has the thread). With that first report the JVM's exit gets a hook that drains the queue and writes
+     * {@code atExit} last ({@link #drainAtExit}): a JVM that reported nothing exits without one.
      */
-    public static void enable() {
+    public static void enable(Runnable atExit) {
+        lastAtExit = atExit;
         enabled = true;
     }
 
@@ -55,6 +59,20 @@ public final class ReportQueue {
         thread.setDaemon(true);
         thread.start();
         writer = thread;
+        registerExitHook();
+    }
+
+    private static void registerExitHook() {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    drainAtExit(lastAtExit);
+                }
+            }, "selfconnect-summary"));
+        } catch (RuntimeException shuttingDownOrDenied) {
+            // the JVM is already exiting, or a security manager forbids it: the queue is not waited for at exit
+        }
     }
 
     /**
@@ -85,14 +103,10 @@ public final class ReportQueue {
     }
 
     /**
-     * At the JVM's exit: queues these last reports and waits, at most {@link #EXIT_DRAIN_MILLIS}, for everything queued
-     * to be written.
+     * At the JVM's exit: queues the last report, if any, and waits, at most {@link #EXIT_DRAIN_MILLIS}, for everything
+     * queued to be written.
      */
-    public static void drainAtExit(Runnable last) {
-        if (writer == null) {
-            runQuietly(last);
-            return;
-        }
+    private static void drainAtExit(Runnable last) {
         final Object done = new Object();
         final boolean[] written = new boolean[1];
         Runnable marker = new Runnable() {
@@ -104,7 +118,9 @@ public final class ReportQueue {
                 }
             }
         };
-        submit(last);
+        if (last != null) {
+            submit(last);
+        }
         submit(marker);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_DRAIN_MILLIS);
         synchronized (done) {
