@@ -5,7 +5,8 @@
 #
 # For each JDK it measures, with and without -javaagent:agent/target/selfconnect.jar (copied at the start, so a
 # rebuild during the run changes nothing):
-#   - JVM start of a trivial main (also with an empty premain-only agent), 30 runs each;
+#   - JVM start of a trivial main (also with an empty premain-only agent), 30 runs each, and the main thread's CPU
+#     time when main starts (/proc/thread-self/schedstat: premain's own cost, unmoved by the other threads' share);
 #   - the first connect+close in a fresh JVM, per connect path, 20 runs each, to a server (in the suite's JVM) on a
 #     fixed port below the ephemeral range; also, for information, Socket to a server on an ephemeral port (the
 #     agent's audit reports that as a risk) and Socket after 1 s of idling;

@@ -1,5 +1,7 @@
 package dev.selfconnect.bench;
 
+import dev.selfconnect.bench.startup.TrivialMain;
+
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,9 +58,11 @@ final class StartupBench {
      * @param wallRounds         per configuration, each round's sample in round order (the configurations of one
      *                           round ran one after the other: the difference of two in the same round is a paired
      *                           sample)
+     * @param mainThreadCpuRounds per configuration, the main thread's CPU time before main (ms), in round order
      * @param firstConnectRounds per case and configuration, in round order likewise
      */
     record Result(Map<String, List<Double>> wallRounds,
+                  Map<String, List<Double>> mainThreadCpuRounds,
                   Map<String, ClassCounts> classes,
                   Map<Integer, Map<String, Stats>> loadClassesMsByDelay,
                   Map<ConnectCase, Map<String, List<Double>>> firstConnectRounds,
@@ -67,6 +71,10 @@ final class StartupBench {
 
         Map<String, Stats> wallMs() {
             return stats(wallRounds);
+        }
+
+        Map<String, Stats> mainThreadCpuMs() {
+            return stats(mainThreadCpuRounds);
         }
 
         Map<ConnectCase, Map<String, Stats>> firstConnectMs() {
@@ -101,6 +109,9 @@ final class StartupBench {
         Suite.progress(jdkLabel + ": JVM start of a trivial main, " + wallRuns + " runs per configuration");
         Map<String, List<Double>> wall = wallTime(wallRuns);
 
+        Suite.progress(jdkLabel + ": the main thread's CPU time before main, " + wallRuns + " runs per configuration");
+        Map<String, List<Double>> mainThreadCpu = mainThreadCpu(wallRuns);
+
         Suite.progress(jdkLabel + ": classes loaded by a trivial main");
         Map<String, ClassCounts> classes = new LinkedHashMap<>();
         for (Config config : configs) {
@@ -133,7 +144,7 @@ final class StartupBench {
             footprint = footprint(footprintRuns, fixed.address().getPort(), ephemeral.address().getPort());
         }
         String stderr = runProbe(agent, List.of("-cp", probeJar, "dev.selfconnect.bench.startup.TrivialMain"))[1];
-        return new Result(wall, classes, loadClasses, firstConnect, footprint, stderr.strip());
+        return new Result(wall, mainThreadCpu, classes, loadClasses, firstConnect, footprint, stderr.strip());
     }
 
     private Map<String, List<Double>> wallTime(int runs) throws Exception {
@@ -155,6 +166,25 @@ final class StartupBench {
                     samples.get(config.name()).add(ms);
                     raw.printf("%s,wall_ms,%s,%.3f%n", jdkLabel, config.name(), ms);
                 }
+            }
+        }
+        return samples;
+    }
+
+    /**
+     * The CPU time the main thread has used when main starts ({@link TrivialMain#MAIN_THREAD_CPU}): unlike the wall
+     * time, it does not move with what the other threads and processes get of the processors.
+     */
+    private Map<String, List<Double>> mainThreadCpu(int runs) throws Exception {
+        Map<String, List<Double>> samples = samples(configs);
+        List<String> args = List.of("-cp", probeJar, "dev.selfconnect.bench.startup.TrivialMain",
+                TrivialMain.MAIN_THREAD_CPU);
+        for (int round = 0; round < runs; round++) {
+            for (Config config : rotated(configs, round)) {
+                String out = runProbe(config, args)[0].strip();
+                double ms = Long.parseLong(out.substring(out.lastIndexOf('\n') + 1)) / 1e6;
+                samples.get(config.name()).add(ms);
+                raw.printf("%s,main_thread_cpu_ms,%s,%.3f%n", jdkLabel, config.name(), ms);
             }
         }
         return samples;

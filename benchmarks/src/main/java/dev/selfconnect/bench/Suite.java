@@ -162,6 +162,24 @@ public final class Suite {
         }
 
         line("");
+        line("The main thread's CPU time when main starts (ms; /proc/thread-self/schedstat; %s runs each, interleaved):"
+                + " the JVM's start and premain on that thread, without the other threads' share of the processors",
+                options.get("runs"));
+        line("  %-13s %8s %8s %8s  %-22s", "", "median", "p10", "p90", "vs none (medians)");
+        Stats cpuNone = r.mainThreadCpuMs().get("none");
+        r.mainThreadCpuMs().forEach((config, s) -> line("  %-13s %8.1f %8.1f %8.1f  %s", config, s.median(), s.p10(),
+                s.p90(), config.equals("none") ? "" : String.format("%+.1f ms", s.median() - cpuNone.median())));
+        if (baselineJar != null) {
+            List<Double> agentCpu = r.mainThreadCpuRounds().get("selfconnect");
+            List<Double> baselineCpu = r.mainThreadCpuRounds().get(BASELINE);
+            Stats paired = paired(agentCpu, baselineCpu);
+            line("  selfconnect minus baseline, paired by round: median %+.1f ms [p10 %+.1f, p90 %+.1f]; more in %s",
+                    paired.median(), paired.p10(), paired.p90(), slowerRounds(agentCpu, baselineCpu));
+            baselineVerdict(label, "JVM start: main thread's CPU no more than the baseline", agentCpu, baselineCpu,
+                    "%+.1f ms");
+        }
+
+        line("");
         line("Classes loaded by the trivial main (-Xlog:class+load), and when main's class loaded (JVM uptime)");
         line("  %-13s %6s %15s %11s %13s %13s %14s %16s", "", "total", "agent shaded", "agent own", "JDK from CDS",
                 "not from CDS", "main at (ms)", "1st agent class");
