@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.ConnectException;
@@ -21,7 +22,10 @@ import java.nio.channels.CompletionHandler;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -96,6 +100,11 @@ public final class ConnectScenarios {
         SCENARIOS.put("log-handler-connects", ConnectScenarios::logHandlerConnects);
         SCENARIOS.put("module-access", ConnectScenarios::moduleAccess);
         SCENARIOS.put("socket-ten-times", ConnectScenarios::socketTenTimes);
+        SCENARIOS.put("exit-hooks", ConnectScenarios::printExitHooks);
+        SCENARIOS.put("socket-connect-exit-hooks", () -> {
+            socket(s -> io(() -> s.connect(target)));
+            printExitHooks();
+        });
         SCENARIOS.put("virtual-thread-socket", () -> onVirtualThread(SCENARIOS.get("socket-connect")));
         SCENARIOS.put("virtual-thread-channel", () -> onVirtualThread(SCENARIOS.get("channel-blocking")));
     }
@@ -472,6 +481,24 @@ public final class ConnectScenarios {
             }
         }
         System.out.println("RESULT " + label + " failed " + last);
+    }
+
+    /**
+     * The names of the shutdown hooks registered so far, read from the JDK's own table (on Java 9 and later the JVM
+     * needs --add-opens java.base/java.lang=ALL-UNNAMED).
+     */
+    private static void printExitHooks() throws ReflectiveOperationException {
+        Class<?> table = Class.forName("java.lang.ApplicationShutdownHooks");
+        Field hooks = table.getDeclaredField("hooks");
+        hooks.setAccessible(true);
+        List<String> names = new ArrayList<>();
+        synchronized (table) {
+            for (Object hook : ((Map<?, ?>) hooks.get(null)).keySet()) {
+                names.add(((Thread) hook).getName());
+            }
+        }
+        Collections.sort(names);
+        System.out.println("RESULT exit hooks " + names);
     }
 
     private static void printConnected(Socket s) {
