@@ -58,7 +58,8 @@ final class StartupBench {
      * @param wallRounds         per configuration, each round's sample in round order (the configurations of one
      *                           round ran one after the other: the difference of two in the same round is a paired
      *                           sample)
-     * @param mainThreadCpuRounds per configuration, the main thread's CPU time before main (ms), in round order
+     * @param mainThreadCpuRounds per configuration, the main thread's CPU time before main (ms), in round order;
+     *                            null where the kernel keeps no scheduler statistics
      * @param firstConnectRounds per case and configuration, in round order likewise
      */
     record Result(Map<String, List<Double>> wallRounds,
@@ -74,7 +75,7 @@ final class StartupBench {
         }
 
         Map<String, Stats> mainThreadCpuMs() {
-            return stats(mainThreadCpuRounds);
+            return mainThreadCpuRounds == null ? null : stats(mainThreadCpuRounds);
         }
 
         Map<ConnectCase, Map<String, Stats>> firstConnectMs() {
@@ -173,7 +174,8 @@ final class StartupBench {
 
     /**
      * The CPU time the main thread has used when main starts ({@link TrivialMain#MAIN_THREAD_CPU}): unlike the wall
-     * time, it does not move with what the other threads and processes get of the processors.
+     * time, it does not move with what the other threads and processes get of the processors. Null where the kernel
+     * keeps no scheduler statistics.
      */
     private Map<String, List<Double>> mainThreadCpu(int runs) throws Exception {
         Map<String, List<Double>> samples = samples(configs);
@@ -182,6 +184,9 @@ final class StartupBench {
         for (int round = 0; round < runs; round++) {
             for (Config config : rotated(configs, round)) {
                 String out = runProbe(config, args)[0].strip();
+                if (out.endsWith(TrivialMain.UNAVAILABLE)) {
+                    return null;
+                }
                 double ms = Long.parseLong(out.substring(out.lastIndexOf('\n') + 1)) / 1e6;
                 samples.get(config.name()).add(ms);
                 raw.printf("%s,main_thread_cpu_ms,%s,%.3f%n", jdkLabel, config.name(), ms);

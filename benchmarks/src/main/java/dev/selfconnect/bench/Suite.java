@@ -165,18 +165,10 @@ public final class Suite {
         line("The main thread's CPU time when main starts (ms; /proc/thread-self/schedstat; %s runs each, interleaved):"
                 + " the JVM's start and premain on that thread, without the other threads' share of the processors",
                 options.get("runs"));
-        line("  %-13s %8s %8s %8s  %-22s", "", "median", "p10", "p90", "vs none (medians)");
-        Stats cpuNone = r.mainThreadCpuMs().get("none");
-        r.mainThreadCpuMs().forEach((config, s) -> line("  %-13s %8.1f %8.1f %8.1f  %s", config, s.median(), s.p10(),
-                s.p90(), config.equals("none") ? "" : String.format("%+.1f ms", s.median() - cpuNone.median())));
-        if (baselineJar != null) {
-            List<Double> agentCpu = r.mainThreadCpuRounds().get("selfconnect");
-            List<Double> baselineCpu = r.mainThreadCpuRounds().get(BASELINE);
-            Stats paired = paired(agentCpu, baselineCpu);
-            line("  selfconnect minus baseline, paired by round: median %+.1f ms [p10 %+.1f, p90 %+.1f]; more in %s",
-                    paired.median(), paired.p10(), paired.p90(), slowerRounds(agentCpu, baselineCpu));
-            baselineVerdict(label, "JVM start: main thread's CPU no more than the baseline", agentCpu, baselineCpu,
-                    "%+.1f ms");
+        if (r.mainThreadCpuMs() == null) {
+            line("  not measured: this kernel keeps no scheduler statistics (/proc/thread-self/schedstat)");
+        } else {
+            mainThreadCpu(label, r, baselineJar != null);
         }
 
         line("");
@@ -347,6 +339,22 @@ public final class Suite {
     }
 
     /** Each round's first value minus its second. */
+    private void mainThreadCpu(String label, StartupBench.Result r, boolean withBaseline) {
+        line("  %-13s %8s %8s %8s  %-22s", "", "median", "p10", "p90", "vs none (medians)");
+        Stats none = r.mainThreadCpuMs().get("none");
+        r.mainThreadCpuMs().forEach((config, s) -> line("  %-13s %8.1f %8.1f %8.1f  %s", config, s.median(), s.p10(),
+                s.p90(), config.equals("none") ? "" : String.format("%+.1f ms", s.median() - none.median())));
+        if (withBaseline) {
+            List<Double> agent = r.mainThreadCpuRounds().get("selfconnect");
+            List<Double> baseline = r.mainThreadCpuRounds().get(BASELINE);
+            Stats paired = paired(agent, baseline);
+            line("  selfconnect minus baseline, paired by round: median %+.1f ms [p10 %+.1f, p90 %+.1f]; more in %s",
+                    paired.median(), paired.p10(), paired.p90(), slowerRounds(agent, baseline));
+            baselineVerdict(label, "JVM start: main thread's CPU no more than the baseline", agent, baseline,
+                    "%+.1f ms");
+        }
+    }
+
     static Stats paired(List<Double> first, List<Double> second) {
         List<Double> differences = new ArrayList<>();
         for (int i = 0; i < first.size(); i++) {

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 public final class TrivialMain {
 
     public static final String MAIN_THREAD_CPU = "main-thread-cpu";
+    /** Printed instead of the time by a kernel without scheduler statistics. */
+    public static final String UNAVAILABLE = "unavailable";
     private static final String SCHEDSTAT = "/proc/thread-self/schedstat";
 
     private TrivialMain() {
@@ -25,6 +27,9 @@ public final class TrivialMain {
             // FileInputStream is loaded at JVM start already: reading costs this thread next to nothing more.
             try (FileInputStream in = new FileInputStream(SCHEDSTAT)) {
                 length = in.read(buffer);
+            } catch (IOException noSchedulerStatistics) {
+                System.out.println(UNAVAILABLE);
+                return;
             }
             String onCpuNanos = new String(buffer, 0, Math.max(length, 0), StandardCharsets.US_ASCII).split(" ")[0];
             System.out.println(onCpuNanos);
