@@ -227,17 +227,26 @@ public final class AgentInstaller {
         private final InternalAccess access;
 
         InstalledFamilies(InternalAccess access) {
+            super(NettyHooks.CONNECTION_FAMILIES, NettyHooks.SERVER_FAMILIES);
             this.access = access;
         }
 
         @Override
-        protected ConnectionFamily[] makeConnections() {
-            return NettyHooks.withConnectionFamilies(JdkHooks.connectionFamilies(access));
+        protected void makeConnection(int id, ConnectionFamily[] families) {
+            if (id < JdkHooks.CONNECTION_FAMILIES) {
+                JdkHooks.makeConnectionFamily(id, access, families);
+            } else {
+                NettyHooks.makeConnectionFamily(id, families);
+            }
         }
 
         @Override
-        protected ServerFamily[] makeServers() {
-            return NettyHooks.withServerFamilies(JdkHooks.serverFamilies());
+        protected void makeServer(int id, ServerFamily[] families) {
+            if (id < JdkHooks.SERVER_FAMILIES) {
+                JdkHooks.makeServerFamily(id, families);
+            } else {
+                NettyHooks.makeServerFamily(id, families);
+            }
         }
     }
 
@@ -252,14 +261,9 @@ public final class AgentInstaller {
 
     /** What the weaver thread does for the installer. */
     private static final class InstallationSteps implements ConnectInstrumentation.Steps {
-        /** A missing hook point is never silent; the families are made before the first connect needs them. */
+        /** A missing hook point is never silent. */
         @Override
         public void verified(Protection protection) {
-            try {
-                families.makeAll();
-            } catch (Throwable failure) {
-                AgentLog.internalFailure("making the API families", failure);
-            }
             List<String> missing = protection.missing();
             if (!missing.isEmpty()) {
                 AgentLog.warn("NOT protected on this JVM: " + join(missing) + "; "
@@ -267,10 +271,18 @@ public final class AgentInstaller {
             }
         }
 
-        /** The marker's status is kept current from now on, by a thread of its own. */
+        /**
+         * The marker's status is kept current from now on, by a thread of its own; the API families no connect has
+         * needed yet are made, so that a later first connect of theirs does not.
+         */
         @Override
         public void settled() {
             startPublishing();
+            try {
+                families.makeAll();
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("making the API families", failure);
+            }
         }
 
         @Override

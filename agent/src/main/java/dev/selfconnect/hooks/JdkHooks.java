@@ -23,6 +23,10 @@ public final class JdkHooks {
     public static final int SERVER_SOCKET = 0;
     public static final int SERVER_SOCKET_CHANNEL = 1;
     public static final int ASYNCHRONOUS_SERVER_SOCKET_CHANNEL = 2;
+    /** How many client families the JDK has: their ids are 0 to this, exclusive. */
+    public static final int CONNECTION_FAMILIES = ASYNCHRONOUS_SOCKET_CHANNEL + 1;
+    /** How many server families the JDK has. */
+    public static final int SERVER_FAMILIES = ASYNCHRONOUS_SERVER_SOCKET_CHANNEL + 1;
 
     private static final int JDK_8 = 8;
     /** The socket adaptor's own blocking connect came with the adaptor's rewrite in JDK 13. */
@@ -85,25 +89,46 @@ public final class JdkHooks {
                 HookPoint.ANY_LATER);
     }
 
-    /** The client families, indexed by their ids. */
-    public static ConnectionFamily[] connectionFamilies(InternalAccess access) {
-        return new ConnectionFamily[] {
-            new SocketFamily(), new SocketChannelFamily(access), new AsynchronousSocketChannelFamily(access),
-        };
+    /**
+     * Puts the client family with this id into {@code families[id]} (see {@link Families#makeConnection}: this class
+     * loads in premain); nothing for an id that is not the JDK's.
+     */
+    public static void makeConnectionFamily(int id, InternalAccess access, ConnectionFamily[] families) {
+        switch (id) {
+            case SOCKET:
+                families[id] = new SocketFamily();
+                break;
+            case SOCKET_CHANNEL:
+                families[id] = new SocketChannelFamily(access);
+                break;
+            case ASYNCHRONOUS_SOCKET_CHANNEL:
+                families[id] = new AsynchronousSocketChannelFamily(access);
+                break;
+            default:
+                break;
+        }
     }
 
-    /** The server families, indexed by their ids. */
-    public static ServerFamily[] serverFamilies() {
-        return new ServerFamily[] {
-            new ServerFamily(SERVER_SOCKET, SERVER_SOCKET_API) {
-                @Override
-                public InetSocketAddress boundAddress(Object server) {
-                    return inet(((ServerSocket) server).getLocalSocketAddress());
-                }
-            },
-            new ChannelServerFamily(SERVER_SOCKET_CHANNEL, SERVER_SOCKET_CHANNEL_API),
-            new ChannelServerFamily(ASYNCHRONOUS_SERVER_SOCKET_CHANNEL, ASYNCHRONOUS_SERVER_API),
-        };
+    /** Puts the server family with this id into {@code families[id]}; nothing for an id that is not the JDK's. */
+    public static void makeServerFamily(int id, ServerFamily[] families) {
+        switch (id) {
+            case SERVER_SOCKET:
+                families[id] = new ServerFamily(SERVER_SOCKET, SERVER_SOCKET_API) {
+                    @Override
+                    public InetSocketAddress boundAddress(Object server) {
+                        return inet(((ServerSocket) server).getLocalSocketAddress());
+                    }
+                };
+                break;
+            case SERVER_SOCKET_CHANNEL:
+                families[id] = new ChannelServerFamily(SERVER_SOCKET_CHANNEL, SERVER_SOCKET_CHANNEL_API);
+                break;
+            case ASYNCHRONOUS_SERVER_SOCKET_CHANNEL:
+                families[id] = new ChannelServerFamily(ASYNCHRONOUS_SERVER_SOCKET_CHANNEL, ASYNCHRONOUS_SERVER_API);
+                break;
+            default:
+                break;
+        }
     }
 
     /** The names of the classes that hold JDK hook points. */

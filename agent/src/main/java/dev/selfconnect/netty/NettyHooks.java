@@ -20,47 +20,30 @@ public final class NettyHooks {
     public static final int IO_URING = EPOLL + 1;
     public static final int EPOLL_SERVER = JdkHooks.ASYNCHRONOUS_SERVER_SOCKET_CHANNEL + 1;
     public static final int IO_URING_SERVER = EPOLL_SERVER + 1;
+    /** How many client families there are, the JDK's and Netty's. */
+    public static final int CONNECTION_FAMILIES = IO_URING + 1;
+    /** How many server families there are, the JDK's and Netty's. */
+    public static final int SERVER_FAMILIES = IO_URING_SERVER + 1;
 
     private NettyHooks() {
     }
 
-    /** The JDK's client families followed by Netty's, indexed by their ids. */
-    public static ConnectionFamily[] withConnectionFamilies(ConnectionFamily[] jdk) {
-        if (jdk.length != EPOLL) {
-            throw new IllegalStateException("Netty's families expect " + EPOLL + " JDK families, not " + jdk.length);
+    /** Puts the client family with this id into {@code families[id]}; nothing for an id that is not Netty's. */
+    public static void makeConnectionFamily(int id, ConnectionFamily[] families) {
+        if (id == EPOLL) {
+            families[id] = new Connections(EPOLL, "Netty epoll");
+        } else if (id == IO_URING) {
+            families[id] = new Connections(IO_URING, "Netty io_uring");
         }
-        ConnectionFamily[] all = new ConnectionFamily[IO_URING + 1];
-        System.arraycopy(jdk, 0, all, 0, jdk.length);
-        all[EPOLL] = new Connections(EPOLL, "Netty epoll");
-        all[IO_URING] = new Connections(IO_URING, "Netty io_uring");
-        return checked(all);
     }
 
-    /** The JDK's server families followed by Netty's, indexed by their ids. */
-    public static ServerFamily[] withServerFamilies(ServerFamily[] jdk) {
-        if (jdk.length != EPOLL_SERVER) {
-            throw new IllegalStateException("Netty's server families expect " + EPOLL_SERVER + " JDK families, not "
-                    + jdk.length);
+    /** Puts the server family with this id into {@code families[id]}; nothing for an id that is not Netty's. */
+    public static void makeServerFamily(int id, ServerFamily[] families) {
+        if (id == EPOLL_SERVER) {
+            families[id] = new Servers(EPOLL_SERVER, "Netty epoll server");
+        } else if (id == IO_URING_SERVER) {
+            families[id] = new Servers(IO_URING_SERVER, "Netty io_uring server");
         }
-        ServerFamily[] all = new ServerFamily[IO_URING_SERVER + 1];
-        System.arraycopy(jdk, 0, all, 0, jdk.length);
-        all[EPOLL_SERVER] = new Servers(EPOLL_SERVER, "Netty epoll server");
-        all[IO_URING_SERVER] = new Servers(IO_URING_SERVER, "Netty io_uring server");
-        for (int id = 0; id < all.length; id++) {
-            if (all[id] == null || all[id].id() != id) {
-                throw new IllegalStateException("server family " + id + " is " + all[id]);
-            }
-        }
-        return all;
-    }
-
-    private static ConnectionFamily[] checked(ConnectionFamily[] all) {
-        for (int id = 0; id < all.length; id++) {
-            if (all[id] == null || all[id].id() != id) {
-                throw new IllegalStateException("connection family " + id + " is " + all[id]);
-            }
-        }
-        return all;
     }
 
     /** A Netty native TCP client channel (epoll or io_uring); domain-socket and datagram channels are not TCP. */

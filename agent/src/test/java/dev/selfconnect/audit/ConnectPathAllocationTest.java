@@ -69,15 +69,15 @@ class ConnectPathAllocationTest {
         Settings settings = SettingsLoader.load("stack-traces=false", new Properties(), Map.of());
         KernelPortFiles ports = AuditTesting.ports(proc);
         Audit audit = new Audit(settings, statistics, new Findings(), ports);
-        Families families = new Families() {
+        Families families = new Families(JdkHooks.CONNECTION_FAMILIES, JdkHooks.SERVER_FAMILIES) {
             @Override
-            protected ConnectionFamily[] makeConnections() {
-                return JdkHooks.connectionFamilies(InternalAccess.NONE);
+            protected void makeConnection(int id, ConnectionFamily[] all) {
+                JdkHooks.makeConnectionFamily(id, InternalAccess.NONE, all);
             }
 
             @Override
-            protected ServerFamily[] makeServers() {
-                return JdkHooks.serverFamilies();
+            protected void makeServer(int id, ServerFamily[] all) {
+                JdkHooks.makeServerFamily(id, all);
             }
         };
         return new ConnectGuard(settings, families, statistics, audit,
