@@ -16,9 +16,10 @@ import java.net.InetSocketAddress;
  */
 public final class NettyHooks {
 
-    public static final int EPOLL = JdkHooks.ASYNCHRONOUS_SOCKET_CHANNEL + 1;
+    /** Netty's ids follow the JDK's. */
+    public static final int EPOLL = JdkHooks.CONNECTION_FAMILIES;
     public static final int IO_URING = EPOLL + 1;
-    public static final int EPOLL_SERVER = JdkHooks.ASYNCHRONOUS_SERVER_SOCKET_CHANNEL + 1;
+    public static final int EPOLL_SERVER = JdkHooks.SERVER_FAMILIES;
     public static final int IO_URING_SERVER = EPOLL_SERVER + 1;
     /** How many client families there are, the JDK's and Netty's. */
     public static final int CONNECTION_FAMILIES = IO_URING + 1;
