@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An application that self-connects with a Socket while the JVM is nearly out of heap or out of stack, in a network
@@ -38,6 +39,9 @@ public final class StarvedScenarios {
 
     private static int port = FIRST_PORT;
 
+    private static final String AGENT_MARKER = "dev.selfconnect.agent";
+    private static final int SETTLE_SECONDS = 30;
+
     /** What the starved code hands back: it allocates nothing itself. */
     private static Object[] hoard;
     private static Socket socket;
@@ -55,6 +59,7 @@ public final class StarvedScenarios {
         // the application has connected before: whatever the agent makes on first use exists already
         String warmUp = connectOnce();
         System.out.println("RESULT warm-up outcome=" + warmUp);
+        awaitAgentSettled();
         if (args[0].equals("heap")) {
             for (int i = 1; i < args.length; i++) {
                 int reserve = Integer.parseInt(args[i]);
@@ -68,6 +73,26 @@ public final class StarvedScenarios {
             System.exit(2);
         }
         System.out.println("RESULT done");
+    }
+
+    /**
+     * Waits until the agent's work in the background after its start is over (its own classes loaded, as its marker
+     * property says), so that none of it runs while the heap or the stack is starved: the agent copes with an
+     * allocation that fails on its own threads, but the heap then does not fill the way each round here expects.
+     */
+    private static void awaitAgentSettled() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
+        String marker = "";
+        while (System.nanoTime() < deadline) {
+            marker = System.getProperty(AGENT_MARKER, "");
+            if (marker.contains("protection: protects") && !marker.contains("being verified")
+                    && !marker.contains("still loading")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        System.out.println("RESULT the agent did not settle in " + SETTLE_SECONDS + " s: " + marker);
+        System.exit(3);
     }
 
     private static String connectOnce() throws IOException {
