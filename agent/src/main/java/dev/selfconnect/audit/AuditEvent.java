@@ -16,7 +16,6 @@ public final class AuditEvent {
     public final int remotePort;
     public final String api;
     public final String thread;
-    public final long pid;
     /** The application frames that made the connect or bind, innermost first. */
     public final String[] frames;
     /** The whole record, as the log shows it (without frames). */
@@ -34,7 +33,6 @@ public final class AuditEvent {
         this.remotePort = remotePort;
         this.api = api;
         this.thread = thread;
-        this.pid = Pid.current();
         this.frames = frames;
         this.message = message;
         this.fix = fix;

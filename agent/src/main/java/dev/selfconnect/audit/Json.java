@@ -5,7 +5,11 @@ import dev.selfconnect.vocabulary.JsonText;
 
 import java.net.InetAddress;
 
-/** Writes an {@link AuditEvent} as one JSON object on one line: valid JSON whatever its strings contain. */
+/**
+ * Writes an {@link AuditEvent} as one JSON object on one line: valid JSON whatever its strings contain. It runs on the
+ * agent's reporting thread, which alone looks up the process id: on Java 9 and later the first lookup starts the JDK's
+ * process-handle machinery, which the thread that connected must not wait for.
+ */
 final class Json {
 
     private Json() {
@@ -20,7 +24,7 @@ final class Json {
         endpoint(sb, "remote", event.remoteAddress, event.remotePort).append(',');
         field(sb, "api", event.api).append(',');
         field(sb, "thread", event.thread).append(',');
-        sb.append("\"pid\":").append(event.pid).append(',');
+        sb.append("\"pid\":").append(Pid.current()).append(',');
         field(sb, "message", event.message).append(',');
         field(sb, "fix", event.fix).append(',');
         sb.append("\"frames\":[");
