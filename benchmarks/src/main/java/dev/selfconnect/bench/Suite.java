@@ -153,12 +153,7 @@ public final class Suite {
                 MAX_START_MS - startAdded, r.wallMs().get("empty agent").median() - none.median(),
                 r.wallMs().get("selfconnect").p10() - none.p10());
         if (baselineJar != null) {
-            Stats paired = paired(r.wallRounds().get("selfconnect"), r.wallRounds().get(BASELINE));
-            line("  selfconnect minus baseline, paired by round: median %+.1f ms [p10 %+.1f, p90 %+.1f]; slower in %s",
-                    paired.median(), paired.p10(), paired.p90(), slowerRounds(r.wallRounds().get("selfconnect"),
-                            r.wallRounds().get(BASELINE)));
-            baselineVerdict(label, "JVM start: no slower than the baseline", r.wallRounds().get("selfconnect"),
-                    r.wallRounds().get(BASELINE), "%+.1f ms");
+            startAgainstBaseline(label, "JVM start: no slower than the baseline", r.wallRounds(), "slower");
         }
 
         line("");
@@ -339,23 +334,28 @@ public final class Suite {
                 slowerRounds(agent, baseline), p);
     }
 
-    /** Each round's first value minus its second. */
     private void mainThreadCpu(String label, StartupBench.Result r, boolean withBaseline) {
         line("  %-13s %8s %8s %8s  %-22s", "", "median", "p10", "p90", "vs none (medians)");
         Stats none = r.mainThreadCpuMs().get("none");
         r.mainThreadCpuMs().forEach((config, s) -> line("  %-13s %8.1f %8.1f %8.1f  %s", config, s.median(), s.p10(),
                 s.p90(), config.equals("none") ? "" : String.format("%+.1f ms", s.median() - none.median())));
         if (withBaseline) {
-            List<Double> agent = r.mainThreadCpuRounds().get("selfconnect");
-            List<Double> baseline = r.mainThreadCpuRounds().get(BASELINE);
-            Stats paired = paired(agent, baseline);
-            line("  selfconnect minus baseline, paired by round: median %+.1f ms [p10 %+.1f, p90 %+.1f]; more in %s",
-                    paired.median(), paired.p10(), paired.p90(), slowerRounds(agent, baseline));
-            baselineVerdict(label, "JVM start: main thread's CPU no more than the baseline", agent, baseline,
-                    "%+.1f ms");
+            startAgainstBaseline(label, "JVM start: main thread's CPU no more than the baseline",
+                    r.mainThreadCpuRounds(), "more");
         }
     }
 
+    /** A start measure against the baseline, round by round: the paired line, then the verdict. */
+    private void startAgainstBaseline(String label, String target, Map<String, List<Double>> rounds, String more) {
+        List<Double> agent = rounds.get("selfconnect");
+        List<Double> baseline = rounds.get(BASELINE);
+        Stats paired = paired(agent, baseline);
+        line("  selfconnect minus baseline, paired by round: median %+.1f ms [p10 %+.1f, p90 %+.1f]; %s in %s",
+                paired.median(), paired.p10(), paired.p90(), more, slowerRounds(agent, baseline));
+        baselineVerdict(label, target, agent, baseline, "%+.1f ms");
+    }
+
+    /** Each round's first value minus its second. */
     static Stats paired(List<Double> first, List<Double> second) {
         List<Double> differences = new ArrayList<>();
         for (int i = 0; i < first.size(); i++) {
