@@ -2,11 +2,35 @@
 # The selfconnect demo in one command: builds the agent and the demo app, then shows a TCP self-connection
 # three times on this machine: without the agent, with the agent in mode=log, and with it in mode=throw.
 # Needs Linux, a JDK 17+ as `java` and Maven as `mvn`. No root, no namespace, nothing but loopback.
-# Exits 0 when all three runs behaved as expected, 1 when one did not, 2 when the machine lacks something.
+# Exits 0 when all three runs behaved as expected, 1 when one did not, 2 when the machine lacks something or an
+# option is unknown (--help lists them).
 # Each run targets its own free, unreserved even port of the ephemeral range, and the demo app closes its
 # self-connection with a reset, so no run leaves a TIME_WAIT behind that could keep a later run from reproducing.
 set -uo pipefail
 cd "$(dirname "$0")"
+
+usage() {
+    cat <<'USAGE'
+usage: ./demo.sh [--no-build] [--help]
+
+Shows a TCP self-connection on this machine three times: without the agent, with the agent in mode=log, and
+with it in mode=throw. About a minute; needs Linux, a JDK 17+ as `java` and Maven as `mvn`; no root.
+
+  --no-build   use the jars already built (agent/target/selfconnect.jar, demo-app/target/demo-app.jar)
+  --help       print this and exit
+
+Exit: 0 all three runs behaved as expected, 1 one did not, 2 the machine lacks something or a bad option.
+USAGE
+}
+
+build=true
+for arg in "$@"; do
+    case "$arg" in
+        --help|-h) usage; exit 0 ;;
+        --no-build) build=false ;;
+        *) printf 'error: unknown option %s\n\n' "$arg" >&2; usage >&2; exit 2 ;;
+    esac
+done
 
 AGENT=agent/target/selfconnect.jar
 DEMO=demo-app/target/demo-app.jar
@@ -43,25 +67,32 @@ fi
 echo "java $java_major, $(mvn -v 2>/dev/null | head -n 1 | sed 's/\x1b\[[0-9;]*m//g')"
 echo "ephemeral port range: $(cat /proc/sys/net/ipv4/ip_local_port_range)"
 
-section "Building the agent and the demo app (mvn package, tests skipped)"
-mvn -q -B -DskipTests -pl agent,demo-app -am package >"$OUTPUT/build" 2>&1
-status=$?
-sed 's/\x1b\[[0-9;]*m//g' "$OUTPUT/build"
-if [ "$status" -ne 0 ]; then
-    echo "the build failed (mvn exit $status)"
-    exit 1
+if $build; then
+    section "Building the agent and the demo app (mvn package, tests skipped)"
+    mvn -q -B -DskipTests -pl agent,demo-app -am package >"$OUTPUT/build" 2>&1
+    status=$?
+    sed 's/\x1b\[[0-9;]*m//g' "$OUTPUT/build"
+    if [ "$status" -ne 0 ]; then
+        echo "the build failed (mvn exit $status)"
+        exit 1
+    fi
+    for jar in "$AGENT" "$DEMO"; do
+        [ -f "$jar" ] || { echo "the build did not produce $jar"; exit 1; }
+    done
+    echo "built $AGENT and $DEMO"
+else
+    for jar in "$AGENT" "$DEMO"; do
+        [ -f "$jar" ] || { echo "--no-build: $jar is missing; run ./demo.sh without --no-build"; exit 2; }
+    done
+    echo "using $AGENT and $DEMO as built (--no-build)"
 fi
-for jar in "$AGENT" "$DEMO"; do
-    [ -f "$jar" ] || { echo "the build did not produce $jar"; exit 1; }
-done
-echo "built $AGENT and $DEMO"
 
 # A fresh port for each run: even, inside the ephemeral range (where Linux hands out source ports first), not
 # reserved, and free at that moment. The demo app says why when it cannot choose one.
 choose_port() {
     PORT=$(java -jar "$DEMO" free-port 2>"$OUTPUT/free-port")
     if [ $? -ne 0 ]; then
-        sed -n 's/^error: //p' "$OUTPUT/free-port"
+        sed -n 's/^\(error\|ERROR\): //p' "$OUTPUT/free-port" | head -n 1
         echo "the demo cannot reproduce on this machine as it is set up; see the line above for what to do"
         exit 2
     fi
