@@ -207,15 +207,14 @@ public final class AgentInstaller {
             internalAccess = ConnectInstrumentation.internalAccess(instrumentation);
             families = new InstalledFamilies(internalAccess);
         }
-        Audit audit = new Audit(settings, statistics, findings, settings.risks() ? kernelFiles() : null);
-        ConnectGuard guard = new ConnectGuard(settings, families, statistics, audit,
-                new Supplier<KernelPortFiles>() {
-                    @Override
-                    public KernelPortFiles get() {
-                        return kernelFiles();
-                    }
-                });
-        return guard;
+        Supplier<KernelPortFiles> kernelFiles = new Supplier<KernelPortFiles>() {
+            @Override
+            public KernelPortFiles get() {
+                return kernelFiles();
+            }
+        };
+        Audit audit = new Audit(settings, statistics, findings, settings.risks() ? kernelFiles() : null, kernelFiles);
+        return new ConnectGuard(settings, families, statistics, audit, kernelFiles);
     }
 
     private static BridgeListeners listeners(ConnectGuard guard) {

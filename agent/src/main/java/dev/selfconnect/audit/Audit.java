@@ -14,6 +14,7 @@ import dev.selfconnect.vocabulary.Remedy;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The audit of one agent configuration: the risk rules, the events' sinks (JSON Lines file, JFR) and the summary.
@@ -35,6 +36,8 @@ public final class Audit {
     private final Findings findings;
     /** Null when risk findings are off. */
     private final KernelPortFiles ports;
+    /** Where the summary's fix reads the range when risk findings are off (a self-connection needs it too). */
+    private final Supplier<KernelPortFiles> kernelFiles;
     /** Made at the first connect to a port at risk. */
     private volatile LocalAddresses local;
     /** Made at the first event. */
@@ -45,10 +48,21 @@ public final class Audit {
      * @param ports the kernel files, or null when risk findings are off
      */
     public Audit(Settings settings, AgentStatistics statistics, Findings findings, KernelPortFiles ports) {
+        this(settings, statistics, findings, ports, null);
+    }
+
+    /**
+     * @param ports the kernel files, or null when risk findings are off
+     * @param kernelFiles the kernel files for the summary's fix whether risk findings are on or off (read only at
+     *                    the summary, so that a JVM without risk findings reads nothing at its start), or null
+     */
+    public Audit(Settings settings, AgentStatistics statistics, Findings findings, KernelPortFiles ports,
+                 Supplier<KernelPortFiles> kernelFiles) {
         this.settings = settings;
         this.statistics = statistics;
         this.findings = findings;
         this.ports = settings.risks() ? ports : null;
+        this.kernelFiles = kernelFiles;
     }
 
     /**
@@ -221,7 +235,8 @@ public final class Audit {
                 + " internal failure(s)")
                 + (statistics.reportsDropped() == 0 ? "" : ", " + statistics.reportsDropped() + " report(s) dropped"));
         List<Integer> atRisk = new ArrayList<Integer>();
-        EphemeralPorts now = ports == null ? null : ports.current();
+        KernelPortFiles files = ports != null ? ports : kernelFiles == null ? null : kernelFiles.get();
+        EphemeralPorts now = files == null ? null : files.current();
         List<Findings.Entry> entries = findings.all();
         for (int i = 0; i < entries.size(); i++) {
             Findings.Entry entry = entries.get(i);

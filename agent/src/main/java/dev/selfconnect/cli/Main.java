@@ -148,7 +148,7 @@ public final class Main {
                 + "  stack-traces=true|false     whether a logged self-connection shows where it was made" + n
                 + "  ignore=PORT|HOST:PORT,...   connections to leave alone" + n
                 + "Settings not given come from the JVM's -Dselfconnect.* properties and SELFCONNECT_* variables," + n
-                + "then from the defaults, when the agent is loaded and with --reset; the README lists them all." + n
+                + "then from the defaults, when the agent is loaded and with --reset; docs/settings.md lists them all." + n
                 + n
                 + "The JVM must be yours (root may attach to any), Java 8 or later; this tool needs a JDK (the" + n
                 + "jdk.attach module), not a JRE. Java 21 and later print a warning in the JVM each time an agent" + n

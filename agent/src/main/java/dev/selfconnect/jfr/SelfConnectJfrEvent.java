@@ -6,9 +6,13 @@ import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.StackTrace;
 
-/** The fields both selfconnect JFR events carry; JFR also records the thread, the time and the stack. */
+/**
+ * The fields both selfconnect JFR events carry; JFR also records the thread and the time. JFR's own stack trace is
+ * off: it would start in the agent's frames, and {@code jfr print} shows only its first five; the stack, from the
+ * application's first frame, is {@link #applicationFrames}.
+ */
 @Category({"selfconnect"})
-@StackTrace(true)
+@StackTrace(false)
 abstract class SelfConnectJfrEvent extends Event {
 
     @Label("Kind")
@@ -40,7 +44,6 @@ abstract class SelfConnectJfrEvent extends Event {
     String fix;
 
     @Label("Application Frames")
-    @Description("The application's frames that made the connect or bind, one per line (JFR's stack trace shows"
-            + " the agent's frames first)")
+    @Description("The stack that made the connect or bind, from the application's first frame, one per line")
     String applicationFrames;
 }

@@ -7,7 +7,7 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
 @Category({"selfconnect"})
-@StackTrace(true)
+@StackTrace(false)
 @Name("dev.selfconnect.SelfConnection")
 @Label("TCP Self-Connection")
 @Description("A TCP connection whose local endpoint equals its remote endpoint")

@@ -4,6 +4,7 @@ import dev.selfconnect.testing.Stderr;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.reporting.AgentStatistics;
+import dev.selfconnect.vocabulary.KernelPortFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,6 +148,23 @@ class AuditTest {
         String fix = summary.get(summary.size() - 1);
         assertEquals("fix: reserve them with 'sysctl -w net.ipv4.ip_local_reserved_ports=40001,40206-40207' (persist"
                 + " it in /etc/sysctl.d), or move them out of 40000-40999", fix);
+    }
+
+    @Test
+    void theSummaryGivesTheFixForASelfConnectionWithRiskFindingsOff() throws Exception {
+        Path proc = Files.createDirectories(dir.resolve("proc"));
+        Files.writeString(proc.resolve("ip_local_port_range"), "40000 40999\n");
+        Files.writeString(proc.resolve("ip_local_reserved_ports"), "40001\n");
+        Settings settings = SettingsLoader.load("mode=throw,risks=false", new Properties(), Map.of());
+        KernelPortFiles files = AuditTesting.ports(proc);
+        Audit audit = new Audit(settings, new AgentStatistics(), new Findings(), null, () -> files);
+        audit.selfConnection(LOOPBACK, 40208, "Socket", "main", new String[0], "self-connection", "reserve 40208");
+
+        List<String> summary = audit.summary();
+
+        assertTrue(summary.contains("  self-connection 127.0.0.1:40208 (Socket)"), summary::toString);
+        assertEquals("fix: reserve it with 'sysctl -w net.ipv4.ip_local_reserved_ports=40001,40208' (persist it in"
+                + " /etc/sysctl.d), or move it out of 40000-40999", summary.get(summary.size() - 1));
     }
 
     @Test

@@ -38,6 +38,15 @@ class ExitHookIT {
                 assertTrue(r.agentLines("SUMMARY").get(0).startsWith("[selfconnect] SUMMARY 1 self-connection(s)"),
                         r::toString);
             }));
+            tests.add(DynamicTest.dynamicTest(jdk + ": mode=throw: the summary ends with the fix", () -> {
+                Result r = jvm(jdk, "mode=throw").runScenario("socket-connect-exit-hooks");
+                List<String> summary = r.agentLines("SUMMARY");
+                assertTrue(summary.get(0).startsWith("[selfconnect] SUMMARY 1 self-connection(s), 0 risk finding(s),"
+                        + " 1 SelfConnectException(s) thrown"), r::toString);
+                assertEquals("[selfconnect] SUMMARY fix: reserve it with 'sysctl -w"
+                        + " net.ipv4.ip_local_reserved_ports=40000' (persist it in /etc/sysctl.d), or move it out of"
+                        + " 40000-40000", summary.get(summary.size() - 1), r::toString);
+            }));
         }
         return tests;
     }
