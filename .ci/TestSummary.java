@@ -20,8 +20,9 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * The end of a build in a few lines: how many tests ran, passed, failed and were skipped, and for each reason of a
- * skip how many tests it skipped and where. Reads the Surefire and Failsafe XML reports of every module.
+ * The end of a build in a few lines: how many tests ran, passed, failed and were skipped, for each reason of a skip
+ * how many tests it skipped and where, and each test class that reported no test at all. Reads the Surefire and
+ * Failsafe XML reports of every module (those the build made: tools/test.sh passes its start).
  *
  * <pre>java .ci/TestSummary.java ROOT [SINCE]</pre>
  * SINCE (Maven's build timestamp: an ISO instant, or yyyyMMdd-HHmm in UTC) leaves out reports older than this
@@ -72,11 +73,15 @@ public final class TestSummary {
         Map<String, Set<String>> skipSuites = new TreeMap<>();
         Map<String, Integer> skipCounts = new TreeMap<>();
         List<String> failures = new ArrayList<>();
+        List<String> empty = new ArrayList<>();
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         for (Path report : reports) {
             String run = run(root.relativize(report));
             Element suite = factory.newDocumentBuilder().parse(report.toFile()).getDocumentElement();
             NodeList cases = suite.getElementsByTagName("testcase");
+            if (cases.getLength() == 0) {
+                empty.add(run + ": " + suiteName(suite, null));
+            }
             for (int i = 0; i < cases.getLength(); i++) {
                 Element testCase = (Element) cases.item(i);
                 perRun.merge(run, 1, Integer::sum);
@@ -112,6 +117,9 @@ public final class TestSummary {
         for (String failure : failures) {
             System.out.println("  FAILED " + failure);
         }
+        for (String suite : empty) {
+            System.out.println("  NO TESTS (neither run nor skipped) in " + suite);
+        }
     }
 
     /** "agent", "agent on jdk25" (a second report directory), "agent ITs" (Failsafe). */
@@ -125,7 +133,7 @@ public final class TestSummary {
 
     private static String suiteName(Element suite, Element testCase) {
         String name = suite.getAttribute("name");
-        if (name.isEmpty()) {
+        if (name.isEmpty() && testCase != null) {
             name = testCase.getAttribute("classname");
         }
         return name.substring(name.lastIndexOf('.') + 1);
