@@ -88,7 +88,7 @@ public final class TestSummary {
                 Element skip = child(testCase, "skipped");
                 if (skip != null) {
                     skipped++;
-                    String reason = skip.getAttribute("message").strip();
+                    String reason = reason(skip);
                     String key = run + ": " + (reason.isEmpty() ? "(no reason given)" : reason);
                     skipCounts.merge(key, 1, Integer::sum);
                     skipSuites.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(suiteName(suite, testCase));
@@ -129,6 +129,19 @@ public final class TestSummary {
         String kind = directory.startsWith("failsafe") ? " ITs" : "";
         String suffix = directory.replaceFirst("(surefire|failsafe)-reports-?", "");
         return module + kind + (suffix.isEmpty() ? "" : " on " + suffix);
+    }
+
+    /**
+     * The reason of a skip: its message, or for a test aborted by an assumption (whose report has no message) the
+     * first line of the exception it carries, without the exception's name.
+     */
+    private static String reason(Element skip) {
+        String message = skip.getAttribute("message").strip();
+        if (!message.isEmpty()) {
+            return message;
+        }
+        String first = skip.getTextContent().strip().lines().findFirst().orElse("");
+        return first.replaceFirst("^[\\w.$]+(Exception|Error): ", "").strip();
     }
 
     private static String suiteName(Element suite, Element testCase) {
