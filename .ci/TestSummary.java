@@ -20,8 +20,9 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * The end of a build in a few lines: how many tests ran, passed, failed and were skipped, and for each reason of a
- * skip how many tests it skipped and where. Reads the Surefire and Failsafe XML reports of every module.
+ * The end of a build in a few lines: how many tests ran, passed, failed and were skipped, for each reason of a skip
+ * how many tests it skipped and where, and each test class that reported no test at all. Reads the Surefire and
+ * Failsafe XML reports of every module (those the build made: tools/test.sh passes its start).
  *
  * <pre>java .ci/TestSummary.java ROOT [SINCE]</pre>
  * SINCE (Maven's build timestamp: an ISO instant, or yyyyMMdd-HHmm in UTC) leaves out reports older than this
@@ -72,18 +73,22 @@ public final class TestSummary {
         Map<String, Set<String>> skipSuites = new TreeMap<>();
         Map<String, Integer> skipCounts = new TreeMap<>();
         List<String> failures = new ArrayList<>();
+        List<String> empty = new ArrayList<>();
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         for (Path report : reports) {
             String run = run(root.relativize(report));
             Element suite = factory.newDocumentBuilder().parse(report.toFile()).getDocumentElement();
             NodeList cases = suite.getElementsByTagName("testcase");
+            if (cases.getLength() == 0) {
+                empty.add(run + ": " + suiteName(suite, null));
+            }
             for (int i = 0; i < cases.getLength(); i++) {
                 Element testCase = (Element) cases.item(i);
                 perRun.merge(run, 1, Integer::sum);
                 Element skip = child(testCase, "skipped");
                 if (skip != null) {
                     skipped++;
-                    String reason = skip.getAttribute("message").strip();
+                    String reason = reason(skip);
                     String key = run + ": " + (reason.isEmpty() ? "(no reason given)" : reason);
                     skipCounts.merge(key, 1, Integer::sum);
                     skipSuites.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(suiteName(suite, testCase));
@@ -112,6 +117,9 @@ public final class TestSummary {
         for (String failure : failures) {
             System.out.println("  FAILED " + failure);
         }
+        for (String suite : empty) {
+            System.out.println("  NO TESTS (neither run nor skipped) in " + suite);
+        }
     }
 
     /** "agent", "agent on jdk25" (a second report directory), "agent ITs" (Failsafe). */
@@ -123,9 +131,22 @@ public final class TestSummary {
         return module + kind + (suffix.isEmpty() ? "" : " on " + suffix);
     }
 
+    /**
+     * The reason of a skip: its message, or for a test aborted by an assumption (whose report has no message) the
+     * first line of the exception it carries, without the exception's name.
+     */
+    private static String reason(Element skip) {
+        String message = skip.getAttribute("message").strip();
+        if (!message.isEmpty()) {
+            return message;
+        }
+        String first = skip.getTextContent().strip().lines().findFirst().orElse("");
+        return first.replaceFirst("^[\\w.$]+(Exception|Error): ", "").strip();
+    }
+
     private static String suiteName(Element suite, Element testCase) {
         String name = suite.getAttribute("name");
-        if (name.isEmpty()) {
+        if (name.isEmpty() && testCase != null) {
             name = testCase.getAttribute("classname");
         }
         return name.substring(name.lastIndexOf('.') + 1);

@@ -87,7 +87,7 @@ fi
 
 if $build; then
     echo "building agent/target/selfconnect.jar and benchmarks/target/*.jar"
-    mvn -q -B -Pbenchmarks -DskipTests -pl agent,benchmarks package
+    mvn -q -B -Pbenchmarks -DskipTests -pl agent,benchmarks -am package
 fi
 
 if [ -n "$baseline_commit" ]; then
@@ -95,7 +95,7 @@ if [ -n "$baseline_commit" ]; then
     trap 'git worktree remove --force "$baseline_tree" >/dev/null 2>&1; rm -rf "$baseline_tree"' EXIT
     echo "building the baseline agent at $baseline_commit in $baseline_tree"
     git worktree add --detach "$baseline_tree" "$baseline_commit" >/dev/null
-    (cd "$baseline_tree" && mvn -q -B -DskipTests -pl agent package)
+    (cd "$baseline_tree" && mvn -q -B -DskipTests -pl agent -am package)
     mkdir -p benchmarks/target
     cp "$baseline_tree/agent/target/selfconnect.jar" benchmarks/target/baseline-selfconnect.jar
     suite_args+=(--baseline=benchmarks/target/baseline-selfconnect.jar)

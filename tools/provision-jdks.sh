@@ -3,7 +3,8 @@
 # jdks.properties there, which the build reads. Debian's own builds: openjdk-8 from sid, openjdk-11 from bullseye,
 # openjdk-21 from trixie, fetched with apt-get download through a private sources list and lists directory and
 # unpacked with dpkg-deb -x: nothing of the system's packages, sources or caches is touched. JDK 17 and 25 are taken
-# from the machine (/usr/lib/jvm), found by the version they report.
+# from the machine (/usr/lib/jvm, found by the version they report), else fetched the same way (17 from bookworm, 25
+# from trixie). Needs network to the Debian archive the first time; later runs use the cache.
 #
 #   tools/provision-jdks.sh            # fetch what is missing (quick when cached), print the JDKs, write the file
 #   tools/provision-jdks.sh --check    # only check the cache and write the file; fetch nothing
@@ -50,6 +51,11 @@ JDK_PACKAGES=(
     "8|sid|openjdk-8-jre-headless openjdk-8-jdk-headless|yes"
     "11|bullseye|openjdk-11-jre-headless openjdk-11-jdk-headless|no"
     "21|trixie|openjdk-21-jre-headless openjdk-21-jdk-headless|yes"
+)
+# Fetched only where the machine has no such JDK in /usr/lib/jvm.
+FALLBACK_PACKAGES=(
+    "17|bookworm|openjdk-17-jre-headless openjdk-17-jdk-headless|no"
+    "25|trixie|openjdk-25-jre-headless openjdk-25-jdk-headless|yes"
 )
 LIBC_PACKAGES="libc6 libgcc-s1 libstdc++6 zlib1g"
 
@@ -190,9 +196,14 @@ for line in "${JDK_PACKAGES[@]}"; do
     provision "$name" "$suite" "$packages" "$libc"
     HOMES[$name]=$(readlink -f "$CACHE/jdk$name/home")
 done
-for name in 17 25; do
+for line in "${FALLBACK_PACKAGES[@]}"; do
+    IFS='|' read -r name suite packages libc <<<"$line"
     home=$(system_jdk "$name")
-    [[ -n "$home" ]] || die "no JDK $name in /usr/lib/jvm (install openjdk-$name-jdk-headless or a Temurin $name)"
+    if [[ -z "$home" ]]; then
+        log "JDK $name: none in /usr/lib/jvm, taking Debian's"
+        provision "$name" "$suite" "$packages" "$libc"
+        home=$(readlink -f "$CACHE/jdk$name/home")
+    fi
     HOMES[$name]=$home
 done
 

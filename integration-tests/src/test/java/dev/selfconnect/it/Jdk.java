@@ -25,9 +25,16 @@ public enum Jdk {
         return System.getProperty("it.image.jdk" + version, "").trim();
     }
 
-    /** The JDK from which the local image is linked ({@code test.jdk17} / {@code test.jdk25} in the root pom). */
+    /**
+     * The JDK from which the local image is linked ({@code test.jdk17} / {@code test.jdk25} in the root pom); where
+     * none is given, the JDK running the tests for its own version.
+     */
     String home() {
-        return System.getProperty("it.jdk" + version + ".home", "").trim();
+        String home = System.getProperty("it.jdk" + version + ".home", "").trim();
+        if ((home.isEmpty() || home.startsWith("${")) && version.equals(Integer.toString(Runtime.version().feature()))) {
+            return System.getProperty("java.home");
+        }
+        return home;
     }
 
     /**

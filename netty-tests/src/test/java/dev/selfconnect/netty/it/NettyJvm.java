@@ -1,12 +1,16 @@
 package dev.selfconnect.netty.it;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.selfconnect.testsupport.ChildProcess;
+import dev.selfconnect.testsupport.JvmResult;
+import dev.selfconnect.testsupport.NetworkNamespace;
+import dev.selfconnect.testsupport.Preconditions;
+import dev.selfconnect.testsupport.TestJdk;
+import dev.selfconnect.testsupport.TestJdks;
 
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -14,10 +18,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A fresh JVM with the real selfconnect.jar and one set of Netty jars, inside a private network namespace
@@ -30,41 +32,38 @@ final class NettyJvm {
             "../agent/target/selfconnect.jar")).toAbsolutePath();
     static final Path TEST_CLASSES = Paths.get("target/test-classes").toAbsolutePath();
     static final Path NETTY_LIBS = Paths.get(System.getProperty("selfconnect.test.nettyLibs", "target/netty-libs"));
-    static final boolean CI = "true".equalsIgnoreCase(System.getenv("CI"));
-    private static final long TIMEOUT_SECONDS = 90;
+    static final boolean CI = Preconditions.CI;
+    /** 40000 and 40001: the kernel tries 40000 first for an even remote port. */
+    private static final String PORT_RANGE = "40000 40001";
 
-    record Jdk(String name, Path home) {
-        Path java() {
-            return home.resolve("bin/java");
+    /**
+     * A JDK the tests run on ({@link TestJdk}): where the machine lacks it, the first use of its home skips the test
+     * with the reason (under CI=true fails it).
+     */
+    static final class Jdk extends TestJdk {
+        Jdk(String name, Path home) {
+            super(TestJdk.at(Integer.parseInt(name.replaceFirst("^JDK ", "")), home));
         }
 
-        @Override
-        public String toString() {
-            return name;
+        private Jdk(TestJdk jdk) {
+            super(jdk);
         }
     }
 
-    /** The JDKs the full matrix runs on; a missing one fails under CI and is skipped elsewhere. */
+    /** The JDKs the full matrix runs on, each listed whether this machine has it or not ({@link TestJdks}). */
     static List<Jdk> jdks() {
-        return jdks("17", "25");
+        return jdks(17, 25);
     }
 
     /** The JDKs that run a representative subset ({@link OtherJdksIT}). */
     static List<Jdk> otherJdks() {
-        return jdks("8", "11", "21");
+        return jdks(8, 11, 21);
     }
 
-    private static List<Jdk> jdks(String... versions) {
+    private static List<Jdk> jdks(int... features) {
         List<Jdk> jdks = new ArrayList<>();
-        for (String version : versions) {
-            String home = System.getProperty("selfconnect.test.jdk" + version);
-            if (home != null && Files.isExecutable(Paths.get(home, "bin/java"))) {
-                jdks.add(new Jdk("JDK " + version, Paths.get(home)));
-            } else if (CI) {
-                fail("JDK " + version + " not found at '" + home + "' (set -Dtest.jdk" + version + "=...)");
-            } else {
-                System.err.println("skipping JDK " + version + ": not found at '" + home + "'");
-            }
+        for (TestJdk jdk : TestJdks.find(features)) {
+            jdks.add(new Jdk(jdk));
         }
         return jdks;
     }
@@ -104,13 +103,10 @@ final class NettyJvm {
 
     /** With extra shell commands run as root in the namespace before the JVM starts (interfaces, routes). */
     static List<String> inNamespace(Jdk jdk, String setup, List<String> javaArguments) {
-        requireNamespaces();
-        List<String> command = new ArrayList<>(List.of("unshare", "-rn", "sh", "-c",
-                "ip link set lo up && echo '40000 40001' > /proc/sys/net/ipv4/ip_local_port_range && "
-                        + (setup.isEmpty() ? "" : setup + " && ") + "exec \"$@\"",
-                "sh", jdk.java().toString()));
-        command.addAll(javaArguments);
-        return command;
+        List<String> java = new ArrayList<>();
+        java.add(jdk.java().toString());
+        java.addAll(javaArguments);
+        return NetworkNamespace.command(PORT_RANGE, setup, java);
     }
 
     static Result run(Jdk jdk, String agentArguments, String classPath, String mainClass, String... arguments) {
@@ -130,56 +126,15 @@ final class NettyJvm {
 
     static Result run(ProcessBuilder builder) {
         builder.environment().keySet().removeIf(name -> name.startsWith("SELFCONNECT_"));
-        List<String> command = builder.command();
-        try {
-            Process process = builder.start();
-            process.getOutputStream().close();
-            CompletableFuture<String> out = drain(process.getInputStream());
-            CompletableFuture<String> err = drain(process.getErrorStream());
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("timed out after " + TIMEOUT_SECONDS + " s: " + command + "\nstdout: " + out.getNow("")
-                        + "\nstderr: " + err.getNow(""));
-            }
-            return new Result(command, process.exitValue(), out.join(), err.join());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return new Result(ChildProcess.run(builder));
     }
 
     static CompletableFuture<String> drain(InputStream stream) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (stream) {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return ChildProcess.drain(stream);
     }
 
-    private static Boolean namespacesWork;
-
-    static synchronized void requireNamespaces() {
-        if (namespacesWork == null) {
-            try {
-                Process p = new ProcessBuilder("unshare", "-rn", "true").redirectErrorStream(true).start();
-                namespacesWork = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-            } catch (IOException e) {
-                namespacesWork = false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                namespacesWork = false;
-            }
-        }
-        if (!namespacesWork) {
-            if (CI) {
-                fail("'unshare -rn' does not work here, and CI=true: these tests need a private network namespace");
-            }
-            Assumptions.abort("'unshare -rn' does not work here: these tests need a private network namespace");
-        }
+    static void requireNamespaces() {
+        NetworkNamespace.require();
     }
 
     /** A transport the kernel does not offer (io_uring switched off): skipped with the reason, failed under CI. */
@@ -188,35 +143,21 @@ final class NettyJvm {
         if (unavailable.isEmpty()) {
             return;
         }
-        String reason = "the transport is not available on this host: " + unavailable.get(0);
-        if (CI) {
-            fail(reason + " (CI=true: nothing is skipped)");
-        }
-        Assumptions.abort(reason);
+        Preconditions.require(false, "the transport is not available on this host", unavailable.get(0));
     }
 
-    record Result(List<String> command, int exitCode, String stdout, String stderr) {
-
-        List<String> warnings() {
-            return stderr.lines().filter(l -> l.startsWith("[selfconnect] WARN ")).toList();
+    /** A finished child JVM ({@link JvmResult}). */
+    static final class Result extends JvmResult {
+        Result(List<String> command, int exitCode, String stdout, String stderr) {
+            super(command, exitCode, stdout, stderr);
         }
 
-        List<String> errors() {
-            return stderr.lines().filter(l -> l.startsWith("[selfconnect] ERROR ")).toList();
-        }
-
-        List<String> results() {
-            return stdout.lines().filter(l -> l.startsWith("RESULT ")).toList();
+        private Result(JvmResult result) {
+            super(result);
         }
 
         boolean has(String prefix) {
-            return results().stream().anyMatch(l -> l.startsWith("RESULT " + prefix));
-        }
-
-        @Override
-        public String toString() {
-            return "command: " + String.join(" ", command) + "\nexit: " + exitCode + "\n--- stdout\n" + stdout
-                    + "--- stderr\n" + stderr;
+            return hasResult(prefix);
         }
     }
 }

@@ -1,0 +1,69 @@
+package dev.selfconnect.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Runs a child process to its end: stdin closed, stdout and stderr each read on a thread of its own (child JVMs run
+ * in parallel), and one bound for a hang, after which the process and its descendants are killed and the test fails
+ * with what they printed.
+ */
+public final class ChildProcess {
+
+    /** The one hang bound of every child process the tests run to its end. */
+    public static final long HANG_BOUND_SECONDS = 120;
+
+    private ChildProcess() {
+    }
+
+    /** A process builder for this command whose environment has none of this JVM's SELFCONNECT_ variables. */
+    public static ProcessBuilder builder(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(name -> name.startsWith("SELFCONNECT_"));
+        return builder;
+    }
+
+    public static JvmResult run(ProcessBuilder builder) {
+        List<String> command = builder.command();
+        try {
+            Process process = builder.start();
+            process.getOutputStream().close();
+            CompletableFuture<String> out = drain(process.getInputStream());
+            CompletableFuture<String> err = drain(process.getErrorStream());
+            if (!process.waitFor(HANG_BOUND_SECONDS, TimeUnit.SECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                fail("timed out after " + HANG_BOUND_SECONDS + " s: " + command + "\nstdout: " + out.getNow("")
+                        + "\nstderr: " + err.getNow(""));
+            }
+            return new JvmResult(command, process.exitValue(), out.join(), err.join());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Reads the stream to its end on a daemon thread of its own. */
+    public static CompletableFuture<String> drain(InputStream stream) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (stream) {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, runnable -> {
+            Thread thread = new Thread(runnable, "drain");
+            thread.setDaemon(true);
+            thread.start();
+        });
+    }
+}
