@@ -165,6 +165,7 @@ public final class AgentInstaller {
                     installation.replaceListeners(listeners(guard));
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
+                    auditExistingSockets(); // the new settings may report what the old ones left out
                     status = AttachReply.Status.RECONFIGURED;
                     text = agent + " reconfigured: " + newSettings.describe() + "; " + protection.describe()
                             + "; changed: " + newSettings.changesFrom(before);
@@ -173,7 +174,7 @@ public final class AgentInstaller {
                     ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
                             : ConnectInstrumentation.prepare(instrumentation, false);
                     installation = ConnectInstrumentation.install(preparation, listeners(guard),
-                            new InstallationSteps());
+                            new InstallationSteps(atStartup));
                     Protection protection = installation.protection();
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
@@ -261,13 +262,25 @@ public final class AgentInstaller {
 
     /** What the weaver thread does for the installer. */
     private static final class InstallationSteps implements ConnectInstrumentation.Steps {
-        /** A missing hook point is never silent. */
+        private final boolean atStartup;
+
+        InstallationSteps(boolean atStartup) {
+            this.atStartup = atStartup;
+        }
+
+        /**
+         * A missing hook point is never silent. On an attach, the sockets the JVM holds already are audited now,
+         * before the attach is answered, so that its answer and the status after it count them.
+         */
         @Override
         public void verified(Protection protection) {
             List<String> missing = protection.missing();
             if (!missing.isEmpty()) {
                 AgentLog.warn("NOT protected on this JVM: " + join(missing) + "; "
                         + protection.describe().substring(0, protection.describe().indexOf(';')));
+            }
+            if (!atStartup) {
+                auditExistingSockets();
             }
         }
 
@@ -283,11 +296,27 @@ public final class AgentInstaller {
             } catch (Throwable failure) {
                 AgentLog.internalFailure("making the API families", failure);
             }
+            if (atStartup) {
+                auditExistingSockets(); // inherited sockets, or ones opened before the hooks were in place
+            }
         }
 
         @Override
         public void loadAgentClasses() {
             AgentClasses.loadAll();
+        }
+    }
+
+    /** The sockets the JVM holds already, to the audit of the state in force (none when the agent is not active). */
+    private static void auditExistingSockets() {
+        AgentState state = AgentState.current();
+        if (state != null && state.active() && state.audit() != null) {
+            ExistingSockets.audit(state.audit(), new Supplier<KernelPortFiles>() {
+                @Override
+                public KernelPortFiles get() {
+                    return kernelFiles();
+                }
+            });
         }
     }
 

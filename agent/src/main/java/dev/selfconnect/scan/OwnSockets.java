@@ -1,0 +1,114 @@
+package dev.selfconnect.scan;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The listeners and self-connected sockets a process holds, as the kernel shows them: the rows of its
+ * {@code net/tcp} and {@code net/tcp6} (every socket of its network namespace, read with the scan's parser) whose
+ * inode is one of the process's own descriptors ({@code fd/N -> socket:[INODE]}). The agent reads its own JVM's this
+ * way, to report what it could not see being made: sockets opened before an attach, or inherited from the parent.
+ */
+public final class OwnSockets {
+
+    /** The real /proc. */
+    public static final Path PROC = Paths.get("/proc");
+    private static final String SELF = "self";
+    private static final String IPV4_TABLE = "net/tcp";
+    private static final String IPV6_TABLE = "net/tcp6";
+
+    private final List<InetSocketAddress> listeners;
+    private final List<InetSocketAddress> selfConnections;
+    private final int malformedLines;
+
+    private OwnSockets(List<InetSocketAddress> listeners, List<InetSocketAddress> selfConnections,
+                       int malformedLines) {
+        this.listeners = Collections.unmodifiableList(listeners);
+        this.selfConnections = Collections.unmodifiableList(selfConnections);
+        this.malformedLines = malformedLines;
+    }
+
+    /**
+     * This process's sockets, read from {@code ROOT/self}: its descriptors first, then the tables, so that a socket
+     * opened in between is left out rather than matched to nothing.
+     *
+     * @return null where there is no {@code ROOT/self/net/tcp} (not Linux, or no /proc mounted)
+     * @throws IOException when the descriptors or a table that exists cannot be read
+     */
+    public static OwnSockets ofThisProcess(Path procRoot) throws IOException {
+        ProcFs proc = new ProcFs(procRoot);
+        Path ipv4 = proc.path(SELF, IPV4_TABLE);
+        if (!Files.exists(ipv4)) {
+            return null;
+        }
+        final Set<Long> inodes = new HashSet<Long>();
+        ProcFs.WalkResult walk = proc.walkSockets(SELF, new ProcFs.SocketVisitor() {
+            @Override
+            public boolean socket(long inode) {
+                inodes.add(inode);
+                return true;
+            }
+        });
+        if (walk != ProcFs.WalkResult.READ) {
+            throw new IOException("cannot list " + proc.path(SELF, "fd") + " (" + walk + ")");
+        }
+        if (inodes.isEmpty()) {
+            return match(Collections.<TcpSocket>emptyList(), inodes, 0);
+        }
+        List<TcpSocket> sockets = new ArrayList<TcpSocket>();
+        int malformed = read(ipv4, false, sockets);
+        Path ipv6 = proc.path(SELF, IPV6_TABLE);
+        if (Files.exists(ipv6)) { // absent where IPv6 is switched off
+            malformed += read(ipv6, true, sockets);
+        }
+        return match(sockets, inodes, malformed);
+    }
+
+    private static int read(Path table, boolean ipv6, List<TcpSocket> into) throws IOException {
+        int[] length = new int[1];
+        byte[] content = ProcFs.read(table, length);
+        TcpTable parsed = TcpTable.parse(content, length[0], ipv6);
+        into.addAll(parsed.sockets);
+        return parsed.malformedLines;
+    }
+
+    /** The rows among these that belong to the process (their inode is one of its own) and listen or self-connect. */
+    static OwnSockets match(List<TcpSocket> sockets, Set<Long> ownInodes, int malformedLines) {
+        List<InetSocketAddress> listeners = new ArrayList<InetSocketAddress>();
+        List<InetSocketAddress> selfConnections = new ArrayList<InetSocketAddress>();
+        for (TcpSocket socket : sockets) {
+            if (socket.inode == 0 || !ownInodes.contains(socket.inode)) {
+                continue;
+            }
+            if (socket.listening()) {
+                listeners.add(new InetSocketAddress(TcpSocket.inet(socket.localAddress), socket.localPort));
+            } else if (socket.selfConnected()) {
+                selfConnections.add(new InetSocketAddress(TcpSocket.inet(socket.localAddress), socket.localPort));
+            }
+        }
+        return new OwnSockets(listeners, selfConnections, malformedLines);
+    }
+
+    /** The process's listening sockets: address (the wildcard as the kernel shows it, 0.0.0.0 or ::) and port. */
+    public List<InetSocketAddress> listeners() {
+        return listeners;
+    }
+
+    /** The process's connected sockets whose local and remote endpoint are the same: that endpoint. */
+    public List<InetSocketAddress> selfConnections() {
+        return selfConnections;
+    }
+
+    /** Rows of the tables that were not well formed and were skipped. */
+    public int malformedLines() {
+        return malformedLines;
+    }
+}
