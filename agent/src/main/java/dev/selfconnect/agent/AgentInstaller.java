@@ -179,8 +179,13 @@ public final class AgentInstaller {
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
                     registration.registerAgain();
-                    if (!atStartup && preparation.await(VERIFY_WAIT_MILLIS)) {
-                        mark(AgentState.current()); // the status shows the verified protection from now on
+                    if (!atStartup) {
+                        // Before the weaver thread reports the sockets the JVM holds already: the summary at exit
+                        // counts them too.
+                        ReportQueue.enable(new ExitSummary());
+                        if (preparation.await(VERIFY_WAIT_MILLIS)) {
+                            mark(AgentState.current()); // the status shows the verified protection from now on
+                        }
                     }
                     status = atStartup ? null : AttachReply.Status.INSTALLED; // no reply class loaded in premain
                     text = agent + " active on Java " + System.getProperty("java.version") + ": "

@@ -18,6 +18,13 @@ import java.util.function.Supplier;
  */
 final class ExistingSockets {
 
+    /**
+     * How long a socket must stay to count as one the JVM held already: a connect or bind completing at the moment
+     * of the first reading is the hooks' to report (they do within this time), and a self-connection that the guard
+     * is resetting is gone by the second reading.
+     */
+    static final long SETTLE_MILLIS = 250;
+
     private ExistingSockets() {
     }
 
@@ -27,10 +34,16 @@ final class ExistingSockets {
      */
     static void audit(Audit audit, Supplier<KernelPortFiles> kernelFiles) {
         try {
-            OwnSockets own = OwnSockets.ofThisProcess(OwnSockets.PROC);
-            if (own == null) {
-                return; // no /proc (not Linux): the kernel files' notice says the risk audit cannot run here
+            OwnSockets first = OwnSockets.ofThisProcess(OwnSockets.PROC);
+            if (first == null || first.isEmpty()) {
+                return; // null: no /proc (not Linux), and the kernel files' notice says the risk audit cannot run
             }
+            Thread.sleep(SETTLE_MILLIS);
+            OwnSockets later = OwnSockets.ofThisProcess(OwnSockets.PROC);
+            if (later == null) {
+                return;
+            }
+            OwnSockets own = first.stillHeldIn(later);
             for (InetSocketAddress listener : own.listeners()) {
                 audit.existingListener(listener.getAddress(), listener.getPort());
             }
@@ -42,6 +55,8 @@ final class ExistingSockets {
             for (InetSocketAddress self : own.selfConnections()) {
                 audit.existingSelfConnection(self.getAddress(), self.getPort(), now);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the agent's thread is asked to end: nothing more to do
         } catch (Throwable failure) {
             AgentLog.internalFailure("auditing the sockets this JVM held before the agent looked at them (they are"
                     + " not reported)", failure);

@@ -26,13 +26,17 @@ public final class OwnSockets {
     private static final String IPV6_TABLE = "net/tcp6";
 
     private final List<InetSocketAddress> listeners;
+    private final List<Long> listenerInodes;
     private final List<InetSocketAddress> selfConnections;
+    private final List<Long> selfConnectionInodes;
     private final int malformedLines;
 
-    private OwnSockets(List<InetSocketAddress> listeners, List<InetSocketAddress> selfConnections,
-                       int malformedLines) {
+    private OwnSockets(List<InetSocketAddress> listeners, List<Long> listenerInodes,
+                       List<InetSocketAddress> selfConnections, List<Long> selfConnectionInodes, int malformedLines) {
         this.listeners = Collections.unmodifiableList(listeners);
+        this.listenerInodes = listenerInodes;
         this.selfConnections = Collections.unmodifiableList(selfConnections);
+        this.selfConnectionInodes = selfConnectionInodes;
         this.malformedLines = malformedLines;
     }
 
@@ -83,18 +87,54 @@ public final class OwnSockets {
     /** The rows among these that belong to the process (their inode is one of its own) and listen or self-connect. */
     static OwnSockets match(List<TcpSocket> sockets, Set<Long> ownInodes, int malformedLines) {
         List<InetSocketAddress> listeners = new ArrayList<InetSocketAddress>();
+        List<Long> listenerInodes = new ArrayList<Long>();
         List<InetSocketAddress> selfConnections = new ArrayList<InetSocketAddress>();
+        List<Long> selfConnectionInodes = new ArrayList<Long>();
         for (TcpSocket socket : sockets) {
             if (socket.inode == 0 || !ownInodes.contains(socket.inode)) {
                 continue;
             }
             if (socket.listening()) {
                 listeners.add(new InetSocketAddress(TcpSocket.inet(socket.localAddress), socket.localPort));
+                listenerInodes.add(socket.inode);
             } else if (socket.selfConnected()) {
                 selfConnections.add(new InetSocketAddress(TcpSocket.inet(socket.localAddress), socket.localPort));
+                selfConnectionInodes.add(socket.inode);
             }
         }
-        return new OwnSockets(listeners, selfConnections, malformedLines);
+        return new OwnSockets(listeners, listenerInodes, selfConnections, selfConnectionInodes, malformedLines);
+    }
+
+    /**
+     * The sockets of this reading that a later one still shows, the same socket (by its inode, so a new socket on the
+     * same endpoint does not count): what is left once whatever was being made or closed meanwhile is past.
+     */
+    public OwnSockets stillHeldIn(OwnSockets later) {
+        List<InetSocketAddress> listeners = new ArrayList<InetSocketAddress>();
+        List<Long> listenerInodes = new ArrayList<Long>();
+        keep(this.listeners, this.listenerInodes, later.listenerInodes, listeners, listenerInodes);
+        List<InetSocketAddress> selfConnections = new ArrayList<InetSocketAddress>();
+        List<Long> selfConnectionInodes = new ArrayList<Long>();
+        keep(this.selfConnections, this.selfConnectionInodes, later.selfConnectionInodes, selfConnections,
+                selfConnectionInodes);
+        return new OwnSockets(listeners, listenerInodes, selfConnections, selfConnectionInodes,
+                Math.max(malformedLines, later.malformedLines));
+    }
+
+    private static void keep(List<InetSocketAddress> endpoints, List<Long> inodes, List<Long> laterInodes,
+                             List<InetSocketAddress> keptEndpoints, List<Long> keptInodes) {
+        Set<Long> later = new HashSet<Long>(laterInodes);
+        for (int i = 0; i < endpoints.size(); i++) {
+            if (later.contains(inodes.get(i))) {
+                keptEndpoints.add(endpoints.get(i));
+                keptInodes.add(inodes.get(i));
+            }
+        }
+    }
+
+    /** True when the process holds neither a listener nor a self-connected socket. */
+    public boolean isEmpty() {
+        return listeners.isEmpty() && selfConnections.isEmpty();
     }
 
     /** The process's listening sockets: address (the wildcard as the kernel shows it, 0.0.0.0 or ::) and port. */

@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ExistingSocketsIT {
 
     private static final String SCENARIO = "dev.selfconnect.scenarios.HoldSockets";
-    private static final String NAMESPACE = "ip link set lo up && echo \"$SC_RANGE\" > /proc/sys/net/ipv4/ip_local_port_range"
+    private static final String NAMESPACE = "ip link set lo up"
+            + " && echo \"$SC_RANGE\" > /proc/sys/net/ipv4/ip_local_port_range"
             + " && echo \"$SC_RESERVED\" > /proc/sys/net/ipv4/ip_local_reserved_ports && exec \"$@\"";
     /** Opens a listener on 127.0.0.1:PORT that its child inherits, then becomes that child (the JVM). */
     private static final String INHERITING_PARENT = String.join("\n",
@@ -54,8 +55,9 @@ class ExistingSocketsIT {
             "s.set_inheritable(True)",
             "os.execv(sys.argv[2], sys.argv[2:])");
     private static final String RISK_LISTEN_40005 = "(?s).*\\[selfconnect\\] RISK existing socket listens on"
-            + " (\\[::\\]|0\\.0\\.0\\.0):40005 \\(open before the agent looked: no thread or stack is known\\): port 40005"
-            + " lies in the ephemeral port range 40000-40009 \\(net.ipv4.ip_local_port_range\\) and is not reserved,.*"
+            + " (\\[::\\]|0\\.0\\.0\\.0):40005 \\(open before the agent looked: no thread or stack is known\\):"
+            + " port 40005 lies in the ephemeral port range 40000-40009 \\(net.ipv4.ip_local_port_range\\) and is not"
+            + " reserved,.*"
             + " reserve it with 'sysctl -w net.ipv4.ip_local_reserved_ports=40001,40005'.*";
     private static final long AWAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -102,6 +104,11 @@ class ExistingSocketsIT {
             assertEquals("existing", event.get("api"));
             assertEquals(40005L, ((Map<?, ?>) event.get("local")).get("port"));
             assertEquals(app.pid, event.get("pid"));
+
+            app.close();
+            String summary = "(?s).*\\[selfconnect\\] SUMMARY 0 self-connection\\(s\\), 1 risk finding\\(s\\),.*"
+                    + "\\[selfconnect\\] SUMMARY   listen (\\[::\\]|0\\.0\\.0\\.0):40005 \\(existing\\)\n.*";
+            assertTrue(app.stderr().matches(summary), app::toString);
         }
     }
 
@@ -130,6 +137,11 @@ class ExistingSocketsIT {
             assertEquals("RESULT echo ok 1", app.send("echo"), "reported, not closed: " + app);
             assertEquals(1, app.settledStderr().lines().filter(l -> l.startsWith("[selfconnect] WARN ")).count(),
                     app::toString);
+
+            app.close();
+            assertTrue(app.stderr().contains("[selfconnect] SUMMARY 1 self-connection(s), 0 risk finding(s), 0"
+                    + " SelfConnectException(s) thrown, 0 connect(s) checked\n[selfconnect] SUMMARY   self-connection"
+                    + " 127.0.0.1:40000 (existing)\n"), app::toString);
         }
     }
 
@@ -200,6 +212,7 @@ class ExistingSocketsIT {
         private final Writer stdin;
         private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
         private final StringBuffer stderr = new StringBuffer();
+        private final List<Thread> readers = new ArrayList<>();
 
         /** @param arguments JVM options, then "--", then the scenario's arguments; or the scenario's alone */
         static Holder start(Jdk jdk, String range, String reserved, List<String> parent, String... arguments) {
@@ -227,8 +240,8 @@ class ExistingSocketsIT {
             this.process = process;
             this.command = command;
             this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            read(process.getInputStream(), line -> stdout.add(line));
-            read(process.getErrorStream(), line -> stderr.append(line).append('\n'));
+            readers.add(read(process.getInputStream(), line -> stdout.add(line)));
+            readers.add(read(process.getErrorStream(), line -> stderr.append(line).append('\n')));
             String ready;
             try {
                 ready = stdout.poll(60, TimeUnit.SECONDS);
@@ -269,6 +282,10 @@ class ExistingSocketsIT {
             return stderr.toString();
         }
 
+        String stderr() {
+            return stderr.toString();
+        }
+
         /** Standard error once nothing has come for 500 ms. */
         String settledStderr() {
             String last = stderr.toString();
@@ -292,7 +309,7 @@ class ExistingSocketsIT {
             }
         }
 
-        private static void read(InputStream stream, java.util.function.Consumer<String> into) {
+        private static Thread read(InputStream stream, java.util.function.Consumer<String> into) {
             Thread reader = new Thread(() -> {
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                     String line;
@@ -305,6 +322,7 @@ class ExistingSocketsIT {
             }, "holder-output");
             reader.setDaemon(true);
             reader.start();
+            return reader;
         }
 
         @Override
@@ -317,6 +335,9 @@ class ExistingSocketsIT {
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+                for (Thread reader : readers) {
+                    reader.join(5_000); // what the process wrote last, its summary at exit, is read
                 }
             } catch (InterruptedException e) {
                 process.destroyForcibly();

@@ -74,6 +74,21 @@ class OwnSocketsTest {
     }
 
     @Test
+    void whatALaterReadingStillShowsIsKeptTheSameSocketByItsInode() {
+        OwnSockets first = OwnSockets.match(rows(OTHERS_TCP, CAPTURED_TCP6), Set.of(22981L, 22982L, 22983L), 0);
+        // Later: the self-connection was reset and another socket took its endpoint; 40007 was closed.
+        String laterTcp6 = CAPTURED_TCP6.replace(" 22981 ", " 22990 ");
+        OwnSockets later = OwnSockets.match(rows(OTHERS_TCP, laterTcp6), Set.of(22990L, 22982L), 0);
+
+        OwnSockets kept = first.stillHeldIn(later);
+
+        assertEquals(List.of("[::]:40005"), formatted(kept.listeners()));
+        assertEquals(List.of(), kept.selfConnections());
+        assertEquals(false, kept.isEmpty());
+        assertEquals(true, OwnSockets.match(rows(OTHERS_TCP, CAPTURED_TCP6), Set.of(1L), 0).isEmpty());
+    }
+
+    @Test
     void readsTheDescriptorsAndBothTablesOfSelf() throws Exception {
         FakeProc proc = new FakeProc(dir).process(4242, "/usr/bin/java -jar app.jar", 1, OTHERS_TCP, CAPTURED_TCP6)
                 .self(4242).socket(4242, 4, 22981).socket(4242, 5, 22982).fd(4242, 6, "pipe:[22983]")
