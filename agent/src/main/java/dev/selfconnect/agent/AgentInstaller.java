@@ -165,7 +165,8 @@ public final class AgentInstaller {
                     installation.replaceListeners(listeners(guard));
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
-                    auditExistingSockets(); // the new settings may report what the old ones left out
+                    // the sockets held before the agent looked, under the new settings: what the old ones left out
+                    ExistingSockets.auditAgain(guard.audit(), new KernelFilesWhenNeeded());
                     status = AttachReply.Status.RECONFIGURED;
                     text = agent + " reconfigured: " + newSettings.describe() + "; " + protection.describe()
                             + "; changed: " + newSettings.changesFrom(before);
@@ -174,7 +175,7 @@ public final class AgentInstaller {
                     ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
                             : ConnectInstrumentation.prepare(instrumentation, false);
                     installation = ConnectInstrumentation.install(preparation, listeners(guard),
-                            new InstallationSteps(atStartup));
+                            new InstallationSteps(atStartup, preparation));
                     Protection protection = installation.protection();
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
@@ -268,9 +269,11 @@ public final class AgentInstaller {
     /** What the weaver thread does for the installer. */
     private static final class InstallationSteps implements ConnectInstrumentation.Steps {
         private final boolean atStartup;
+        private final ConnectInstrumentation.Preparation preparation;
 
-        InstallationSteps(boolean atStartup) {
+        InstallationSteps(boolean atStartup, ConnectInstrumentation.Preparation preparation) {
             this.atStartup = atStartup;
+            this.preparation = preparation;
         }
 
         /**
@@ -284,8 +287,9 @@ public final class AgentInstaller {
                 AgentLog.warn("NOT protected on this JVM: " + join(missing) + "; "
                         + protection.describe().substring(0, protection.describe().indexOf(';')));
             }
-            if (!atStartup) {
-                auditExistingSockets();
+            AgentState state = AgentState.current();
+            if (!atStartup && state != null && state.active()) {
+                ExistingSockets.auditAtAttach(state.audit(), new KernelFilesWhenNeeded());
             }
         }
 
@@ -301,8 +305,11 @@ public final class AgentInstaller {
             } catch (Throwable failure) {
                 AgentLog.internalFailure("making the API families", failure);
             }
-            if (atStartup) {
-                auditExistingSockets(); // inherited sockets, or ones opened before the hooks were in place
+            AgentState state = AgentState.current();
+            if (atStartup && state != null && state.active()) {
+                // inherited sockets, or ones the JVM opened before the agent
+                ExistingSockets.auditAtStartup(state.audit(), new KernelFilesWhenNeeded(),
+                        preparation.socketsAtStart());
             }
         }
 
@@ -312,16 +319,11 @@ public final class AgentInstaller {
         }
     }
 
-    /** The sockets the JVM holds already, to the audit of the state in force (none when the agent is not active). */
-    private static void auditExistingSockets() {
-        AgentState state = AgentState.current();
-        if (state != null && state.active() && state.audit() != null) {
-            ExistingSockets.audit(state.audit(), new Supplier<KernelPortFiles>() {
-                @Override
-                public KernelPortFiles get() {
-                    return kernelFiles();
-                }
-            });
+    /** The kernel's port files for the audit of the sockets held before the agent looked, read when first needed. */
+    private static final class KernelFilesWhenNeeded implements Supplier<KernelPortFiles> {
+        @Override
+        public KernelPortFiles get() {
+            return kernelFiles();
         }
     }
 

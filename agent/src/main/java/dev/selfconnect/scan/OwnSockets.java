@@ -48,9 +48,33 @@ public final class OwnSockets {
      * @throws IOException when the descriptors or a table that exists cannot be read
      */
     public static OwnSockets ofThisProcess(Path procRoot) throws IOException {
+        Set<Long> inodes = socketInodes(procRoot);
+        if (inodes == null) {
+            return null;
+        }
+        if (inodes.isEmpty()) {
+            return match(Collections.<TcpSocket>emptyList(), inodes, 0);
+        }
         ProcFs proc = new ProcFs(procRoot);
-        Path ipv4 = proc.path(SELF, IPV4_TABLE);
-        if (!Files.exists(ipv4)) {
+        List<TcpSocket> sockets = new ArrayList<TcpSocket>();
+        int malformed = read(proc.path(SELF, IPV4_TABLE), false, sockets);
+        Path ipv6 = proc.path(SELF, IPV6_TABLE);
+        if (Files.exists(ipv6)) { // absent where IPv6 is switched off
+            malformed += read(ipv6, true, sockets);
+        }
+        return match(sockets, inodes, malformed);
+    }
+
+    /**
+     * The inodes of the sockets this process holds now, by its descriptors ({@code ROOT/self/fd}): cheaper than
+     * {@link #ofThisProcess}, for a reading to compare a later one with.
+     *
+     * @return null where there is no {@code ROOT/self/net/tcp} (not Linux, or no /proc mounted)
+     * @throws IOException when the descriptors cannot be listed
+     */
+    public static Set<Long> socketInodes(Path procRoot) throws IOException {
+        ProcFs proc = new ProcFs(procRoot);
+        if (!Files.exists(proc.path(SELF, IPV4_TABLE))) {
             return null;
         }
         final Set<Long> inodes = new HashSet<Long>();
@@ -64,16 +88,7 @@ public final class OwnSockets {
         if (walk != ProcFs.WalkResult.READ) {
             throw new IOException("cannot list " + proc.path(SELF, "fd") + " (" + walk + ")");
         }
-        if (inodes.isEmpty()) {
-            return match(Collections.<TcpSocket>emptyList(), inodes, 0);
-        }
-        List<TcpSocket> sockets = new ArrayList<TcpSocket>();
-        int malformed = read(ipv4, false, sockets);
-        Path ipv6 = proc.path(SELF, IPV6_TABLE);
-        if (Files.exists(ipv6)) { // absent where IPv6 is switched off
-            malformed += read(ipv6, true, sockets);
-        }
-        return match(sockets, inodes, malformed);
+        return inodes;
     }
 
     private static int read(Path table, boolean ipv6, List<TcpSocket> into) throws IOException {
@@ -119,6 +134,18 @@ public final class OwnSockets {
                 selfConnectionInodes);
         return new OwnSockets(listeners, listenerInodes, selfConnections, selfConnectionInodes,
                 Math.max(malformedLines, later.malformedLines));
+    }
+
+    /** The sockets of this reading whose inode is among these (those held at an earlier moment). */
+    public OwnSockets within(Set<Long> inodes) {
+        List<Long> among = new ArrayList<Long>(inodes);
+        List<InetSocketAddress> listeners = new ArrayList<InetSocketAddress>();
+        List<Long> listenerInodes = new ArrayList<Long>();
+        keep(this.listeners, this.listenerInodes, among, listeners, listenerInodes);
+        List<InetSocketAddress> selfConnections = new ArrayList<InetSocketAddress>();
+        List<Long> selfConnectionInodes = new ArrayList<Long>();
+        keep(this.selfConnections, this.selfConnectionInodes, among, selfConnections, selfConnectionInodes);
+        return new OwnSockets(listeners, listenerInodes, selfConnections, selfConnectionInodes, malformedLines);
     }
 
     private static void keep(List<InetSocketAddress> endpoints, List<Long> inodes, List<Long> laterInodes,

@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * made before the attach ({@code HoldSockets}), reports them as findings of the API {@code existing}, counted in
  * {@code status} and written to the audit file, under the settings in force; and at startup, a listener inherited from
  * the parent process is reported once the agent's deferred work runs, while a listener the application binds itself
- * is reported by its bind, once.
+ * is reported by its bind, once, and one bound to port 0 (the kernel chose the port) never.
  */
 class ExistingSocketsIT {
 
@@ -159,6 +159,9 @@ class ExistingSocketsIT {
             assertEquals(0, noRisks.exitCode(), noRisks::toString);
             assertFalse(app.settledStderr().contains("RISK"), app::toString);
             assertTrue(AttachHarness.cli(jdk, "status", pid).stdout().contains("risks-found=0,"));
+            // Opened while the agent is there: its hooks saw it (a port the kernel chose is never a finding).
+            String kernelChosen = app.send("listen=127.0.0.1:0");
+            assertTrue(kernelChosen.matches("RESULT listening 400[0-9][0-9]"), kernelChosen);
 
             CliRun risks = AttachHarness.cli(jdk, "attach", pid, "risks=true");
             assertEquals(0, risks.exitCode(), risks::toString);
@@ -170,6 +173,8 @@ class ExistingSocketsIT {
             String settled = app.settledStderr();
             assertEquals(1, settled.lines().filter(l -> l.startsWith("[selfconnect] RISK ")).count(), settled);
             assertFalse(settled.contains(":40007"), "ignored: " + settled);
+            assertFalse(settled.contains(":" + kernelChosen.substring("RESULT listening ".length())),
+                    "the kernel chose that port: " + settled);
             CliRun status = AttachHarness.cli(jdk, "status", pid);
             assertTrue(status.stdout().contains("risks-found=1, internal-failures=0"), status::toString);
         }
@@ -178,13 +183,14 @@ class ExistingSocketsIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
     @Timeout(180)
-    void atStartupAnInheritedListenerIsReportedAndTheApplicationsOwnBindOnce(Jdk jdk) {
+    void atStartupAnInheritedListenerIsReportedAndTheApplicationsOwnBindsAsTheirHooksSay(Jdk jdk) {
         Path python = Paths.get("/usr/bin/python3");
         ChildJvm.require(Files.isExecutable(python), "/usr/bin/python3 is missing",
                 "the test's parent process opens the listener the JVM inherits");
         List<String> parent = List.of(python.toString(), "-c", INHERITING_PARENT, "40005");
         try (Holder app = Holder.start(jdk, "40000 40009", "40001", parent,
-                "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath(), "--", "listen=127.0.0.1:40007")) {
+                "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath(), "--", "listen=127.0.0.1:40007",
+                "listen=127.0.0.1:0")) {
             String inherited = "[selfconnect] RISK existing socket listens on 127.0.0.1:40005 (open before the agent"
                     + " looked: no thread or stack is known): port 40005 lies in the ephemeral port range 40000-40009";
 
@@ -193,7 +199,8 @@ class ExistingSocketsIT {
             assertTrue(stderr.contains(inherited), app::toString);
             String settled = app.settledStderr();
             List<String> risks = settled.lines().filter(l -> l.startsWith("[selfconnect] RISK ")).toList();
-            assertEquals(2, risks.size(), settled);
+            assertEquals(2, risks.size(), "the inherited listener, the bind to 40007, not the bind to port 0: "
+                    + settled);
             assertTrue(risks.stream().anyMatch(l -> l.startsWith("[selfconnect] RISK ServerSocket listens on"
                     + " 127.0.0.1:40007 (thread \"main\")")), settled);
             CliRun status = AttachHarness.cli(jdk, "status", Long.toString(app.pid));

@@ -89,6 +89,25 @@ class OwnSocketsTest {
     }
 
     @Test
+    void theSocketsAmongThoseHeldAtAnEarlierMomentAreKept() {
+        OwnSockets now = OwnSockets.match(rows(OTHERS_TCP, CAPTURED_TCP6), Set.of(22981L, 22982L, 22983L), 0);
+
+        OwnSockets held = now.within(Set.of(22983L, 22981L, 4711L));
+
+        assertEquals(List.of("127.0.0.1:40007"), formatted(held.listeners()));
+        assertEquals(List.of("127.0.0.1:40000"), formatted(held.selfConnections()));
+    }
+
+    @Test
+    void socketInodesAreTheDescriptorsSockets() throws Exception {
+        FakeProc proc = new FakeProc(dir).process(4244, "/usr/bin/java", 1, OTHERS_TCP, null).self(4244)
+                .socket(4244, 3, 30001).fd(4244, 4, "pipe:[30002]").socket(4244, 5, 7);
+
+        assertEquals(Set.of(30001L, 7L), OwnSockets.socketInodes(proc.root));
+        assertNull(OwnSockets.socketInodes(dir.resolve("no-proc")));
+    }
+
+    @Test
     void readsTheDescriptorsAndBothTablesOfSelf() throws Exception {
         FakeProc proc = new FakeProc(dir).process(4242, "/usr/bin/java -jar app.jar", 1, OTHERS_TCP, CAPTURED_TCP6)
                 .self(4242).socket(4242, 4, 22981).socket(4242, 5, 22982).fd(4242, 6, "pipe:[22983]")

@@ -22,7 +22,8 @@ import java.util.List;
  *   port, a self-connection)</li>
  * </ul>
  * On standard input, {@code echo} writes a byte to each connection held and reads one back (a self-connection
- * receives what it sends), answering {@code RESULT echo ok} or what went wrong: whether the connection is still open.
+ * receives what it sends), answering {@code RESULT echo ok} or what went wrong: whether the connection is still open;
+ * {@code listen=HOST:PORT} opens one more server socket, answering {@code RESULT listening PORT}.
  */
 public final class HoldSockets {
 
@@ -34,13 +35,7 @@ public final class HoldSockets {
         List<Socket> connections = new ArrayList<Socket>();
         for (String arg : args) {
             if (arg.startsWith("listen=")) {
-                String endpoint = arg.substring("listen=".length());
-                int colon = endpoint.lastIndexOf(':');
-                String host = endpoint.substring(0, colon);
-                int port = Integer.parseInt(endpoint.substring(colon + 1));
-                ServerSocket server = new ServerSocket();
-                server.bind(host.equals("*") ? new InetSocketAddress(port) : new InetSocketAddress(host, port));
-                servers.add(server);
+                servers.add(listen(arg));
             } else if (arg.startsWith("self=")) {
                 Socket socket = new Socket();
                 socket.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(arg.substring("self=".length()))),
@@ -60,6 +55,10 @@ public final class HoldSockets {
         while ((line = in.readLine()) != null) {
             if (line.trim().equals("echo")) {
                 System.out.println(echo(connections));
+            } else if (line.trim().startsWith("listen=")) {
+                ServerSocket server = listen(line.trim());
+                servers.add(server);
+                System.out.println("RESULT listening " + server.getLocalPort());
             } else {
                 System.out.println("RESULT unknown command " + line);
             }
@@ -72,6 +71,17 @@ public final class HoldSockets {
         for (ServerSocket server : servers) {
             server.close();
         }
+    }
+
+    /** A server socket bound as {@code listen=HOST:PORT} says ({@code *} for the wildcard, port 0 for any). */
+    private static ServerSocket listen(String arg) throws IOException {
+        String endpoint = arg.substring("listen=".length());
+        int colon = endpoint.lastIndexOf(':');
+        String host = endpoint.substring(0, colon);
+        int port = Integer.parseInt(endpoint.substring(colon + 1));
+        ServerSocket server = new ServerSocket();
+        server.bind(host.equals("*") ? new InetSocketAddress(port) : new InetSocketAddress(host, port));
+        return server;
     }
 
     private static String echo(List<Socket> connections) {
