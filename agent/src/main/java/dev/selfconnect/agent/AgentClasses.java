@@ -28,7 +28,7 @@ final class AgentClasses {
     /** The scan's reading of the process's own sockets, which the agent's audit of existing sockets uses. */
     private static final String[] SCAN_CLASSES_IN_THE_AGENT = {
         "dev/selfconnect/scan/OwnSockets", "dev/selfconnect/scan/ProcFs", "dev/selfconnect/scan/TcpTable",
-        "dev/selfconnect/scan/TcpSocket",
+        "dev/selfconnect/scan/TcpSocket", "dev/selfconnect/scan/SocketInodes",
     };
     /** Loaded by name only where the JVM has JFR. */
     private static final String JFR = "dev/selfconnect/jfr/";

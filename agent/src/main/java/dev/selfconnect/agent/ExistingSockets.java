@@ -50,11 +50,10 @@ final class ExistingSockets {
                 return; // null: no /proc (not Linux), and the kernel files' notice says the risk audit cannot run
             }
             Thread.sleep(SETTLE_MILLIS);
-            OwnSockets later = OwnSockets.ofThisProcess(OwnSockets.PROC);
-            if (later == null) {
-                return;
+            Set<Long> stillHeld = OwnSockets.socketInodes(OwnSockets.PROC);
+            if (stillHeld != null) {
+                report(first.within(stillHeld), audit, kernelFiles);
             }
-            report(first.stillHeldIn(later), audit, kernelFiles);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the agent's thread is asked to end: nothing more to do
         } catch (Throwable failure) {
@@ -89,9 +88,9 @@ final class ExistingSockets {
             return;
         }
         try {
-            OwnSockets now = OwnSockets.ofThisProcess(OwnSockets.PROC);
-            if (now != null) {
-                report(before.stillHeldIn(now), audit, kernelFiles);
+            Set<Long> stillHeld = OwnSockets.socketInodes(OwnSockets.PROC);
+            if (stillHeld != null) {
+                report(before.within(stillHeld), audit, kernelFiles);
             }
         } catch (Throwable failure) {
             failed(failure);

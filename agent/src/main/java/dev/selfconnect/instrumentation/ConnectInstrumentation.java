@@ -5,8 +5,9 @@ import dev.selfconnect.hooks.InternalAccess;
 import dev.selfconnect.hooks.JdkHooks;
 import dev.selfconnect.netty.NettyTransports;
 import dev.selfconnect.reporting.AgentLog;
-import dev.selfconnect.scan.OwnSockets;
+import dev.selfconnect.scan.SocketInodes;
 
+import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 public final class ConnectInstrumentation {
 
     private static final String MANAGEMENT_FACTORY = "java.lang.management.ManagementFactory";
+    /** Where the kernel lists the JVM's descriptors (Linux). */
+    private static final String OWN_DESCRIPTORS = "/proc/self/fd";
     private static final List<HookPoint> POINTS = JdkHooks.POINTS;
     /**
      * At startup, how long the weaver thread waits after the verification before it loads the agent's own classes,
@@ -430,7 +433,8 @@ public final class ConnectInstrumentation {
          */
         private void readSocketsAtStart() {
             try {
-                Set<Long> inodes = OwnSockets.socketInodes(OwnSockets.PROC);
+                File descriptors = new File(OWN_DESCRIPTORS);
+                Set<Long> inodes = descriptors.isDirectory() ? SocketInodes.in(descriptors) : null;
                 if (installed.getCount() > 0) {
                     socketsAtStart = inodes;
                 }

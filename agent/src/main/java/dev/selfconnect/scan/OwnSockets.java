@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,7 @@ public final class OwnSockets {
     private static final String SELF = "self";
     private static final String IPV4_TABLE = "net/tcp";
     private static final String IPV6_TABLE = "net/tcp6";
+    private static final String DESCRIPTORS = "fd";
 
     private final List<InetSocketAddress> listeners;
     private final List<Long> listenerInodes;
@@ -66,29 +68,18 @@ public final class OwnSockets {
     }
 
     /**
-     * The inodes of the sockets this process holds now, by its descriptors ({@code ROOT/self/fd}): cheaper than
-     * {@link #ofThisProcess}, for a reading to compare a later one with.
+     * The inodes of the sockets this process holds now, by its descriptors ({@code ROOT/self/fd -> socket:[INODE]}):
+     * cheaper than {@link #ofThisProcess}, to compare one of its readings with ({@link #within}).
      *
      * @return null where there is no {@code ROOT/self/net/tcp} (not Linux, or no /proc mounted)
      * @throws IOException when the descriptors cannot be listed
      */
     public static Set<Long> socketInodes(Path procRoot) throws IOException {
-        ProcFs proc = new ProcFs(procRoot);
-        if (!Files.exists(proc.path(SELF, IPV4_TABLE))) {
+        Path self = procRoot.resolve(SELF);
+        if (!Files.exists(self.resolve(IPV4_TABLE))) {
             return null;
         }
-        final Set<Long> inodes = new HashSet<Long>();
-        ProcFs.WalkResult walk = proc.walkSockets(SELF, new ProcFs.SocketVisitor() {
-            @Override
-            public boolean socket(long inode) {
-                inodes.add(inode);
-                return true;
-            }
-        });
-        if (walk != ProcFs.WalkResult.READ) {
-            throw new IOException("cannot list " + proc.path(SELF, "fd") + " (" + walk + ")");
-        }
-        return inodes;
+        return SocketInodes.in(self.resolve(DESCRIPTORS).toFile());
     }
 
     private static int read(Path table, boolean ipv6, List<TcpSocket> into) throws IOException {
@@ -121,38 +112,23 @@ public final class OwnSockets {
     }
 
     /**
-     * The sockets of this reading that a later one still shows, the same socket (by its inode, so a new socket on the
-     * same endpoint does not count): what is left once whatever was being made or closed meanwhile is past.
+     * The sockets of this reading whose inode is among these: those the process still holds at a later moment (the
+     * same socket, so a new one on the same endpoint does not count), or held already at an earlier one.
      */
-    public OwnSockets stillHeldIn(OwnSockets later) {
-        List<InetSocketAddress> listeners = new ArrayList<InetSocketAddress>();
-        List<Long> listenerInodes = new ArrayList<Long>();
-        keep(this.listeners, this.listenerInodes, later.listenerInodes, listeners, listenerInodes);
-        List<InetSocketAddress> selfConnections = new ArrayList<InetSocketAddress>();
-        List<Long> selfConnectionInodes = new ArrayList<Long>();
-        keep(this.selfConnections, this.selfConnectionInodes, later.selfConnectionInodes, selfConnections,
-                selfConnectionInodes);
-        return new OwnSockets(listeners, listenerInodes, selfConnections, selfConnectionInodes,
-                Math.max(malformedLines, later.malformedLines));
-    }
-
-    /** The sockets of this reading whose inode is among these (those held at an earlier moment). */
     public OwnSockets within(Set<Long> inodes) {
-        List<Long> among = new ArrayList<Long>(inodes);
         List<InetSocketAddress> listeners = new ArrayList<InetSocketAddress>();
         List<Long> listenerInodes = new ArrayList<Long>();
-        keep(this.listeners, this.listenerInodes, among, listeners, listenerInodes);
+        keep(this.listeners, this.listenerInodes, inodes, listeners, listenerInodes);
         List<InetSocketAddress> selfConnections = new ArrayList<InetSocketAddress>();
         List<Long> selfConnectionInodes = new ArrayList<Long>();
-        keep(this.selfConnections, this.selfConnectionInodes, among, selfConnections, selfConnectionInodes);
+        keep(this.selfConnections, this.selfConnectionInodes, inodes, selfConnections, selfConnectionInodes);
         return new OwnSockets(listeners, listenerInodes, selfConnections, selfConnectionInodes, malformedLines);
     }
 
-    private static void keep(List<InetSocketAddress> endpoints, List<Long> inodes, List<Long> laterInodes,
+    private static void keep(List<InetSocketAddress> endpoints, List<Long> inodes, Collection<Long> among,
                              List<InetSocketAddress> keptEndpoints, List<Long> keptInodes) {
-        Set<Long> later = new HashSet<Long>(laterInodes);
         for (int i = 0; i < endpoints.size(); i++) {
-            if (later.contains(inodes.get(i))) {
+            if (among.contains(inodes.get(i))) {
                 keptEndpoints.add(endpoints.get(i));
                 keptInodes.add(inodes.get(i));
             }
