@@ -438,6 +438,8 @@ public final class ConnectInstrumentation {
                 if (installed.getCount() > 0) {
                     socketsAtStart = inodes;
                 }
+            } catch (SecurityException denied) {
+                // a policy that denies the agent this denies it more: the installation says what, once
             } catch (Throwable failure) {
                 AgentLog.internalFailure("reading the sockets the JVM held at its start (they are not audited)",
                         failure);
