@@ -111,6 +111,20 @@ sample_attach() {
     cat "$WORK/target.out"
 }
 
+sample_attach_audit() {
+    java -jar "$DEMO" serve --for 300 >"$WORK/target.out" 2>&1 &
+    local pid=$!
+    for _ in $(seq 100); do grep -q LISTENING "$WORK/target.out" && break; sleep 0.1; done
+    show java -jar selfconnect.jar attach "$pid"
+    java -jar "$AGENT" attach "$pid"
+    show java -jar selfconnect.jar status "$pid"
+    java -jar "$AGENT" status "$pid"
+    kill "$pid"
+    wait "$pid" 2>/dev/null
+    echo "# what the target JVM printed meanwhile:"
+    cat "$WORK/target.out"
+}
+
 docs=(README.md docs/*.md)
 names=$(sed -n 's/^<!-- sample: \([a-z0-9-]*\) -->$/\1/p' "${docs[@]}" | sort -u)
 for name in $names; do

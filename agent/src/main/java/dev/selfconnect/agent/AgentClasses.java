@@ -25,6 +25,11 @@ final class AgentClasses {
         "dev/selfconnect/cli/", "dev/selfconnect/scan/", "dev/selfconnect/instrumentation/modular/",
         "dev/selfconnect/shaded/bytebuddy/agent/",
     };
+    /** The scan's reading of the process's own sockets, which the agent's audit of existing sockets uses. */
+    private static final String[] SCAN_CLASSES_IN_THE_AGENT = {
+        "dev/selfconnect/scan/OwnSockets", "dev/selfconnect/scan/ProcFs", "dev/selfconnect/scan/TcpTable",
+        "dev/selfconnect/scan/TcpSocket", "dev/selfconnect/scan/SocketInodes",
+    };
     /** Loaded by name only where the JVM has JFR. */
     private static final String JFR = "dev/selfconnect/jfr/";
 
@@ -76,6 +81,11 @@ final class AgentClasses {
     }
 
     private static boolean excluded(String name) {
+        for (String prefix : SCAN_CLASSES_IN_THE_AGENT) {
+            if (name.startsWith(prefix + ".") || name.startsWith(prefix + "$")) {
+                return false;
+            }
+        }
         for (String prefix : NOT_IN_THE_AGENT) {
             if (name.startsWith(prefix)) {
                 return true;

@@ -165,6 +165,8 @@ public final class AgentInstaller {
                     installation.replaceListeners(listeners(guard));
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
+                    // the sockets held before the agent looked, under the new settings: what the old ones left out
+                    ExistingSockets.auditAgain(guard.audit(), new KernelFilesWhenNeeded());
                     status = AttachReply.Status.RECONFIGURED;
                     text = agent + " reconfigured: " + newSettings.describe() + "; " + protection.describe()
                             + "; changed: " + newSettings.changesFrom(before);
@@ -173,13 +175,18 @@ public final class AgentInstaller {
                     ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
                             : ConnectInstrumentation.prepare(instrumentation, false);
                     installation = ConnectInstrumentation.install(preparation, listeners(guard),
-                            new InstallationSteps());
+                            new InstallationSteps(atStartup, preparation));
                     Protection protection = installation.protection();
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
                     registration.registerAgain();
-                    if (!atStartup && preparation.await(VERIFY_WAIT_MILLIS)) {
-                        mark(AgentState.current()); // the status shows the verified protection from now on
+                    if (!atStartup) {
+                        // Before the weaver thread reports the sockets the JVM holds already: the summary at exit
+                        // counts them too.
+                        ReportQueue.enable(new ExitSummary());
+                        if (preparation.await(VERIFY_WAIT_MILLIS)) {
+                            mark(AgentState.current()); // the status shows the verified protection from now on
+                        }
                     }
                     status = atStartup ? null : AttachReply.Status.INSTALLED; // no reply class loaded in premain
                     text = agent + " active on Java " + System.getProperty("java.version") + ": "
@@ -260,13 +267,28 @@ public final class AgentInstaller {
 
     /** What the weaver thread does for the installer. */
     private static final class InstallationSteps implements ConnectInstrumentation.Steps {
-        /** A missing hook point is never silent. */
+        private final boolean atStartup;
+        private final ConnectInstrumentation.Preparation preparation;
+
+        InstallationSteps(boolean atStartup, ConnectInstrumentation.Preparation preparation) {
+            this.atStartup = atStartup;
+            this.preparation = preparation;
+        }
+
+        /**
+         * A missing hook point is never silent. On an attach, the sockets the JVM holds already are audited now,
+         * before the attach is answered, so that its answer and the status after it count them.
+         */
         @Override
         public void verified(Protection protection) {
             List<String> missing = protection.missing();
             if (!missing.isEmpty()) {
                 AgentLog.warn("NOT protected on this JVM: " + join(missing) + "; "
                         + protection.describe().substring(0, protection.describe().indexOf(';')));
+            }
+            AgentState state = AgentState.current();
+            if (!atStartup && state != null && state.active()) {
+                ExistingSockets.auditAtAttach(state.audit(), new KernelFilesWhenNeeded());
             }
         }
 
@@ -282,11 +304,25 @@ public final class AgentInstaller {
             } catch (Throwable failure) {
                 AgentLog.internalFailure("making the API families", failure);
             }
+            AgentState state = AgentState.current();
+            if (atStartup && state != null && state.active()) {
+                // inherited sockets, or ones the JVM opened before the agent
+                ExistingSockets.auditAtStartup(state.audit(), new KernelFilesWhenNeeded(),
+                        preparation.socketsAtStart());
+            }
         }
 
         @Override
         public void loadAgentClasses() {
             AgentClasses.loadAll();
+        }
+    }
+
+    /** The kernel's port files for the audit of the sockets held before the agent looked, read when first needed. */
+    private static final class KernelFilesWhenNeeded implements Supplier<KernelPortFiles> {
+        @Override
+        public KernelPortFiles get() {
+            return kernelFiles();
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.selfconnect.audit;
 
+import dev.selfconnect.config.Mode;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.reporting.AgentLog;
 import dev.selfconnect.reporting.AgentStatistics;
 import dev.selfconnect.reporting.ReportQueue;
+import dev.selfconnect.reporting.SelfConnectionRecord;
 import dev.selfconnect.vocabulary.ApplicationFrames;
 import dev.selfconnect.vocabulary.Endpoint;
 import dev.selfconnect.vocabulary.EphemeralPorts;
@@ -28,6 +30,16 @@ public final class Audit {
 
     public static final String RISK_TAG = "RISK";
     static final String FRAMES_ABOVE = "\t(frames as in the self-connection record above)";
+    /**
+     * The API named by the findings about sockets the process held before the agent looked at them: opened before
+     * an attach, or inherited from the parent process.
+     */
+    public static final String EXISTING_API = "existing";
+    static final String EXISTING_NOTE = "open before the agent looked: no thread or stack is known";
+    private static final String EXISTING_LEFT_OPEN = "the connection was left open (mode=log)";
+    private static final String EXISTING_LEFT_OPEN_THROW = "the connection was left open: the application has held"
+            + " it since before the agent looked, and mode=throw resets only the connects the agent sees complete";
+    private static final String[] NO_FRAMES = new String[0];
     /** The summary lists at most this many endpoints, then "and N more". */
     public static final int SUMMARY_ENDPOINTS = 20;
 
@@ -142,6 +154,37 @@ public final class Audit {
 
     /** A server socket bound to a fixed port: a risk finding when that port is inside the range and not reserved. */
     public void listening(InetAddress address, int port, String api) {
+        listening(address, port, api, false);
+    }
+
+    /**
+     * A socket the process was listening on before the agent looked ({@link #EXISTING_API}): a risk finding like a
+     * bind's, unless that listener is known already (a wildcard counts as known in either of its forms, 0.0.0.0 and
+     * ::, since a bind reports the one Java shows and the kernel the other).
+     */
+    public void existingListener(InetAddress address, int port) {
+        if (ports == null || address == null || port <= 0 || knownListener(address, port)) {
+            return;
+        }
+        listening(address, port, EXISTING_API, true);
+    }
+
+    private boolean knownListener(InetAddress address, int port) {
+        if (findings.contains(EventKind.RISK_LISTEN, address, port)) {
+            return true;
+        }
+        if (!address.isAnyLocalAddress()) {
+            return false;
+        }
+        for (Findings.Entry entry : findings.all()) {
+            if (entry.kind == EventKind.RISK_LISTEN && entry.port == port && entry.address.isAnyLocalAddress()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void listening(InetAddress address, int port, String api, boolean existing) {
         if (ports == null || address == null || port <= 0) {
             return;
         }
@@ -151,15 +194,39 @@ public final class Audit {
             return;
         }
         statistics.countRisk();
-        String thread = Thread.currentThread().getName();
-        String[] frames = ApplicationFrames.of(new Throwable().getStackTrace());
+        String thread = existing ? null : Thread.currentThread().getName();
+        String[] frames = existing ? NO_FRAMES : ApplicationFrames.of(new Throwable().getStackTrace());
         String fix = Remedy.forPort(now, port);
-        String message = api + " listens on " + Endpoint.format(address, port) + " (thread \"" + thread + "\"): port "
-                + port + " lies in the ephemeral port range " + now.range() + " (" + Remedy.RANGE_SETTING + ") and is"
-                + " not reserved, so any local client may get it as its source port and hold it while this server"
-                + " restarts; " + fix;
-        AgentLog.tagged(RISK_TAG, message + (settings.stackTraces() ? ApplicationFrames.asLines(frames) : ""));
+        String message = (existing ? api + " socket listens on " + Endpoint.format(address, port) + " (" + EXISTING_NOTE
+                + ")" : api + " listens on " + Endpoint.format(address, port) + " (thread \"" + thread + "\")")
+                + ": port " + port + " lies in the ephemeral port range " + now.range() + " (" + Remedy.RANGE_SETTING
+                + ") and is not reserved, so any local client may get it as its source port and hold it while this"
+                + " server restarts; " + fix;
+        AgentLog.tagged(RISK_TAG, message + (settings.stackTraces() && !existing ? ApplicationFrames.asLines(frames)
+                : ""));
         publish(new AuditEvent(EventKind.RISK_LISTEN, address, port, null, 0, api, thread, frames, message, fix));
+    }
+
+    /**
+     * A self-connected socket the process held before the agent looked ({@link #EXISTING_API}), unless ignored or
+     * known already: counted and reported as a self-connection, and left open whatever the mode (the application has
+     * been using it; the agent resets only the connects it sees complete).
+     *
+     * @param now the kernel's range and reserved ports, for the record's wording; null where they cannot be read
+     */
+    public void existingSelfConnection(InetAddress address, int port, EphemeralPorts now) {
+        if (address == null || settings.ignore().matches(address, port)
+                || !findings.add(EventKind.SELF_CONNECTION, address, port, EXISTING_API)) {
+            return;
+        }
+        statistics.countSelfConnection();
+        SelfConnectionRecord record = new SelfConnectionRecord(address, port, EXISTING_API, null, now);
+        String message = "self-connection " + record.endpoints() + " via " + EXISTING_API + " socket ("
+                + EXISTING_NOTE + "): " + record.explanation() + "; " + (settings.mode() == Mode.THROW
+                ? EXISTING_LEFT_OPEN_THROW : EXISTING_LEFT_OPEN);
+        AgentLog.warn(message);
+        publish(new AuditEvent(EventKind.SELF_CONNECTION, address, port, address, port, EXISTING_API, null, NO_FRAMES,
+                message, now == null ? Remedy.withoutKernelFiles(port) : Remedy.forPort(now, port)));
     }
 
     /** A self-connection the guard has reported: to the sinks, and into the summary. */

@@ -5,12 +5,15 @@ import dev.selfconnect.hooks.InternalAccess;
 import dev.selfconnect.hooks.JdkHooks;
 import dev.selfconnect.netty.NettyTransports;
 import dev.selfconnect.reporting.AgentLog;
+import dev.selfconnect.scan.SocketInodes;
 
+import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 public final class ConnectInstrumentation {
 
     private static final String MANAGEMENT_FACTORY = "java.lang.management.ManagementFactory";
+    /** Where the kernel lists the JVM's descriptors (Linux). */
+    private static final String OWN_DESCRIPTORS = "/proc/self/fd";
     private static final List<HookPoint> POINTS = JdkHooks.POINTS;
     /**
      * At startup, how long the weaver thread waits after the verification before it loads the agent's own classes,
@@ -375,6 +380,8 @@ public final class ConnectInstrumentation {
         private volatile Steps steps;
         /** At startup: Netty's watch, run on this thread once the JDK's classes are woven. */
         private volatile NettyStart nettyWatch;
+        /** At startup: the sockets the JVM held before its main method could open any; null if not known. */
+        private volatile Set<Long> socketsAtStart;
 
         private Preparation(Instrumentation instrumentation, boolean atStartup) {
             this.instrumentation = instrumentation;
@@ -411,12 +418,43 @@ public final class ConnectInstrumentation {
             installed.countDown();
         }
 
+        /**
+         * At startup, the inodes of the sockets the JVM held while premain ran (inherited from the parent process,
+         * or opened by the JVM before the agent): none of them is the application's, whose hooks see its own. Null
+         * on an attach, where not Linux, or when this thread could not look before premain was over.
+         */
+        public Set<Long> socketsAtStart() {
+            return socketsAtStart;
+        }
+
+        /**
+         * The first thing this thread does at startup, while premain goes on: a reading taken once premain is over
+         * could hold the application's first sockets, and is dropped.
+         */
+        private void readSocketsAtStart() {
+            try {
+                File descriptors = new File(OWN_DESCRIPTORS);
+                Set<Long> inodes = descriptors.isDirectory() ? SocketInodes.in(descriptors) : null;
+                if (installed.getCount() > 0) {
+                    socketsAtStart = inodes;
+                }
+            } catch (SecurityException denied) {
+                // a policy that denies the agent this denies it more: the installation says what, once
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("reading the sockets the JVM held at its start (they are not audited)",
+                        failure);
+            }
+        }
+
         /** Waits until the weaver thread has verified the protection; false if it has not within the time. */
         public boolean await(long millis) throws InterruptedException {
             return done.await(millis, TimeUnit.MILLISECONDS);
         }
 
         private void weave() {
+            if (atStartup) {
+                readSocketsAtStart();
+            }
             try {
                 ConnectTransformer.warmUp();
             } catch (Throwable warmUpFailure) {

@@ -96,6 +96,11 @@ public final class AgentState {
         return statistics;
     }
 
+    /** The audit in force; null unless active. */
+    public Audit audit() {
+        return audit;
+    }
+
     /** The protection line: "protects Socket, ...", or why nothing is. */
     public String protection() {
         return protection != null ? protection.describe() : "protects nothing (" + phase.label() + ")";
