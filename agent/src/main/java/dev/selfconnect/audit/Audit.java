@@ -114,7 +114,7 @@ public final class Audit {
         AgentLog.tagged(RISK_TAG, message + (!settings.stackTraces() ? "" : framesShownAbove
                 ? System.lineSeparator() + FRAMES_ABOVE : ApplicationFrames.asLines(frames)));
         publish(new AuditEvent(EventKind.RISK_CONNECT, localAddress, localPort, remoteAddress, remotePort, api,
-                thread, frames, message, fix));
+                thread, frames, message, fix, settings.service()));
     }
 
     private LocalAddresses localAddresses() {
@@ -145,7 +145,8 @@ public final class Audit {
                 + " not reserved, so any local client may get it as its source port and hold it while this server"
                 + " restarts; " + fix;
         AgentLog.tagged(RISK_TAG, message + (settings.stackTraces() ? ApplicationFrames.asLines(frames) : ""));
-        publish(new AuditEvent(EventKind.RISK_LISTEN, address, port, null, 0, api, thread, frames, message, fix));
+        publish(new AuditEvent(EventKind.RISK_LISTEN, address, port, null, 0, api, thread, frames, message, fix,
+                settings.service()));
     }
 
     /** A self-connection the guard has reported: to the sinks, and into the summary. */
@@ -153,7 +154,7 @@ public final class Audit {
                                String message, String fix) {
         findings.add(EventKind.SELF_CONNECTION, address, port, api);
         publish(new AuditEvent(EventKind.SELF_CONNECTION, address, port, address, port, api, thread, frames, message,
-                fix));
+                fix, settings.service()));
     }
 
     private void publish(final AuditEvent event) {
