@@ -85,7 +85,8 @@ class IdentityResolverTest {
                 + "x".repeat(500));
         String service = IdentityResolver.service(null, p)[0];
         assertEquals(UntrustedText.MAX_LENGTH, service.length());
-        assertEquals("orders?[selfconnect] SUMMARY 0 self-connection(s)?[31mx", service.substring(0, 56));
+        String prefix = "orders?[selfconnect] SUMMARY 0 self-connection(s)?[31mx";
+        assertEquals(prefix, service.substring(0, prefix.length()));
         assertEquals(-1, service.indexOf('\n'));
         assertEquals("...", service.substring(service.length() - 3));
     }
