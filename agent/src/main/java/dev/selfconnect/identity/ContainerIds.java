@@ -28,7 +28,7 @@ public final class ContainerIds {
     private static final String CONMON = "conmon";
     private static final String SANDBOXES = "sandboxes";
     private static final String[] RUNTIME_MOUNTS = {"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"};
-    /** The pod's cgroup: {@code podUID} (cgroupfs) or {@code kubepods-burstable-podUID.slice} (systemd, '_' for '-'). */
+    /** The pod's cgroup: {@code podUID} (cgroupfs), {@code kubepods-burstable-podUID.slice} (systemd, '_' for '-'). */
     private static final String POD = "pod";
     private static final int UID_LENGTH = 36;
 

@@ -75,7 +75,8 @@ class IdentityIT {
 
         // JSON Lines: the OpenTelemetry attribute names, flat.
         List<String> lines = Files.readAllLines(events);
-        assertEquals(2, lines.size(), String.join("\n", lines)); // the connect to 40990 (a risk) and the self-connection
+        // the connect to 40990 (a risk) and the self-connection
+        assertEquals(2, lines.size(), String.join("\n", lines));
         for (String line : lines) {
             Map<String, Object> object = StrictJson.object(line);
             assertEquals("orders-api", object.get("service.name"), line);
@@ -88,8 +89,8 @@ class IdentityIT {
             assertEquals(container != null, object.containsKey("container.id"), line);
             long started = Instant.parse((String) object.get("process.creation.time")).toEpochMilli();
             // /proc's start time counts in hundredths of a second from a boot time in whole seconds
-            assertTrue(started >= before - 2_000 && started <= Instant.parse((String) object.get("time")).toEpochMilli(),
-                    line);
+            long recorded = Instant.parse((String) object.get("time")).toEpochMilli();
+            assertTrue(started >= before - 2_000 && started <= recorded, line);
         }
 
         // JFR: the same identity in each event.
