@@ -124,7 +124,11 @@ public final class AgentState {
             lines.add(redefinitions);
         }
         if (!lines.isEmpty()) {
-            lines.set(0, lines.get(0) + "; " + identity(AgentIdentity.current()).describeShort());
+            try {
+                lines.set(0, lines.get(0) + "; " + identity(AgentIdentity.current()).describeShort());
+            } catch (RuntimeException unresolved) {
+                // the counts still go out; the identity is best effort at the exit
+            }
         }
         return lines;
     }
