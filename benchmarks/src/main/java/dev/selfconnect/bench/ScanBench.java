@@ -68,7 +68,7 @@ final class ScanBench {
      * @param cpuMs the scan JVM's own processor time (user and system, from its parent shell's children's times):
      *              what the scan's work costs, apart from the wait for processors other processes keep busy
      */
-    record Result(int sockets, int churn, Stats scanMs, Stats wallMs, Stats cpuMs, String sample) {
+    record Result(int sockets, Churn churn, Stats scanMs, Stats wallMs, Stats cpuMs, String sample) {
     }
 
     /** Processes the churn case keeps alive beside the socket holders, each living about 30 ms. */
@@ -90,40 +90,81 @@ final class ScanBench {
         this.work = work;
     }
 
+    /** Where the churning processes run: none, in the scanned namespace, or in a namespace of their own. */
+    enum Churn {
+        NONE("none"), IN_NAMESPACE("in it"), ELSEWHERE("beside");
+
+        final String label;
+
+        Churn(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Socket holders started in a namespace of their own: the pids to kill afterwards and the scan's target. */
+    private static final class Holders {
+        final Process process;
+        final List<Long> pids = new ArrayList<>();
+        String target;
+
+        Holders(Process process) {
+            this.process = process;
+        }
+
+        void stop() throws InterruptedException {
+            for (long held : pids) {
+                ProcessHandle.of(held).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Holders start(Path script, int pairs, int workers, int churn) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("unshare", "-rn", "sh", "-c", "ip link set lo up"
+                + " && echo '10000 65000' > /proc/sys/net/ipv4/ip_local_port_range"
+                + " && exec python3 \"$0\" \"$1\" \"$2\" \"$3\"",
+                script.toString(), Integer.toString(pairs), Integer.toString(workers), Integer.toString(churn))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        Holders holders = new Holders(builder.start());
+        BufferedReader out = new BufferedReader(new InputStreamReader(holders.process.getInputStream(),
+                StandardCharsets.UTF_8));
+        int workersReady = 0;
+        boolean holderReady = false;
+        boolean churnerReady = churn == 0;
+        for (String line; (holders.target == null || workersReady < workers || !holderReady || !churnerReady)
+                && (line = out.readLine()) != null; ) {
+            String[] words = line.trim().split(" ");
+            holders.pids.add(Long.parseLong(words[1]));
+            workersReady += words[0].equals("worker") ? 1 : 0;
+            holderReady |= words[0].equals("holder");
+            churnerReady |= words[0].equals("churner");
+            holders.target = words[0].equals("READY") ? words[1] : holders.target;
+        }
+        if (holders.target == null || workersReady < workers || !holderReady || !churnerReady) {
+            throw new IllegalStateException("the socket holders did not start (" + workersReady + " of " + workers
+                    + " workers ready)");
+        }
+        return holders;
+    }
+
     /**
-     * @param churn short-lived processes kept alive in the namespace during the scans (each binds and listens on three
-     *              ephemeral ports and exits about 30 ms later), or 0 for a quiet namespace
+     * @param churn where {@link #CHURN_PROCESSES} short-lived processes are kept alive during the scans (each binds and
+     *              listens on three ephemeral ports and exits about 30 ms later): in the scanned namespace, or in
+     *              another (the same load on the processors, without processes vanishing in the scanned namespace)
      */
-    Result run(int sockets, int runs, int churn) throws Exception {
+    Result run(int sockets, int runs, Churn churn) throws Exception {
         Path script = Files.writeString(work.resolve("scan-holder.py"), HOLDER);
         int workers = Math.max(1, (sockets + 11_999) / 12_000);
         int pairs = sockets / 2;
-        ProcessBuilder builder = new ProcessBuilder("unshare", "-rn", "sh", "-c", "ip link set lo up"
-                + " && echo '10000 65000' > /proc/sys/net/ipv4/ip_local_port_range && exec python3 \"$0\" \"$1\" \"$2\" \"$3\"",
-                script.toString(), Integer.toString(pairs), Integer.toString(workers), Integer.toString(churn))
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process holder = builder.start();
-        List<Long> pids = new ArrayList<>();
+        List<Holders> started = new ArrayList<>();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String pid = null;
-            int workersReady = 0;
-            boolean holderReady = false;
-            boolean churnerReady = churn == 0;
-            for (String line; (pid == null || workersReady < workers || !holderReady || !churnerReady)
-                    && (line = out.readLine()) != null; ) {
-                String[] words = line.trim().split(" ");
-                pids.add(Long.parseLong(words[1]));
-                workersReady += words[0].equals("worker") ? 1 : 0;
-                holderReady |= words[0].equals("holder");
-                churnerReady |= words[0].equals("churner");
-                pid = words[0].equals("READY") ? words[1] : pid;
+            Holders scanned = start(script, pairs, workers, churn == Churn.IN_NAMESPACE ? CHURN_PROCESSES : 0);
+            started.add(scanned);
+            if (churn == Churn.ELSEWHERE) {
+                started.add(start(script, 2, 1, CHURN_PROCESSES));
             }
-            if (pid == null || workersReady < workers || !holderReady) {
-                throw new IllegalStateException("the socket holders did not start (" + workersReady + " of " + workers
-                        + " workers ready)");
-            }
+            String pid = scanned.target;
             List<Double> scan = new ArrayList<>();
             List<Double> wall = new ArrayList<>();
             List<Double> cpu = new ArrayList<>();
@@ -162,11 +203,9 @@ final class ScanBench {
             }
             return new Result(sockets, churn, new Stats(scan), new Stats(wall), new Stats(cpu), sample);
         } finally {
-            for (long held : pids) {
-                ProcessHandle.of(held).ifPresent(ProcessHandle::destroyForcibly);
+            for (Holders holders : started) {
+                holders.stop();
             }
-            holder.destroyForcibly();
-            holder.waitFor(30, TimeUnit.SECONDS);
         }
     }
 }
