@@ -8,6 +8,7 @@ import dev.selfconnect.config.Settings;
 import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.detection.ConnectGuard;
 import dev.selfconnect.hooks.ConnectionFamily;
+import dev.selfconnect.identity.AgentIdentity;
 import dev.selfconnect.hooks.Families;
 import dev.selfconnect.hooks.InternalAccess;
 import dev.selfconnect.hooks.JdkHooks;
@@ -298,6 +299,11 @@ public final class AgentInstaller {
          */
         @Override
         public void settled() {
+            try {
+                AgentState.identityResolved(AgentIdentity.current()); // the status published next shows it
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("resolving the process's identity", failure);
+            }
             startPublishing();
             try {
                 families.makeAll();
@@ -393,6 +399,11 @@ public final class AgentInstaller {
     }
 
     static AttachReply status() {
+        try {
+            AgentState.identityResolved(AgentIdentity.current()); // on the attach thread, even before settling
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("resolving the process's identity", failure);
+        }
         AgentState state = AgentState.current();
         return new AttachReply(AttachReply.Status.STATUS, state != null ? state.describe()
                 : "selfconnect " + version() + " not active on Java " + System.getProperty("java.version")

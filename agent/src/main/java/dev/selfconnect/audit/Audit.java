@@ -140,7 +140,7 @@ public final class Audit {
         AgentLog.tagged(RISK_TAG, message + (!settings.stackTraces() ? "" : framesShownAbove
                 ? System.lineSeparator() + FRAMES_ABOVE : ApplicationFrames.asLines(frames)));
         publish(new AuditEvent(EventKind.RISK_CONNECT, localAddress, localPort, remoteAddress, remotePort, api,
-                thread, frames, message, fix));
+                thread, frames, message, fix, settings.service()));
     }
 
     private LocalAddresses localAddresses() {
@@ -204,7 +204,8 @@ public final class Audit {
                 + " server restarts; " + fix;
         AgentLog.tagged(RISK_TAG, message + (settings.stackTraces() && !existing ? ApplicationFrames.asLines(frames)
                 : ""));
-        publish(new AuditEvent(EventKind.RISK_LISTEN, address, port, null, 0, api, thread, frames, message, fix));
+        publish(new AuditEvent(EventKind.RISK_LISTEN, address, port, null, 0, api, thread, frames, message, fix,
+                settings.service()));
     }
 
     /**
@@ -226,7 +227,8 @@ public final class Audit {
                 ? EXISTING_LEFT_OPEN_THROW : EXISTING_LEFT_OPEN);
         AgentLog.warn(message);
         publish(new AuditEvent(EventKind.SELF_CONNECTION, address, port, address, port, EXISTING_API, null, NO_FRAMES,
-                message, now == null ? Remedy.withoutKernelFiles(port) : Remedy.forPort(now, port)));
+                message, now == null ? Remedy.withoutKernelFiles(port) : Remedy.forPort(now, port),
+                settings.service()));
     }
 
     /** A self-connection the guard has reported: to the sinks, and into the summary. */
@@ -234,7 +236,7 @@ public final class Audit {
                                String message, String fix) {
         findings.add(EventKind.SELF_CONNECTION, address, port, api);
         publish(new AuditEvent(EventKind.SELF_CONNECTION, address, port, address, port, api, thread, frames, message,
-                fix));
+                fix, settings.service()));
     }
 
     private void publish(final AuditEvent event) {

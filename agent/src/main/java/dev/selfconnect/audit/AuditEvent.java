@@ -22,9 +22,11 @@ public final class AuditEvent {
     public final String message;
     /** What to do about it. */
     public final String fix;
+    /** The service name the {@code service} setting gave, or null: then the resolved identity's. */
+    public final String configuredService;
 
     AuditEvent(EventKind kind, InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort,
-               String api, String thread, String[] frames, String message, String fix) {
+               String api, String thread, String[] frames, String message, String fix, String configuredService) {
         this.timeMillis = System.currentTimeMillis();
         this.kind = kind;
         this.localAddress = localAddress;
@@ -36,5 +38,6 @@ public final class AuditEvent {
         this.frames = frames;
         this.message = message;
         this.fix = fix;
+        this.configuredService = configuredService;
     }
 }

@@ -1,5 +1,6 @@
 package dev.selfconnect.audit;
 
+import dev.selfconnect.identity.ProcessIdentity;
 import dev.selfconnect.vocabulary.Endpoint;
 import dev.selfconnect.vocabulary.JsonText;
 
@@ -7,15 +8,16 @@ import java.net.InetAddress;
 
 /**
  * Writes an {@link AuditEvent} as one JSON object on one line: valid JSON whatever its strings contain. It runs on the
- * agent's reporting thread, which alone looks up the process id: on Java 9 and later the first lookup starts the JDK's
- * process-handle machinery, which the thread that connected must not wait for.
+ * agent's reporting thread, which may be the first to need the process's identity and then resolves it: the thread
+ * that connected never waits for that. The identity's members carry OpenTelemetry's semantic-convention names
+ * ({@code service.name}, {@code host.name}, {@code process.pid}, ...), flat, so that a collector maps them as they are.
  */
 final class Json {
 
     private Json() {
     }
 
-    static String line(AuditEvent event) {
+    static String line(AuditEvent event, ProcessIdentity identity) {
         StringBuilder sb = new StringBuilder(512);
         sb.append('{');
         field(sb, "time", JsonText.isoTime(event.timeMillis)).append(',');
@@ -24,7 +26,7 @@ final class Json {
         endpoint(sb, "remote", event.remoteAddress, event.remotePort).append(',');
         field(sb, "api", event.api).append(',');
         field(sb, "thread", event.thread).append(',');
-        sb.append("\"pid\":").append(Pid.current()).append(',');
+        identity.appendJsonMembers(sb);
         field(sb, "message", event.message).append(',');
         field(sb, "fix", event.fix).append(',');
         sb.append("\"frames\":[");

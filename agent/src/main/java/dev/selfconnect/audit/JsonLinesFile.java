@@ -1,6 +1,8 @@
 package dev.selfconnect.audit;
 
 import dev.selfconnect.config.AuditFileCheck;
+import dev.selfconnect.identity.AgentIdentity;
+import dev.selfconnect.identity.ProcessIdentity;
 import dev.selfconnect.reporting.AgentLog;
 
 import java.io.IOException;
@@ -50,7 +52,8 @@ final class JsonLinesFile implements EventSink {
 
     @Override
     public void publish(AuditEvent event) {
-        byte[] line = (Json.line(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        ProcessIdentity identity = AgentIdentity.current().withService(event.configuredService);
+        byte[] line = (Json.line(event, identity) + "\n").getBytes(StandardCharsets.UTF_8);
         synchronized (APPENDING) {
             // An interrupted application thread would close the channel under us (FileChannel is interruptible);
             // the interrupt is the application's, so it is put back afterwards.

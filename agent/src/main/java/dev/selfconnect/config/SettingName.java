@@ -14,7 +14,10 @@ enum SettingName {
     IGNORE("ignore", IgnoreList.ACCEPTED),
     RISKS("risks", "true or false (default: true in mode=log, false in mode=throw)"),
     AUDIT_FILE("audit.file", "a path to a file the JVM can create or append to"),
-    REPORT_INTERVAL("report-interval", "a number of seconds from 0 to 86400 (0: every self-connection in full)");
+    REPORT_INTERVAL("report-interval", "a number of seconds from 0 to 86400 (0: every self-connection in full)"),
+    SERVICE("service", "a service name of 1 to " + Settings.MAX_SERVICE_LENGTH + " letters, digits and . _ - : / @ +"
+            + " (default: OTEL_SERVICE_NAME, then service.name in OTEL_RESOURCE_ATTRIBUTES, then the main class or"
+            + " jar)");
 
     static final String PROPERTY_PREFIX = "selfconnect.";
     static final String ENVIRONMENT_PREFIX = "SELFCONNECT_";

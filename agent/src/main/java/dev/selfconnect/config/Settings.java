@@ -6,8 +6,10 @@ public final class Settings {
     /** Repeats of a self-connection to one endpoint within this many seconds are folded into a count. */
     public static final int DEFAULT_REPORT_INTERVAL = 60;
     public static final int MAX_REPORT_INTERVAL = 86400;
+    /** The longest service name the {@code service} setting takes. */
+    public static final int MAX_SERVICE_LENGTH = 128;
     public static final Settings DEFAULTS = new Settings(Mode.LOG, true, IgnoreList.EMPTY, null, null,
-            DEFAULT_REPORT_INTERVAL);
+            DEFAULT_REPORT_INTERVAL, null);
 
     private final Mode mode;
     private final boolean stackTraces;
@@ -16,14 +18,17 @@ public final class Settings {
     private final Boolean risks;
     private final String auditFile;
     private final int reportInterval;
+    /** Null: the service name is found in the environment or the command. */
+    private final String service;
 
     Settings(Mode mode, boolean stackTraces, IgnoreList ignore) {
-        this(mode, stackTraces, ignore, null, null, DEFAULT_REPORT_INTERVAL);
+        this(mode, stackTraces, ignore, null, null, DEFAULT_REPORT_INTERVAL, null);
     }
 
     Settings(Mode mode, boolean stackTraces, IgnoreList ignore, Boolean risks, String auditFile,
-             int reportInterval) {
+             int reportInterval, String service) {
         this.reportInterval = reportInterval;
+        this.service = service;
         this.mode = mode;
         this.stackTraces = stackTraces;
         this.ignore = ignore;
@@ -58,6 +63,11 @@ public final class Settings {
         return reportInterval;
     }
 
+    /** The service name the {@code service} setting gives, or null: then the identity finds one. */
+    public String service() {
+        return service;
+    }
+
     /** The risks setting as given, or null when it was not given and follows the mode. */
     Boolean explicitRisks() {
         return risks;
@@ -75,6 +85,7 @@ public final class Settings {
         change(changes, SettingName.RISKS, before.risks(), risks());
         change(changes, SettingName.AUDIT_FILE, shown(before.auditFile), shown(auditFile));
         change(changes, SettingName.REPORT_INTERVAL, before.reportInterval, reportInterval);
+        change(changes, SettingName.SERVICE, shown(before.service), shown(service));
         return changes.length() == 0 ? "nothing changed" : changes.toString();
     }
 
@@ -85,8 +96,8 @@ public final class Settings {
         }
     }
 
-    private static String shown(String auditFile) {
-        return auditFile == null ? "none" : auditFile;
+    private static String shown(String optional) {
+        return optional == null ? "none" : optional;
     }
 
     /** Equal when the agent behaves the same: the same values, risks by its effective value. */
@@ -99,13 +110,15 @@ public final class Settings {
         return mode == that.mode && stackTraces == that.stackTraces
                 && ignore.toString().equals(that.ignore.toString()) && risks() == that.risks()
                 && (auditFile == null ? that.auditFile == null : auditFile.equals(that.auditFile))
-                && reportInterval == that.reportInterval;
+                && reportInterval == that.reportInterval
+                && (service == null ? that.service == null : service.equals(that.service));
     }
 
     @Override
     public int hashCode() {
         return mode.hashCode() * 31 + ignore.toString().hashCode() + (stackTraces ? 1 : 0) + (risks() ? 2 : 0)
-                + (auditFile == null ? 0 : auditFile.hashCode()) + reportInterval * 7;
+                + (auditFile == null ? 0 : auditFile.hashCode()) + reportInterval * 7
+                + (service == null ? 0 : service.hashCode() * 13);
     }
 
     /**
@@ -119,6 +132,7 @@ public final class Settings {
                 + (risks == null || risks == (mode == Mode.LOG) ? "" : ", " + SettingName.RISKS.key + "=" + risks)
                 + (auditFile == null ? "" : ", " + SettingName.AUDIT_FILE.key + "=" + auditFile)
                 + (reportInterval == DEFAULT_REPORT_INTERVAL ? ""
-                : ", " + SettingName.REPORT_INTERVAL.key + "=" + reportInterval);
+                : ", " + SettingName.REPORT_INTERVAL.key + "=" + reportInterval)
+                + (service == null ? "" : ", " + SettingName.SERVICE.key + "=" + service);
     }
 }

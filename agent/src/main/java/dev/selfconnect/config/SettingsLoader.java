@@ -50,7 +50,7 @@ public final class SettingsLoader {
             parse(entry.getKey(), entry.getValue(), parsed, true);
         }
         return new Settings(parsed.mode, parsed.stackTraces, parsed.ignore, parsed.risks, parsed.auditFile,
-                parsed.reportInterval);
+                parsed.reportInterval, parsed.service);
     }
 
     /** The values read so far; starts at the settings the sources change. */
@@ -61,8 +61,10 @@ public final class SettingsLoader {
         Boolean risks;
         String auditFile;
         int reportInterval;
+        String service;
 
         Parsed(Settings start) {
+            service = start.service();
             reportInterval = start.reportInterval();
             mode = start.mode();
             stackTraces = start.stackTraces();
@@ -114,6 +116,9 @@ public final class SettingsLoader {
             case REPORT_INTERVAL:
                 parsed.reportInterval = parseSeconds(name, value);
                 break;
+            case SERVICE:
+                parsed.service = parseService(name, value);
+                break;
             default:
                 throw new AssertionError(name);
         }
@@ -134,6 +139,21 @@ public final class SettingsLoader {
             throw invalid(name, value, null);
         }
         return seconds;
+    }
+
+    /** Plain characters only: the name appears unquoted in the startup line, the summary and metric labels. */
+    private static String parseService(SettingName name, RawValue value) throws InvalidSettingException {
+        String text = value.text.trim();
+        if (text.isEmpty() || text.length() > Settings.MAX_SERVICE_LENGTH) {
+            throw invalid(name, value, null);
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c < 0x80 && Character.isLetterOrDigit(c) || ".-_:/@+".indexOf(c) >= 0)) {
+                throw invalid(name, value, null);
+            }
+        }
+        return text;
     }
 
     private static void readEnvironment(Map<String, String> environment, Map<SettingName, RawValue> raw)

@@ -2,6 +2,7 @@ package dev.selfconnect.jfr;
 
 import dev.selfconnect.audit.AuditEvent;
 import dev.selfconnect.audit.EventSink;
+import dev.selfconnect.identity.AgentIdentity;
 import dev.selfconnect.vocabulary.Endpoint;
 import dev.selfconnect.vocabulary.EventKind;
 import jdk.jfr.FlightRecorder;
@@ -46,6 +47,7 @@ public final class JfrEventSink implements EventSink {
             jfr.message = event.message;
             jfr.fix = event.fix;
             jfr.applicationFrames = String.join("\n", event.frames);
+            jfr.identify(AgentIdentity.ifResolved(), event.configuredService);
             jfr.commit();
         }
     }

@@ -44,4 +44,28 @@ public interface AgentMXBean {
     String getSettings();
 
     String getVersion();
+
+    /** service.name: the service setting, OTEL_SERVICE_NAME, service.name in OTEL_RESOURCE_ATTRIBUTES, the main. */
+    String getServiceName();
+
+    /** host.name. */
+    String getHostName();
+
+    /** process.pid; -1 where unknown. */
+    long getProcessPid();
+
+    /** process.creation.time, ISO 8601 in UTC, or "" where unknown. */
+    String getProcessStartTime();
+
+    /** container.id, or "" outside a container the cgroup or the runtime's mounts name. */
+    String getContainerId();
+
+    /** k8s.pod.name, or "" where no Downward API variable names it. */
+    String getK8sPodName();
+
+    /** k8s.namespace.name, or "". */
+    String getK8sNamespaceName();
+
+    /** All of the identity in one line, as {@code status} shows it: {@code service.name=... host.name=...}. */
+    String getIdentity();
 }

@@ -2,7 +2,10 @@ package dev.selfconnect.management;
 
 import dev.selfconnect.state.AgentState;
 import dev.selfconnect.config.Settings;
+import dev.selfconnect.identity.AgentIdentity;
+import dev.selfconnect.identity.ProcessIdentity;
 import dev.selfconnect.reporting.AgentStatistics;
+import dev.selfconnect.vocabulary.JsonText;
 
 import java.util.List;
 
@@ -100,5 +103,55 @@ final class AgentStatus implements AgentMXBean {
     @Override
     public String getVersion() {
         return state().version();
+    }
+
+    /** On a JMX thread, never the application's connecting one: it may resolve the identity. */
+    private static ProcessIdentity identity() {
+        return AgentIdentity.current().withService(settings().service());
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    @Override
+    public String getServiceName() {
+        return identity().serviceName;
+    }
+
+    @Override
+    public String getHostName() {
+        return orEmpty(identity().hostName);
+    }
+
+    @Override
+    public long getProcessPid() {
+        return identity().pid;
+    }
+
+    @Override
+    public String getProcessStartTime() {
+        long start = identity().startMillis;
+        return start < 0 ? "" : JsonText.isoTime(start);
+    }
+
+    @Override
+    public String getContainerId() {
+        return orEmpty(identity().containerId);
+    }
+
+    @Override
+    public String getK8sPodName() {
+        return orEmpty(identity().podName);
+    }
+
+    @Override
+    public String getK8sNamespaceName() {
+        return orEmpty(identity().namespaceName);
+    }
+
+    @Override
+    public String getIdentity() {
+        return identity().describe();
     }
 }

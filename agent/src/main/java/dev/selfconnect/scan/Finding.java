@@ -15,6 +15,8 @@ final class Finding {
     Boolean jvm;
     /** Whether a JVM owner has the selfconnect agent jar open; null when unknown or not a JVM. */
     Boolean agentJarOpen;
+    /** The owner's container, pod and service; null while, or when, there is no owner. */
+    OwnerIdentity identity;
 
     Finding(EventKind kind, TcpSocket socket) {
         this.kind = kind;
@@ -35,6 +37,14 @@ final class Finding {
             return "a process this user cannot see (uid " + socket.uid + ")";
         }
         return "pid " + pid + " (" + (commandName == null ? "?" : commandName) + ")";
+    }
+
+    String containerId() {
+        return identity == null ? null : identity.containerId;
+    }
+
+    String service() {
+        return identity == null ? null : identity.service;
     }
 
     /** "JVM, agent loaded", "JVM, no agent", "not a JVM", or "" when unknown. */

@@ -12,8 +12,10 @@ import java.util.TimeZone;
 
 /**
  * One JSON object per finding and line, with the field names of the agent's audit file ({@code time, kind, local,
- * remote, api, thread, pid, message, fix, frames}; what a scan cannot know is null or empty) plus {@code command},
- * {@code namespace}, {@code uid}, {@code state}, {@code jvm} and {@code agent}.
+ * remote, api, thread, process.pid, message, fix, frames}; what a scan cannot know is null or empty), the owner's
+ * identity where known ({@code service.name} for a JVM with the agent, {@code container.id}, {@code k8s.pod.name},
+ * {@code k8s.namespace.name}, {@code k8s.pod.uid}) plus {@code command}, {@code namespace}, {@code uid},
+ * {@code state}, {@code jvm} and {@code agent}.
  */
 final class JsonOutput {
 
@@ -40,7 +42,15 @@ final class JsonOutput {
             endpoint(sb, "remote", finding.socket.remoteAddress, finding.socket.remotePort).append(',');
         }
         sb.append("\"api\":null,\"thread\":null,");
-        sb.append("\"pid\":").append(finding.pid == null ? "null" : finding.pid).append(',');
+        sb.append("\"process.pid\":").append(finding.pid == null ? "null" : finding.pid).append(',');
+        OwnerIdentity identity = finding.identity;
+        if (identity != null) {
+            optional(sb, "service.name", identity.service);
+            optional(sb, "container.id", identity.containerId);
+            optional(sb, "k8s.pod.name", identity.podName);
+            optional(sb, "k8s.namespace.name", identity.podNamespace);
+            optional(sb, "k8s.pod.uid", identity.podUid);
+        }
         field(sb, "message", Messages.message(namespace, finding)).append(',');
         field(sb, "fix", namespace.ports != null && namespace.ports.atRisk(finding.port()) ? namespace.fix() : null)
                 .append(',');
@@ -58,6 +68,12 @@ final class JsonOutput {
         sb.append('"').append(name).append("\":{");
         field(sb, "address", Endpoint.address(TcpSocket.inet(address))).append(",\"host\":null,");
         return sb.append("\"port\":").append(port).append('}');
+    }
+
+    private static void optional(StringBuilder sb, String name, String value) {
+        if (value != null) {
+            field(sb, name, value).append(',');
+        }
     }
 
     private static StringBuilder field(StringBuilder sb, String name, String value) {

@@ -24,6 +24,11 @@ final class NamespaceScan {
     /** Processes in the namespace whose descriptors this user may not list. */
     int processesDenied;
     final List<String> problems = new ArrayList<String>();
+    /**
+     * The Kubernetes pod whose network namespace this is ("shop/orders-7d9f-x2v", or "uid ..." where only the cgroup
+     * names it), as a finding's owner tells it; null where no owner does. A pod's containers share one namespace.
+     */
+    String pod;
 
     NamespaceScan(String name, String via, boolean own) {
         this.name = name;

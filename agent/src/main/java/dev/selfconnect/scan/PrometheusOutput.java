@@ -1,5 +1,6 @@
 package dev.selfconnect.scan;
 
+import dev.selfconnect.identity.ContainerIds;
 import dev.selfconnect.vocabulary.EventKind;
 
 import java.io.IOException;
@@ -9,7 +10,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The scan as node-exporter textfile-collector metrics. The file is written next to its final name and renamed over
@@ -23,39 +28,58 @@ final class PrometheusOutput {
 
     static String text(Scanner.Result result, long timeMillis) {
         StringBuilder sb = new StringBuilder(1024);
-        help(sb, "selfconnect_scan_findings", "Findings of the last scan by network namespace and kind:"
-                + " self-connection (live), risk-listen (listener on an unreserved ephemeral port), risk-connect"
-                + " (a client of one on this host).");
-        for (NamespaceScan namespace : result.namespaces) {
-            for (EventKind kind : EventKind.values()) {
-                sample(sb, "selfconnect_scan_findings", namespace.count(kind), "namespace", namespace.name, "kind",
-                        kind.label());
+        help(sb, "selfconnect_scan_findings", "Findings of the last scan on this host by kind: self-connection"
+                + " (live), risk-listen (listener on an unreserved ephemeral port), risk-connect (a client of one on"
+                + " this host).");
+        for (EventKind kind : EventKind.values()) {
+            int n = 0;
+            for (NamespaceScan namespace : result.namespaces) {
+                n += namespace.count(kind);
             }
+            sample(sb, "selfconnect_scan_findings", n, "kind", kind.label());
         }
-        help(sb, "selfconnect_scan_finding", "One series per finding of the last scan (value 1); pid is ? when the"
-                + " scanning user cannot see the owner.");
+        help(sb, "selfconnect_scan_finding", "Findings of the last scan by kind, the port a reservation protects, and"
+                + " the owner: its container (12 digits), Kubernetes pod, service (a JVM with the agent) and command"
+                + " name; empty where unknown. No pid, inode or client port: they change with every restart or"
+                + " connect.");
+        Map<String, Integer> counts = new TreeMap<String, Integer>();
+        Map<String, String[]> labels = new HashMap<String, String[]>();
         for (NamespaceScan namespace : result.namespaces) {
             for (Finding finding : namespace.findings) {
-                String remote = Messages.remote(finding);
-                sample(sb, "selfconnect_scan_finding", 1, "namespace", namespace.name, "kind", finding.kind.label(),
-                        "local", Messages.local(finding), "remote", remote == null ? "" : remote,
-                        "pid", finding.owner(), "command", finding.commandName == null ? "?" : finding.commandName);
+                OwnerIdentity identity = finding.identity;
+                String pod = identity == null || identity.podName == null ? "" : identity.podName;
+                String podNamespace = identity == null || identity.podNamespace == null ? "" : identity.podNamespace;
+                String container = ContainerIds.shortId(finding.containerId());
+                String service = finding.service();
+                String[] set = {"kind", finding.kind.label(), "port", Integer.toString(finding.port()),
+                    "container", container == null ? "" : container, "k8s_namespace", podNamespace, "pod", pod,
+                    "service", service == null ? "" : service,
+                    "command", finding.commandName == null ? "" : finding.commandName};
+                String key = Arrays.toString(set);
+                Integer before = counts.get(key);
+                counts.put(key, before == null ? 1 : before + 1);
+                labels.put(key, set);
             }
+        }
+        for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+            sample(sb, "selfconnect_scan_finding", entry.getValue(), labels.get(entry.getKey()));
+        }
+        int unowned = 0;
+        int sockets = 0;
+        int rangeUnknown = 0;
+        for (NamespaceScan namespace : result.namespaces) {
+            unowned += namespace.unowned();
+            sockets += namespace.sockets;
+            rangeUnknown += namespace.ports == null ? 1 : 0;
         }
         help(sb, "selfconnect_scan_unowned_findings", "Findings whose socket no process visible to the scanning user"
                 + " holds.");
-        for (NamespaceScan namespace : result.namespaces) {
-            sample(sb, "selfconnect_scan_unowned_findings", namespace.unowned(), "namespace", namespace.name);
-        }
-        help(sb, "selfconnect_scan_sockets", "TCP sockets read in the namespace.");
-        for (NamespaceScan namespace : result.namespaces) {
-            sample(sb, "selfconnect_scan_sockets", namespace.sockets, "namespace", namespace.name);
-        }
-        help(sb, "selfconnect_scan_range_known", "1 when the namespace's ephemeral port range could be read, so that"
-                + " its listeners were checked.");
-        for (NamespaceScan namespace : result.namespaces) {
-            sample(sb, "selfconnect_scan_range_known", namespace.ports == null ? 0 : 1, "namespace", namespace.name);
-        }
+        sample(sb, "selfconnect_scan_unowned_findings", unowned);
+        help(sb, "selfconnect_scan_sockets", "TCP sockets read in the scanned network namespaces.");
+        sample(sb, "selfconnect_scan_sockets", sockets);
+        help(sb, "selfconnect_scan_namespaces_range_unknown", "Network namespaces whose ephemeral port range could"
+                + " not be read, so that their listeners were not checked.");
+        sample(sb, "selfconnect_scan_namespaces_range_unknown", rangeUnknown);
         help(sb, "selfconnect_scan_namespaces", "Network namespaces scanned.");
         sample(sb, "selfconnect_scan_namespaces", result.namespaces.size());
         int problems = result.problems.size();

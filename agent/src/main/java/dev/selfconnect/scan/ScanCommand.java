@@ -109,14 +109,29 @@ public final class ScanCommand {
         for (String problem : result.problems) {
             err.println("selfconnect scan: " + problem);
         }
+        int quietUnchecked = 0;
+        String firstQuietProblem = null;
         for (NamespaceScan namespace : result.namespaces) {
             for (String problem : namespace.problems) {
                 err.println("selfconnect scan: network namespace " + namespace.name + ": " + problem);
             }
-            if (namespace.ports == null) {
+            if (namespace.ports == null && !namespace.findings.isEmpty()) {
                 err.println("selfconnect scan: network namespace " + namespace.name + ": " + namespace.portsProblem
                         + "; its listeners are not checked, self-connections are");
+            } else if (namespace.ports == null) {
+                // the namespaces without findings are one line, as in the report
+                quietUnchecked++;
+                firstQuietProblem = firstQuietProblem != null ? firstQuietProblem
+                        : "network namespace " + namespace.name + ": " + namespace.portsProblem;
             }
+        }
+        if (quietUnchecked == 1) {
+            err.println("selfconnect scan: " + firstQuietProblem + "; its listeners are not checked,"
+                    + " self-connections are");
+        } else if (quietUnchecked > 1) {
+            err.println("selfconnect scan: " + quietUnchecked + " network namespaces without findings: their"
+                    + " ephemeral port range cannot be read (the first, " + firstQuietProblem + "); their listeners"
+                    + " are not checked, self-connections are");
         }
         if (json) {
             JsonOutput.write(result, time, out);

@@ -358,12 +358,17 @@ final class Scanner {
                 finding.commandName = proc.commandName(finding.pid);
                 finding.jvm = proc.runsJvm(finding.pid);
                 finding.agentJarOpen = Boolean.TRUE.equals(finding.jvm) ? proc.hasAgentJarOpen(finding.pid) : null;
+                finding.identity = OwnerIdentity.of(proc, finding.pid, Boolean.TRUE.equals(finding.agentJarOpen));
                 described.put(finding.pid, finding);
             } else {
                 finding.command = same.command;
                 finding.commandName = same.commandName;
                 finding.jvm = same.jvm;
                 finding.agentJarOpen = same.agentJarOpen;
+                finding.identity = same.identity;
+            }
+            if (namespace.pod == null && finding.identity != null) {
+                namespace.pod = finding.identity.pod();
             }
         }
     }

@@ -2,6 +2,8 @@ package dev.selfconnect.state;
 
 import dev.selfconnect.audit.Audit;
 import dev.selfconnect.config.Settings;
+import dev.selfconnect.identity.AgentIdentity;
+import dev.selfconnect.identity.ProcessIdentity;
 import dev.selfconnect.instrumentation.Protection;
 import dev.selfconnect.reporting.AgentStatistics;
 
@@ -42,6 +44,7 @@ public final class AgentState {
     }
 
     private static volatile AgentState current;
+    private static volatile ProcessIdentity resolvedIdentity;
 
     private final Phase phase;
     private final String version;
@@ -111,7 +114,11 @@ public final class AgentState {
         return audit == null ? Collections.<String>emptyList() : audit.endpoints();
     }
 
-    /** The summary's lines, or none when nothing was found and no hook was lost. */
+    /**
+     * The summary's lines, or none when nothing was found and no hook was lost; the first ends with the identity
+     * ({@code ; service.name=orders-api host.name=...}). At the JVM's exit, on the agent's exit hook: it may resolve
+     * the identity.
+     */
     public List<String> summary() {
         List<String> lines = new ArrayList<String>();
         if (audit != null && audit.foundAnything()) {
@@ -121,14 +128,41 @@ public final class AgentState {
         if (redefinitions != null) {
             lines.add(redefinitions);
         }
+        if (!lines.isEmpty()) {
+            try {
+                lines.set(0, lines.get(0) + "; " + identity(AgentIdentity.current()).describeShort());
+            } catch (RuntimeException unresolved) {
+                // the counts still go out; the identity is best effort at the exit
+            }
+        }
         return lines;
     }
 
-    /** The status as {@code selfconnect.jar status} prints it. */
+    /** The identity with the service this state's settings name, if they name one. */
+    public ProcessIdentity identity(ProcessIdentity resolved) {
+        return resolved.withService(settings.service());
+    }
+
+    /**
+     * The identity the status shows from now on: resolved by an agent thread ({@code AgentIdentity.current()}).
+     * Kept here, not asked of the identity package, because the status is written in premain too, which must load
+     * no class the status does not need.
+     */
+    public static void identityResolved(ProcessIdentity identity) {
+        resolvedIdentity = identity;
+    }
+
+    /**
+     * The status as {@code selfconnect.jar status} prints it. Its identity line shows the identity once an agent
+     * thread resolved it.
+     */
     public String describe() {
+        ProcessIdentity resolved = resolvedIdentity;
         return "selfconnect " + version + " " + (phase == Phase.ACTIVE ? "active" : "not active (" + phase.label()
                 + ")") + " on Java " + System.getProperty("java.version") + "\n"
                 + "settings: " + settings.describe() + "\n"
+                + "identity: " + (resolved == null ? "not resolved yet (it is once the application's first steps"
+                + " are past)" : identity(resolved).describe()) + "\n"
                 + "protection: " + protection() + (protection != null && protection.verified()
                 && !protection.agentClassesLoaded() ? " (the agent's own classes still loading: a jar replaced now"
                 + " could stop the checks)" : "") + "\n"

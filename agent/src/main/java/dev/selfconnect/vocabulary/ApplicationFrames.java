@@ -13,8 +13,8 @@ public final class ApplicationFrames {
     /** The agent's packages are named one by one: the demo and the tests' scenarios live under dev.selfconnect too. */
     static final String[] AGENT_PREFIXES = {
         "dev.selfconnect.agent.", "dev.selfconnect.audit.", "dev.selfconnect.config.", "dev.selfconnect.detection.",
-        "dev.selfconnect.hooks.", "dev.selfconnect.instrumentation.", "dev.selfconnect.jfr.",
-        "dev.selfconnect.management.", "dev.selfconnect.netty.", "dev.selfconnect.reporting.",
+        "dev.selfconnect.hooks.", "dev.selfconnect.identity.", "dev.selfconnect.instrumentation.",
+        "dev.selfconnect.jfr.", "dev.selfconnect.management.", "dev.selfconnect.netty.", "dev.selfconnect.reporting.",
         "dev.selfconnect.shaded.",
         "dev.selfconnect.state.", "dev.selfconnect.vocabulary.",
     };

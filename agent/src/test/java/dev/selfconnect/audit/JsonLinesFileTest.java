@@ -46,7 +46,7 @@ class JsonLinesFileTest {
                     for (int i = 0; i < perThread; i++) {
                         writer.publish(new AuditEvent(EventKind.RISK_CONNECT, InetAddress.getLoopbackAddress(),
                                 41000 + i, InetAddress.getLoopbackAddress(), 40000 + id, "Socket",
-                                "worker " + id + " \"" + i + "\"", new String[] {"x".repeat(3000)}, "m", "f"));
+                                "worker " + id + " \"" + i + "\"", new String[] {"x".repeat(3000)}, "m", "f", null));
                     }
                 } catch (Exception e) {
                     throw new AssertionError(e);
@@ -79,7 +79,7 @@ class JsonLinesFileTest {
         JsonLinesFile file = new JsonLinesFile(path.toString());
 
         file.publish(new AuditEvent(EventKind.RISK_LISTEN, InetAddress.getLoopbackAddress(), 40005, null, 0,
-                "ServerSocket", "main", new String[0], "m", "f"));
+                "ServerSocket", "main", new String[0], "m", "f", null));
         file.close();
 
         List<String> lines = Files.readAllLines(path);
@@ -150,6 +150,6 @@ class JsonLinesFileTest {
 
     private static AuditEvent event(int port) {
         return new AuditEvent(EventKind.RISK_LISTEN, InetAddress.getLoopbackAddress(), port, null, 0,
-                "ServerSocket", "main", new String[0], "m", "f");
+                "ServerSocket", "main", new String[0], "m", "f", null);
     }
 }

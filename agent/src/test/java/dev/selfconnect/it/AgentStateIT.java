@@ -65,6 +65,15 @@ class AgentStateIT {
             assertTrue(app.stderr().lines().noneMatch(l -> l.contains("ASSERTION FAILED") || l.contains("Agent failed")),
                     app::toString);
 
+            // The service setting names the JVM in the status's identity line, with its host and process id.
+            CliRun named = AttachHarness.cli(jdk, "attach", pid, "service=orders-api");
+            assertEquals(0, named.exitCode(), named::toString);
+            assertTrue(named.stdout().contains("changed: service: none -> orders-api"), named::toString);
+            CliRun identified = AttachHarness.cli(jdk, "status", pid);
+            assertTrue(identified.stdout().contains("\nidentity: service.name=orders-api host.name="),
+                    identified::toString);
+            assertTrue(identified.stdout().contains(" process.pid=" + pid + " "), identified::toString);
+
             CliRun reset = AttachHarness.cli(jdk, "attach", pid, "--reset");
             assertEquals(0, reset.exitCode(), reset::toString);
             assertTrue(reset.stdout().contains("reconfigured: mode=log, stack-traces=true, ignore=none"),

@@ -59,7 +59,7 @@ class AuditConcurrencyIT {
         assertEquals(2 * 2 * THREADS, lines.size());
         for (String line : lines) {
             Map<String, Object> event = StrictJson.object(line);
-            long pid = (Long) event.get("pid");
+            long pid = (Long) event.get("process.pid");
             pids.add(pid);
             String thread = (String) event.get("thread");
             assertTrue(thread.startsWith("worker \""), thread);

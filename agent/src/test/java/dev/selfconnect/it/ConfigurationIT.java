@@ -81,9 +81,9 @@ class ConfigurationIT {
             invalid("a misspelt system property", jvm -> jvm.agent(null).jvmOption("-Dselfconnect.moed=throw"),
                     "unknown setting system property selfconnect.moed='throw': known settings are selfconnect.mode, "
                             + "selfconnect.stack-traces, selfconnect.ignore, selfconnect.risks, selfconnect.audit.file,"
-                            + " selfconnect.report-interval (as environment variables SELFCONNECT_MODE,"
-                            + " SELFCONNECT_STACK_TRACES, SELFCONNECT_IGNORE, SELFCONNECT_RISKS, SELFCONNECT_AUDIT_FILE,"
-                            + " SELFCONNECT_REPORT_INTERVAL)"),
+                            + " selfconnect.report-interval, selfconnect.service (as environment variables"
+                            + " SELFCONNECT_MODE, SELFCONNECT_STACK_TRACES, SELFCONNECT_IGNORE, SELFCONNECT_RISKS,"
+                            + " SELFCONNECT_AUDIT_FILE, SELFCONNECT_REPORT_INTERVAL, SELFCONNECT_SERVICE)"),
             invalid("a malformed ignore list", jvm -> jvm.agent(null).env("SELFCONNECT_IGNORE", "8080,80x"),
                     "invalid value '8080,80x' for selfconnect.ignore (environment variable SELFCONNECT_IGNORE), "
                             + "entry '80x' is malformed: expected a comma-separated list of PORT, LOW-HIGH, IP:PORT, "

@@ -20,7 +20,7 @@ public final class PrometheusText {
     }
 
     private static final Pattern SAMPLE = Pattern.compile("([a-z_]+)(?:\\{(.*)\\})? (-?[0-9.]+)");
-    private static final Pattern LABEL = Pattern.compile("([a-z_]+)=\"((?:[^\"\\\\]|\\\\[\\\\\"n])*)\"(,|$)");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\[\\\\\"n])*)\"(,|$)");
 
     /** Each sample as "name{k=v,...}" (labels unescaped) to its value; fails on any line that is not valid. */
     public static Map<String, Double> parse(String text) {

@@ -38,6 +38,9 @@ public final class AuditScenarios {
             case "concurrent":
                 concurrent(args.length > 1 ? Integer.parseInt(args[1]) : 50);
                 break;
+            case "identity":
+                identity();
+                break;
             default:
                 System.err.println("usage: AuditScenarios exposure|concurrent [THREADS]");
                 System.exit(2);
@@ -99,6 +102,44 @@ public final class AuditScenarios {
         }
     }
 
+    static final String[] IDENTITY_ATTRIBUTES = {"ServiceName", "HostName", "ProcessPid", "ProcessStartTime",
+        "ContainerId", "K8sPodName", "K8sNamespaceName", "Version", "Identity"};
+    private static final String MARKER = "dev.selfconnect.agent";
+    private static final String IDENTITY_LINE = "identity: ";
+    private static final long IDENTITY_WAIT_MILLIS = 15_000;
+
+    /**
+     * Waits until the agent's status (its marker property) shows the identity its background thread resolved, then
+     * self-connects once on 40990; prints the process id, the status's identity line and the MBean's identity.
+     */
+    private static void identity() throws Exception {
+        long deadline = System.currentTimeMillis() + IDENTITY_WAIT_MILLIS;
+        String before = System.getProperty(MARKER, "");
+        System.out.println("RESULT identity at start " + identityLine(before));
+        while (!identityLine(System.getProperty(MARKER, "")).startsWith(IDENTITY_LINE + "service.name=")
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        System.out.println("RESULT pid " + new java.io.File("/proc/self").getCanonicalFile().getName());
+        try (Socket s = new Socket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", 40990));
+            s.connect(new InetSocketAddress("127.0.0.1", 40990));
+            System.out.println("RESULT self-connected " + s.getLocalPort() + " -> " + s.getPort());
+        }
+        System.out.println("RESULT status " + identityLine(System.getProperty(MARKER, "")));
+        printMBean(IDENTITY_ATTRIBUTES);
+    }
+
+    private static String identityLine(String marker) {
+        for (String line : marker.split("\n")) {
+            if (line.startsWith(IDENTITY_LINE)) {
+                return line;
+            }
+        }
+        return "(none)";
+    }
+
     /** THREADS threads start together; each listens on its own port in the range and connects to it. */
     private static void concurrent(int threads) throws Exception {
         CyclicBarrier start = new CyclicBarrier(threads);
@@ -141,13 +182,17 @@ public final class AuditScenarios {
     }
 
     private static void printMBean() throws Exception {
+        printMBean(ATTRIBUTES);
+    }
+
+    private static void printMBean(String[] attributes) throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("selfconnect:type=Agent");
         if (!server.isRegistered(name)) {
             System.out.println("RESULT mbean missing");
             return;
         }
-        for (String attribute : ATTRIBUTES) {
+        for (String attribute : attributes) {
             Object value = server.getAttribute(name, attribute);
             System.out.println("RESULT mbean " + attribute + "="
                     + (value instanceof String[] ? Arrays.toString((String[]) value) : value));

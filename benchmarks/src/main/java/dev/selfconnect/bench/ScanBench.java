@@ -16,9 +16,11 @@ import java.util.regex.Pattern;
  * {@code selfconnect scan} on a namespace with many sockets: python3 processes in a network namespace of their own
  * ({@code unshare -rn}) hold N TCP sockets (connected pairs to a listener outside the ephemeral range, spread over
  * several processes because one may hold at most its open-files limit), plus, made last so that the owner search walks
- * every other descriptor first, one self-connection and one listener inside the range. The scan runs from outside
+ * every other descriptor first, one self-connection and one listener inside the range; in the churn case, besides,
+ * short-lived processes come and go in the namespace during the scan (their listeners are findings whose owner may
+ * have exited before the owner search reaches it). The scan runs from outside
  * ({@code --pid}, as on a node) in a fresh JVM each time; reported: the scan's own time (its summary line) and the
- * whole command's wall time, JVM start included.
+ * whole command's wall time, JVM start included, and the scan JVM's processor time.
  */
 final class ScanBench {
 
@@ -31,7 +33,7 @@ final class ScanBench {
      */
     private static final String HOLDER = String.join("\n",
             "import os, socket, sys, time",
-            "pairs, workers = int(sys.argv[1]), int(sys.argv[2])",
+            "pairs, workers, churn = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])",
             "server = socket.socket(); server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
             "server.bind(('127.0.0.1', 5000)); server.listen(4096)",
             "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
@@ -47,12 +49,36 @@ final class ScanBench {
             "if os.fork() == 0:",
             "    server.close(); os.write(1, b'holder %d\\n' % os.getpid()); time.sleep(3600); os._exit(0)",
             "s.close(); l.close()",
+            "if churn > 0 and os.fork() == 0:",
+            "    server.close(); alive = set(); os.write(1, b'churner %d\\n' % os.getpid())",
+            "    while True:",
+            "        while len(alive) < churn:",
+            "            child = os.fork()",
+            "            if child == 0:",
+            "                held = [socket.socket() for i in range(3)]",
+            "                for h in held: h.bind(('127.0.0.1', 0)); h.listen()",
+            "                time.sleep(0.03); os._exit(0)",
+            "            alive.add(child)",
+            "        alive.discard(os.wait()[0])",
             "os.write(1, b'READY %d\\n' % os.getpid())",
             "time.sleep(3600)",
             "");
 
-    record Result(int sockets, Stats scanMs, Stats wallMs, String sample) {
+    /**
+     * @param cpuMs the scan JVM's own processor time (user and system, from its parent shell's children's times):
+     *              what the scan's work costs, apart from the wait for processors other processes keep busy
+     */
+    record Result(int sockets, Churn churn, Stats scanMs, Stats wallMs, Stats cpuMs, String sample) {
     }
+
+    /** Processes the churn case keeps alive beside the socket holders, each living about 30 ms. */
+    static final int CHURN_PROCESSES = 20;
+    /** The churn case's target: within this factor of the quiet scan. */
+    static final double MAX_CHURN_FACTOR = 2.0;
+    /** The kernel's clock ticks per second in /proc (USER_HZ). */
+    private static final double TICKS_PER_MS = 0.1;
+    /** The 16th and 17th fields of /proc/PID/stat (children's user and system time), counted from the 3rd. */
+    private static final int CHILDREN_USER_TIME_AFTER_STATE = 16 - 3;
 
     private final String java;
     private final Path agentJar;
@@ -64,43 +90,94 @@ final class ScanBench {
         this.work = work;
     }
 
-    Result run(int sockets, int runs) throws Exception {
+    /** Where the churning processes run: none, in the scanned namespace, or in a namespace of their own. */
+    enum Churn {
+        NONE("none"), IN_NAMESPACE("in it"), ELSEWHERE("beside");
+
+        final String label;
+
+        Churn(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Socket holders started in a namespace of their own: the pids to kill afterwards and the scan's target. */
+    private static final class Holders {
+        final Process process;
+        final List<Long> pids = new ArrayList<>();
+        String target;
+
+        Holders(Process process) {
+            this.process = process;
+        }
+
+        void stop() throws InterruptedException {
+            for (long held : pids) {
+                ProcessHandle.of(held).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private Holders start(Path script, int pairs, int workers, int churn) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("unshare", "-rn", "sh", "-c", "ip link set lo up"
+                + " && echo '10000 65000' > /proc/sys/net/ipv4/ip_local_port_range"
+                + " && exec python3 \"$0\" \"$1\" \"$2\" \"$3\"",
+                script.toString(), Integer.toString(pairs), Integer.toString(workers), Integer.toString(churn))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        Holders holders = new Holders(builder.start());
+        BufferedReader out = new BufferedReader(new InputStreamReader(holders.process.getInputStream(),
+                StandardCharsets.UTF_8));
+        int workersReady = 0;
+        boolean holderReady = false;
+        boolean churnerReady = churn == 0;
+        for (String line; (holders.target == null || workersReady < workers || !holderReady || !churnerReady)
+                && (line = out.readLine()) != null; ) {
+            String[] words = line.trim().split(" ");
+            holders.pids.add(Long.parseLong(words[1]));
+            workersReady += words[0].equals("worker") ? 1 : 0;
+            holderReady |= words[0].equals("holder");
+            churnerReady |= words[0].equals("churner");
+            holders.target = words[0].equals("READY") ? words[1] : holders.target;
+        }
+        if (holders.target == null || workersReady < workers || !holderReady || !churnerReady) {
+            throw new IllegalStateException("the socket holders did not start (" + workersReady + " of " + workers
+                    + " workers ready)");
+        }
+        return holders;
+    }
+
+    /**
+     * @param churn where {@link #CHURN_PROCESSES} short-lived processes are kept alive during the scans (each binds and
+     *              listens on three ephemeral ports and exits about 30 ms later): in the scanned namespace, or in
+     *              another (the same load on the processors, without processes vanishing in the scanned namespace)
+     */
+    Result run(int sockets, int runs, Churn churn) throws Exception {
         Path script = Files.writeString(work.resolve("scan-holder.py"), HOLDER);
         int workers = Math.max(1, (sockets + 11_999) / 12_000);
         int pairs = sockets / 2;
-        ProcessBuilder builder = new ProcessBuilder("unshare", "-rn", "sh", "-c", "ip link set lo up"
-                + " && echo '10000 65000' > /proc/sys/net/ipv4/ip_local_port_range && exec python3 \"$0\" \"$1\" \"$2\"",
-                script.toString(), Integer.toString(pairs), Integer.toString(workers))
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process holder = builder.start();
-        List<Long> pids = new ArrayList<>();
+        List<Holders> started = new ArrayList<>();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String pid = null;
-            int workersReady = 0;
-            boolean holderReady = false;
-            for (String line; (pid == null || workersReady < workers || !holderReady)
-                    && (line = out.readLine()) != null; ) {
-                String[] words = line.trim().split(" ");
-                pids.add(Long.parseLong(words[1]));
-                workersReady += words[0].equals("worker") ? 1 : 0;
-                holderReady |= words[0].equals("holder");
-                pid = words[0].equals("READY") ? words[1] : pid;
+            Holders scanned = start(script, pairs, workers, churn == Churn.IN_NAMESPACE ? CHURN_PROCESSES : 0);
+            started.add(scanned);
+            if (churn == Churn.ELSEWHERE) {
+                started.add(start(script, 2, 1, CHURN_PROCESSES));
             }
-            if (pid == null || workersReady < workers || !holderReady) {
-                throw new IllegalStateException("the socket holders did not start (" + workersReady + " of " + workers
-                        + " workers ready)");
-            }
+            String pid = scanned.target;
             List<Double> scan = new ArrayList<>();
             List<Double> wall = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
+            Pattern stat = Pattern.compile("CPUSTAT .*\\) (.*)");
             String sample = null;
             Pattern summary = Pattern.compile("summary: .*; ([0-9.]+) ms");
             Pattern count = Pattern.compile("\\): (\\d+) TCP socket\\(s\\)");
             for (int run = 0; run <= runs; run++) {
                 long start = System.nanoTime();
-                Process p = new ProcessBuilder(java, "-cp", agentJar.toString(), "dev.selfconnect.scan.ScanCommand",
-                        "--pid", pid).redirectErrorStream(true).start();
+                // The shell reads its own children's processor times once the scan has exited.
+                Process p = new ProcessBuilder("sh", "-c", "\"$0\" -cp \"$1\" dev.selfconnect.scan.ScanCommand --pid"
+                        + " \"$2\"; status=$?; read -r stat < /proc/$$/stat; echo \"CPUSTAT $stat\"; exit $status",
+                        java, agentJar.toString(), pid).redirectErrorStream(true).start();
                 String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
@@ -109,7 +186,9 @@ final class ScanBench {
                 double wallMs = (System.nanoTime() - start) / 1e6;
                 Matcher m = summary.matcher(text);
                 Matcher c = count.matcher(text);
-                if (p.exitValue() != 1 || !m.find() || !c.find() || Integer.parseInt(c.group(1)) < sockets) {
+                Matcher t = stat.matcher(text);
+                if (p.exitValue() != 1 || !m.find() || !c.find() || Integer.parseInt(c.group(1)) < sockets
+                        || !t.find()) {
                     throw new IllegalStateException("unexpected scan output (exit " + p.exitValue() + "):\n" + text);
                 }
                 if (run == 0) {
@@ -118,14 +197,15 @@ final class ScanBench {
                 }
                 scan.add(Double.parseDouble(m.group(1)));
                 wall.add(wallMs);
+                String[] fields = t.group(1).trim().split(" ");
+                cpu.add((Long.parseLong(fields[CHILDREN_USER_TIME_AFTER_STATE])
+                        + Long.parseLong(fields[CHILDREN_USER_TIME_AFTER_STATE + 1])) / TICKS_PER_MS);
             }
-            return new Result(sockets, new Stats(scan), new Stats(wall), sample);
+            return new Result(sockets, churn, new Stats(scan), new Stats(wall), new Stats(cpu), sample);
         } finally {
-            for (long held : pids) {
-                ProcessHandle.of(held).ifPresent(ProcessHandle::destroyForcibly);
+            for (Holders holders : started) {
+                holders.stop();
             }
-            holder.destroyForcibly();
-            holder.waitFor(30, TimeUnit.SECONDS);
         }
     }
 }
