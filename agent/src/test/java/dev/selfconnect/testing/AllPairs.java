@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * Rows of values that together hold every pair of values of every two dimensions at least once (pairwise testing):
  * far fewer rows than the full product. Greedy and deterministic: the same dimensions give the same rows, in the same
- * order. Each row starts from the first pair not yet covered; each other dimension then takes the value that covers
- * the most pairs not yet covered with the values already chosen (the first such value on a tie).
+ * order. Each new row is the best of the candidates seeded by each pair not yet covered, in each of which every other
+ * dimension takes the value that covers the most pairs not yet covered with the values already chosen (the first such
+ * value on a tie).
  */
 public final class AllPairs {
 
@@ -66,18 +67,58 @@ public final class AllPairs {
             return rows;
         }
         while (uncovered > 0) {
-            int[] row = new int[dimensions];
-            Arrays.fill(row, -1);
-            seedWithFirstUncoveredPair(sizes, covered, row);
-            for (int dimension = 0; dimension < dimensions; dimension++) {
-                if (row[dimension] < 0) {
-                    row[dimension] = bestValue(sizes, covered, row, dimension);
-                }
-            }
+            int[] row = bestRow(sizes, covered);
             uncovered -= cover(covered, row);
             rows.add(row);
         }
         return rows;
+    }
+
+    /**
+     * Of the rows seeded by each pair not yet covered (and completed greedily), the one that covers the most pairs not
+     * yet covered; the first such on a tie.
+     */
+    private static int[] bestRow(int[] sizes, boolean[][][][] covered) {
+        int[] best = null;
+        int bestGain = 0;
+        for (int a = 0; a < sizes.length; a++) {
+            for (int b = a + 1; b < sizes.length; b++) {
+                for (int x = 0; x < sizes[a]; x++) {
+                    for (int y = 0; y < sizes[b]; y++) {
+                        if (covered[a][b][x][y]) {
+                            continue;
+                        }
+                        int[] row = new int[sizes.length];
+                        Arrays.fill(row, -1);
+                        row[a] = x;
+                        row[b] = y;
+                        for (int dimension = 0; dimension < sizes.length; dimension++) {
+                            if (row[dimension] < 0) {
+                                row[dimension] = bestValue(sizes, covered, row, dimension);
+                            }
+                        }
+                        int gain = newPairs(covered, row);
+                        if (gain > bestGain) {
+                            best = row;
+                            bestGain = gain;
+                        }
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    private static int newPairs(boolean[][][][] covered, int[] row) {
+        int count = 0;
+        for (int a = 0; a < row.length; a++) {
+            for (int b = a + 1; b < row.length; b++) {
+                if (!covered[a][b][row[a]][row[b]]) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     /** Marks the row's pairs covered; returns how many were not before. */
@@ -92,22 +133,6 @@ public final class AllPairs {
             }
         }
         return newlyCovered;
-    }
-
-    private static void seedWithFirstUncoveredPair(int[] sizes, boolean[][][][] covered, int[] row) {
-        for (int a = 0; a < sizes.length; a++) {
-            for (int b = a + 1; b < sizes.length; b++) {
-                for (int x = 0; x < sizes[a]; x++) {
-                    for (int y = 0; y < sizes[b]; y++) {
-                        if (!covered[a][b][x][y]) {
-                            row[a] = x;
-                            row[b] = y;
-                            return;
-                        }
-                    }
-                }
-            }
-        }
     }
 
     /** The value of this dimension that covers the most uncovered pairs with the values already in the row. */
