@@ -50,7 +50,18 @@ class SettingsMatrixIT {
     private static final Path TEST_CLASSES = Paths.get("target/test-classes").toAbsolutePath();
 
     /** One combination of settings on one JDK. */
-    record Row(Jdk jdk, String mode, boolean risks, boolean stackTraces, String ignore, boolean auditFile) {
+    record Row(Jdk jdk, String mode, boolean risks, boolean stackTraces, String ignore, boolean auditFile,
+               String first) {
+
+        /** The families in the order the application runs them: the first one's connect is the risk finding. */
+        List<String> order() {
+            List<String> resettable = FAMILIES.stream().filter(f -> !f.startsWith("http")).toList();
+            int start = resettable.indexOf(first);
+            List<String> order = new ArrayList<>(resettable.subList(start, resettable.size()));
+            order.addAll(resettable.subList(0, start));
+            FAMILIES.stream().filter(f -> f.startsWith("http")).forEach(order::add);
+            return order;
+        }
 
         boolean reports() {
             return !mode.equals("off") && !ignore.equals(IGNORE_MATCHING);
@@ -69,7 +80,7 @@ class SettingsMatrixIT {
         @Override
         public String toString() {
             return jdk + ": mode=" + mode + " risks=" + risks + " stack-traces=" + stackTraces + " ignore=" + ignore
-                    + " audit.file=" + (auditFile ? "a file" : "none");
+                    + " audit.file=" + (auditFile ? "a file" : "none") + ", " + first + " first";
         }
     }
 
@@ -87,10 +98,12 @@ class SettingsMatrixIT {
             }
         }
         List<Row> rows = new ArrayList<>();
+        List<String> firsts = FAMILIES.stream().filter(f -> !f.startsWith("http")).toList();
         for (int[] r : AllPairs.of(required, jdks.size(), MODES.length, BOOLEANS.length, BOOLEANS.length,
                 IGNORES.length, BOOLEANS.length)) {
+            // each family in turn makes the first connect, the one a risk finding names
             rows.add(new Row(jdks.get(r[0]), MODES[r[1]], BOOLEANS[r[2]], BOOLEANS[r[3]], IGNORES[r[4]],
-                    BOOLEANS[r[5]]));
+                    BOOLEANS[r[5]], firsts.get(rows.size() % firsts.size())));
         }
         return rows;
     }
@@ -161,7 +174,7 @@ class SettingsMatrixIT {
                     && result.stderr().lines().findFirst().orElse("").contains(
                     row.mode().equals("off") ? " installed nothing: mode=off" : " active on Java "), "startup line"));
             List<Family> families = families(row, result);
-            checks.add(() -> assertEquals(FAMILIES, families.stream().map(Family::name).toList(),
+            checks.add(() -> assertEquals(row.order(), families.stream().map(Family::name).toList(),
                     "families the application ran"));
             for (Family family : families) {
                 checks.add(() -> checkOutcome(row, family));
@@ -169,6 +182,8 @@ class SettingsMatrixIT {
                 checks.add(() -> checkCounters(row, family));
             }
             checks.add(() -> checkRecords(row, families, records(result.stderr())));
+            checks.add(() -> checkSummary(row, families.isEmpty() ? null : families.get(families.size() - 1).counters(),
+                    result.stderr()));
             if (row.auditFile()) {
                 checks.add(() -> checkAuditFile(row, families, audit));
             }
@@ -186,7 +201,7 @@ class SettingsMatrixIT {
                 "ip link set lo up && echo 40000 40000 > /proc/sys/net/ipv4/ip_local_port_range && exec \"$@\"",
                 "sh", row.jdk().java().toString(),
                 "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=" + row.agentArguments(audit),
-                "-cp", TEST_CLASSES.toString(), "dev.selfconnect.scenarios.EveryFamily"));
+                "-cp", TEST_CLASSES.toString(), "dev.selfconnect.scenarios.EveryFamily", row.first()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("SELFCONNECT_"));
         return ChildJvm.run(builder);
@@ -223,7 +238,7 @@ class SettingsMatrixIT {
     private static List<Family> families(Row row, Result result) {
         List<Family> families = new ArrayList<>();
         long[] before = new long[5];
-        for (String name : FAMILIES) {
+        for (String name : row.order()) {
             String prefix = "RESULT family " + name + " ";
             String outcome = field(result, prefix + "outcome ");
             String port = field(result, prefix + "port ");
@@ -304,7 +319,7 @@ class SettingsMatrixIT {
         assertEquals(row.reports() ? checks : 0, delta[1], what + ": self-connections");
         assertEquals(row.rejects() ? checks : 0, delta[2], what + ": exceptions thrown");
         // the first family's connect, then the port check's listener (each endpoint is a finding once)
-        assertEquals(row.risks() && row.reports() && family.name().equals("socket") ? 2 : 0, delta[3],
+        assertEquals(row.risks() && row.reports() && family.name().equals(row.first()) ? 2 : 0, delta[3],
                 what + ": risk findings");
         assertEquals(0, family.counters()[4], what + ": internal failures");
     }
@@ -355,13 +370,25 @@ class SettingsMatrixIT {
             if (matched == 0) {
                 fail(family.name() + ": expected record " + warn + "\nat record " + next + " of " + records);
             }
-            if (row.risks() && family.name().equals("socket")) {
+            if (row.risks() && family.name().equals(row.first())) {
                 String[] risks = {
-                    "\\[selfconnect\\] RISK connect to 127\\.0\\.0\\.1:40000 via Socket on thread \"matrix-socket\": .*",
+                    "\\[selfconnect\\] RISK connect to 127\\.0\\.0\\.1:40000 via " + family.api() + " on thread \""
+                            + family.thread() + "\": .*",
                     "\\[selfconnect\\] RISK ServerSocket listens on 127\\.0\\.0\\.1:40000 \\(thread \"main\"\\): .*"};
-                for (String risk : risks) {
-                    if (next >= records.size() || !records.get(next).head().matches(risk)) {
-                        fail(family.name() + ": expected record " + risk + "\nat record " + next + " of " + records);
+                List<List<String>> bodies = List.of(List.of("\t(frames as in the self-connection record above)"),
+                        List.of("\tat dev.selfconnect.scenarios.EveryFamily.portFree"));
+                for (int i = 0; i < risks.length; i++) {
+                    if (next >= records.size() || !records.get(next).head().matches(risks[i])) {
+                        fail(family.name() + ": expected record " + risks[i] + "\nat record " + next + " of "
+                                + records);
+                    }
+                    List<String> body = records.get(next).body();
+                    if (!row.stackTraces()) {
+                        assertEquals(List.of(), body, "stack-traces=false: " + records.get(next));
+                    } else {
+                        String expected = bodies.get(i).get(0);
+                        assertTrue(!body.isEmpty() && body.get(0).startsWith(expected), "expected " + expected
+                                + " first: " + records.get(next));
                     }
                     next++;
                 }
@@ -382,6 +409,22 @@ class SettingsMatrixIT {
             assertEquals(List.of("\t(no application frames: the JDK did this on its own thread)"), record.body(),
                     family.name() + ": " + record);
         }
+    }
+
+    /**
+     * The summary at exit: its counts are the MBean's at the end, with no internal failure; none where nothing was
+     * found.
+     */
+    private static void checkSummary(Row row, long[] counters, String stderr) {
+        List<String> summary = stderr.lines().filter(l -> l.startsWith("[selfconnect] SUMMARY ")).toList();
+        if (!row.reports()) {
+            assertEquals(List.of(), summary, "no summary when nothing was found");
+            return;
+        }
+        assertTrue(counters != null && !summary.isEmpty(), "a summary: " + summary);
+        assertEquals("[selfconnect] SUMMARY " + counters[1] + " self-connection(s), " + counters[3]
+                + " risk finding(s), " + counters[2] + " SelfConnectException(s) thrown, " + counters[0]
+                + " connect(s) checked", summary.get(0), "the summary's counts, as the MBean's");
     }
 
     private static final Pattern KIND = Pattern.compile("\"kind\":\"([^\"]+)\"");
@@ -413,8 +456,8 @@ class SettingsMatrixIT {
                 fail(family.name() + ": expected event self-connection " + family.api() + " at " + next + " of "
                         + events);
             }
-            if (row.risks() && family.name().equals("socket")) {
-                for (String risk : List.of("risk-connect Socket", "risk-listen ServerSocket")) {
+            if (row.risks() && family.name().equals(row.first())) {
+                for (String risk : List.of("risk-connect " + family.api(), "risk-listen ServerSocket")) {
                     if (next >= events.size() || !events.get(next).equals(risk)) {
                         fail(family.name() + ": expected event " + risk + " at " + next + " of " + events);
                     }

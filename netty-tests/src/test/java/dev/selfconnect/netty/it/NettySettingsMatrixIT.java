@@ -167,6 +167,8 @@ class NettySettingsMatrixIT {
             checks.add(() -> checkCounters(row, transport));
         }
         checks.add(() -> checkRecords(row, transports, records(result.stderr())));
+        checks.add(() -> checkSummary(row, transports.isEmpty() ? null
+                : transports.get(transports.size() - 1).counters(), result.stderr()));
         if (row.auditFile()) {
             checks.add(() -> checkAuditFile(row, transports, run.auditLines()));
         }
@@ -321,6 +323,22 @@ class NettySettingsMatrixIT {
         }
         assertEquals(next, records.size(), "records beyond those expected: " + records.subList(next,
                 records.size()));
+    }
+
+    /**
+     * The summary at exit: its counts are the MBean's at the end, with no internal failure; none where nothing was
+     * found.
+     */
+    private static void checkSummary(Row row, long[] counters, String stderr) {
+        List<String> summary = stderr.lines().filter(l -> l.startsWith("[selfconnect] SUMMARY ")).toList();
+        if (!row.reports()) {
+            assertEquals(List.of(), summary, "no summary when nothing was found");
+            return;
+        }
+        assertTrue(counters != null && !summary.isEmpty(), "a summary: " + summary);
+        assertEquals("[selfconnect] SUMMARY " + counters[1] + " self-connection(s), " + counters[3]
+                + " risk finding(s), " + counters[2] + " SelfConnectException(s) thrown, " + counters[0]
+                + " connect(s) checked", summary.get(0), "the summary's counts, as the MBean's");
     }
 
     private static final Pattern KIND = Pattern.compile("\"kind\":\"([^\"]+)\"");
