@@ -50,6 +50,8 @@ public final class EveryTransport {
     private static final int GRPC_DEADLINE_SECONDS = 10;
     /** How long the port check retries: io_uring's close reaches the kernel a little after its close future. */
     private static final long PORT_FREE_MILLIS = 2_000;
+    /** How long a busy port is watched further, for the test's message. */
+    private static final long LATE_CLOSE_SECONDS = 8;
 
     private EveryTransport() {
     }
@@ -70,7 +72,7 @@ public final class EveryTransport {
 
     private static void report(String name, String outcome, MBeanServer server) throws Exception {
         System.out.println("RESULT transport " + name + " outcome " + outcome);
-        System.out.println("RESULT transport " + name + " port " + (portFree() ? "free" : "busy"));
+        System.out.println("RESULT transport " + name + " port " + (portFree() ? "free" : "busy " + whyBusy()));
         System.out.println("RESULT transport " + name + " counters " + counters(server));
     }
 
@@ -187,6 +189,46 @@ public final class EveryTransport {
             }
         } while (System.nanoTime() < deadline);
         return false;
+    }
+
+    /**
+     * For the test's message: the bind's error, the sockets the kernel's table shows on the port, and how much longer
+     * the port stayed busy (a close that comes late, or TIME_WAIT).
+     */
+    private static String whyBusy() throws InterruptedException {
+        String error = "";
+        try (ServerSocket server = new ServerSocket()) {
+            server.setReuseAddress(false);
+            server.bind(TARGET);
+        } catch (java.io.IOException e) {
+            error = e.toString();
+        }
+        String sockets = socketsOnPort();
+        long start = System.nanoTime();
+        boolean freed = false;
+        while (!freed && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(LATE_CLOSE_SECONDS)) {
+            freed = portFree();
+        }
+        return "(" + error + "; sockets " + sockets + "; " + (freed ? "free " + (System.nanoTime() - start) / 1_000_000
+                + " ms later" : "still busy " + LATE_CLOSE_SECONDS + " s later") + ")";
+    }
+
+    /** What holds the port, from the kernel's table: "local remote state" per socket (state as in /proc/net/tcp). */
+    private static String socketsOnPort() {
+        String port = String.format(":%04X", NettyScenarios.PORT);
+        StringBuilder sockets = new StringBuilder("[");
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/net/tcp"))) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length > 3 && (fields[1].endsWith(port) || fields[2].endsWith(port))) {
+                    sockets.append(sockets.length() > 1 ? ", " : "").append(fields[1]).append(' ').append(fields[2])
+                            .append(" st=").append(fields[3]);
+                }
+            }
+        } catch (java.io.IOException e) {
+            sockets.append(e);
+        }
+        return sockets.append(']').toString();
     }
 
     private static String counters(MBeanServer server) throws Exception {
