@@ -209,20 +209,50 @@ public final class EveryTransport {
         while (!freed && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(LATE_CLOSE_SECONDS)) {
             freed = portFree();
         }
-        return "(" + error + "; sockets " + sockets + "; " + (freed ? "free " + (System.nanoTime() - start) / 1_000_000
+        return "(" + error + "; sockets " + sockets + "; " + socketsNotInTheTable() + "; " + (freed ? "free " + (System.nanoTime() - start) / 1_000_000
                 + " ms later" : "still busy " + LATE_CLOSE_SECONDS + " s later") + ")";
     }
 
-    /** What holds the port, from the kernel's table: "local remote state" per socket (state as in /proc/net/tcp). */
+    /** This JVM's socket descriptors whose sockets /proc/net/tcp and tcp6 do not list (unbound, or bound and closed). */
+    private static String socketsNotInTheTable() {
+        try {
+            java.util.Set<String> listed = new java.util.HashSet<>();
+            for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp", "/proc/net/udp6",
+                    "/proc/net/unix", "/proc/net/netlink"}) {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get(table))) {
+                    for (String field : line.trim().split("\\s+")) {
+                        listed.add(field);
+                    }
+                }
+            }
+            int unlisted = 0;
+            try (java.nio.file.DirectoryStream<java.nio.file.Path> fds =
+                         java.nio.file.Files.newDirectoryStream(java.nio.file.Paths.get("/proc/self/fd"))) {
+                for (java.nio.file.Path fd : fds) {
+                    String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[") && !listed.contains(target.substring(8, target.length() - 1))) {
+                        unlisted++;
+                    }
+                }
+            }
+            return unlisted + " socket descriptor(s) of this JVM not in the kernel's tables";
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** What holds the port, from the kernel's tables: "local remote state" per socket (as in /proc/net/tcp, tcp6). */
     private static String socketsOnPort() {
         String port = String.format(":%04X", NettyScenarios.PORT);
         StringBuilder sockets = new StringBuilder("[");
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/net/tcp"))) {
-                String[] fields = line.trim().split("\\s+");
-                if (fields.length > 3 && (fields[1].endsWith(port) || fields[2].endsWith(port))) {
-                    sockets.append(sockets.length() > 1 ? ", " : "").append(fields[1]).append(' ').append(fields[2])
-                            .append(" st=").append(fields[3]);
+            for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get(table))) {
+                    String[] fields = line.trim().split("\\s+");
+                    if (fields.length > 3 && (fields[1].endsWith(port) || fields[2].endsWith(port))) {
+                        sockets.append(sockets.length() > 1 ? ", " : "").append(fields[1]).append(' ')
+                                .append(fields[2]).append(" st=").append(fields[3]);
+                    }
                 }
             }
         } catch (java.io.IOException e) {
