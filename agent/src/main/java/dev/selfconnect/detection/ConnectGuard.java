@@ -136,7 +136,8 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
             int localPort = family.localPort(connection);
             if (remotePort != localPort) {
                 if (audit.mayBeAtRisk(remotePort, localPort)) {
-                    connectRisk(family, connection, localPort, remotePort, false);
+                    connectRisk(family, connection, null, localPort, family.remoteAddress(connection), remotePort,
+                            false);
                 }
                 return null;
             }
@@ -152,7 +153,9 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
                 reported = true;
             }
             if (audit.mayBeAtRisk(remotePort, localPort)) {
-                connectRisk(family, connection, localPort, remotePort, reported);
+                // the addresses read above: in throw mode the connection is closed by now, and a closed channel
+                // no longer tells its addresses
+                connectRisk(family, connection, localAddress, localPort, remoteAddress, remotePort, reported);
             }
             return rejection;
         } catch (Throwable failure) {
@@ -190,17 +193,20 @@ public final class ConnectGuard implements BiFunction<Object, Integer, IOExcepti
     }
 
 
-    /** The remote port is in the ephemeral range: the audit decides, unless this connect is the agent's own. */
-    private void connectRisk(ConnectionFamily family, Object connection, int localPort, int remotePort,
-                             boolean framesShownAbove) throws Exception {
-        InetAddress remoteAddress = family.remoteAddress(connection);
+    /**
+     * The remote port is in the ephemeral range: the audit decides, unless this connect is the agent's own.
+     *
+     * @param localAddress the local address if already read, else null: then it is read from the connection only
+     *                     once the finding is new (Socket.getLocalAddress() is a system call)
+     */
+    private void connectRisk(ConnectionFamily family, Object connection, InetAddress localAddress, int localPort,
+                             InetAddress remoteAddress, int remotePort, boolean framesShownAbove) throws Exception {
         if (!audit.isNewConnectRisk(remoteAddress, remotePort) || !reentrancy.enter()) {
             return;
         }
         try {
-            // the local address only once the finding is new: Socket.getLocalAddress() is a system call
-            audit.connectedToPortAtRisk(family.localAddress(connection), localPort, remoteAddress, remotePort,
-                    family.api(), framesShownAbove);
+            audit.connectedToPortAtRisk(localAddress != null ? localAddress : family.localAddress(connection),
+                    localPort, remoteAddress, remotePort, family.api(), framesShownAbove);
         } finally {
             reentrancy.exit();
         }
