@@ -2,7 +2,7 @@ package dev.selfconnect.it;
 
 import dev.selfconnect.it.ChildJvm.Jdk;
 import dev.selfconnect.it.ChildJvm.Result;
-import dev.selfconnect.testing.AllPairs;
+import dev.selfconnect.testsupport.AllPairs;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;

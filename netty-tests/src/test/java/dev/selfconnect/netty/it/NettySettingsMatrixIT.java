@@ -2,6 +2,7 @@ package dev.selfconnect.netty.it;
 
 import dev.selfconnect.netty.it.NettyJvm.Jdk;
 import dev.selfconnect.netty.it.NettyJvm.Result;
+import dev.selfconnect.testsupport.AllPairs;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

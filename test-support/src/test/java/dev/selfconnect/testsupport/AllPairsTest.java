@@ -1,4 +1,4 @@
-package dev.selfconnect.testing;
+package dev.selfconnect.testsupport;
 
 import org.junit.jupiter.api.Test;
 

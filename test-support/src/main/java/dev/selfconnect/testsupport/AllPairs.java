@@ -1,4 +1,4 @@
-package dev.selfconnect.netty.it;
+package dev.selfconnect.testsupport;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,10 +9,9 @@ import java.util.List;
  * far fewer rows than the full product. Greedy and deterministic: the same dimensions give the same rows, in the same
  * order. Each new row is the best of the candidates seeded by each pair not yet covered, in each of which every other
  * dimension takes the value that covers the most pairs not yet covered with the values already chosen (the first such
- * value on a tie). The same generator as the agent module's test code (dev.selfconnect.testing.AllPairs, unit-tested
- * there): the two modules share no test code.
+ * value on a tie).
  */
-final class AllPairs {
+public final class AllPairs {
 
     private AllPairs() {
     }
@@ -21,7 +20,7 @@ final class AllPairs {
      * @param sizes how many values each dimension has (each at least one)
      * @return the rows, each an index into every dimension's values
      */
-    static List<int[]> of(int... sizes) {
+    public static List<int[]> of(int... sizes) {
         return of(new ArrayList<int[]>(), sizes);
     }
 
@@ -31,7 +30,7 @@ final class AllPairs {
      * @param sizes    how many values each dimension has (each at least one)
      * @return the required rows, then the rows that cover the pairs still missing
      */
-    static List<int[]> of(List<int[]> required, int... sizes) {
+    public static List<int[]> of(List<int[]> required, int... sizes) {
         int dimensions = sizes.length;
         for (int size : sizes) {
             if (size < 1) {
