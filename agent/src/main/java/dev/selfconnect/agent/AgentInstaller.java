@@ -2,6 +2,7 @@ package dev.selfconnect.agent;
 
 import dev.selfconnect.audit.Audit;
 import dev.selfconnect.audit.Findings;
+import dev.selfconnect.config.AuditFileCheck;
 import dev.selfconnect.config.InvalidSettingException;
 import dev.selfconnect.config.Mode;
 import dev.selfconnect.config.Settings;
@@ -193,11 +194,19 @@ public final class AgentInstaller {
             }
             if (!unchanged) {
                 AgentLog.info(text); // the JVM's own output hears of a change only
+                warnOfUnusableAuditFile(newSettings);
             }
             if (installation != null) {
                 ReportQueue.enable(new ExitSummary());
             }
             return atStartup ? null : new AttachReply(status, text); // at startup nobody waits for a reply
+        }
+    }
+
+    /** Another user's file, a link or a FIFO at the audit file's path stops nothing: one line says what to do. */
+    private static void warnOfUnusableAuditFile(Settings settings) {
+        if (settings.unusableAuditFile() != null) {
+            AgentLog.warn(AuditFileCheck.notUsed(settings.auditFile(), settings.unusableAuditFile()));
         }
     }
 

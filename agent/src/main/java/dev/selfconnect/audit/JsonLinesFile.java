@@ -2,6 +2,7 @@ package dev.selfconnect.audit;
 
 import dev.selfconnect.config.AuditFileCheck;
 import dev.selfconnect.reporting.AgentLog;
+import dev.selfconnect.vocabulary.PlainText;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -32,9 +33,17 @@ final class JsonLinesFile implements EventSink {
     private AuditFileCheck.OpenFile file;
     /** Lines not written since the last one that was; the first failure of such a run is reported. */
     private long missed;
+    /** The startup line said why the file cannot be used: the first failure is not reported again. */
+    private boolean failureReported;
 
     JsonLinesFile(String file) {
+        this(file, false);
+    }
+
+    /** @param unusableAtStart the startup line already said why the file cannot be used */
+    JsonLinesFile(String file, boolean unusableAtStart) {
         this.path = Paths.get(file);
+        this.failureReported = unusableAtStart;
     }
 
     /** Events that no audit file of this JVM could take (refused path, full disk, ...), since the JVM started. */
@@ -71,19 +80,20 @@ final class JsonLinesFile implements EventSink {
         } catch (IOException | RuntimeException e) {
             closeQuietly();
             notWritten.incrementAndGet();
-            if (missed++ == 0) {
-                AgentLog.error("the audit file " + path + " is not written: "
-                        + (e instanceof AuditFileCheck.Refused ? e.getMessage() : e.toString())
+            if (missed++ == 0 && !failureReported) {
+                AgentLog.error("the audit file " + PlainText.value(path.toString()) + " is not written: "
+                        + PlainText.value(e instanceof AuditFileCheck.Refused ? e.getMessage() : e.toString())
                         + " (the event is on standard error; events the file misses are counted, and reported"
                         + " once it is written again)");
             }
             return;
         }
         if (missed > 0) {
-            AgentLog.info("the audit file " + path + " is written again; " + missed
+            AgentLog.info("the audit file " + PlainText.value(path.toString()) + " is written again; " + missed
                     + " event(s) could not be written");
             missed = 0;
         }
+        failureReported = false;
     }
 
     private FileChannel current() throws IOException {
@@ -135,6 +145,6 @@ final class JsonLinesFile implements EventSink {
 
     @Override
     public String toString() {
-        return "the audit file " + path;
+        return "the audit file " + PlainText.value(path.toString());
     }
 }

@@ -1,5 +1,7 @@
 package dev.selfconnect.config;
 
+import dev.selfconnect.vocabulary.PlainText;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -38,21 +40,50 @@ public final class AuditFileCheck {
     private AuditFileCheck() {
     }
 
+    /** The one line that says an audit file found unusable at startup is not used, and what to do. */
+    public static String notUsed(String file, String reason) {
+        return "audit.file " + PlainText.value(file) + " is not used: " + PlainText.value(reason) + "; remove what"
+                + " is at that path, or set audit.file to a path in a directory only the JVM's user can write (not"
+                + " a shared one such as /tmp); until then the events are on standard error only, counted as not"
+                + " written, and the file is tried again at each event";
+    }
+
     /** Null when the file is ready to be appended to, else what is wrong, for the one-line setting error. */
     static String problem(String file) {
+        Problem problem = check(file);
+        return problem == null ? null : problem.reason;
+    }
+
+    /** Null when the file is ready to be appended to, else what is wrong. */
+    static Problem check(String file) {
         Path path;
         try {
             path = Paths.get(file);
         } catch (RuntimeException e) {
-            return "it is not a valid path (" + e.getMessage() + ")";
+            return new Problem("it is not a valid path (" + e.getMessage() + ")", false);
         }
         try {
             open(path).close();
             return null;
         } catch (Refused refused) {
-            return refused.getMessage();
+            return new Problem(refused.getMessage(), true);
         } catch (IOException | RuntimeException e) {
-            return "it cannot be written (" + e + ")";
+            return new Problem("it cannot be written (" + e + ")", false);
+        }
+    }
+
+    /**
+     * Why a path cannot be the audit file. {@code foundAtPath}: the setting is sound, but what is at the path (or the
+     * file system under it) is no file the agent may write, which another user may have put there; otherwise the
+     * setting itself is wrong (not a path, no such directory, no permission).
+     */
+    static final class Problem {
+        final String reason;
+        final boolean foundAtPath;
+
+        Problem(String reason, boolean foundAtPath) {
+            this.reason = reason;
+            this.foundAtPath = foundAtPath;
         }
     }
 
@@ -177,12 +208,34 @@ public final class AuditFileCheck {
      * path anywhere; links of root or of the JVM's user (such as /var/run) are trusted.
      */
     private static void checkDirectories(Path path) throws IOException {
+        checkFileSystem(path);
         int self = Stat.effectiveUid();
         for (Path dir = path.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
             Stat stat = Stat.of(dir);
             if (stat != null && stat.type == SYMLINK && stat.uid >= 0 && stat.uid != 0 && stat.uid != self) {
                 throw new Refused("its directory '" + dir + "' is a symbolic link owned by uid " + stat.uid
                         + " (only links of root or of the JVM's user are followed)");
+            }
+        }
+    }
+
+    /** The kernel's views of processes and devices: their files take writes as commands, never as a log. */
+    private static final String[] KERNEL_FILE_SYSTEMS = {"/proc", "/sys"};
+
+    private static void checkFileSystem(Path path) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir == null) {
+            return;
+        }
+        Path real;
+        try {
+            real = dir.toRealPath();
+        } catch (IOException noSuchDirectory) {
+            return; // the open says so
+        }
+        for (String kernel : KERNEL_FILE_SYSTEMS) {
+            if (real.startsWith(kernel)) {
+                throw new Refused("it is on " + kernel + ", a kernel file system whose files are not logs");
             }
         }
     }

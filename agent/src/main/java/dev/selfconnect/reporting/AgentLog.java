@@ -1,6 +1,7 @@
 package dev.selfconnect.reporting;
 
 import dev.selfconnect.vocabulary.Notices;
+import dev.selfconnect.vocabulary.PlainText;
 
 import java.io.PrintStream;
 import java.util.Collections;
@@ -11,6 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The agent's own output: plain lines on the application's standard error, prefixed so they stand out and can be
  * grepped. No logging framework is involved, so none is pulled into the application and no handler can call back.
+ * Every line passes {@link PlainText#line}: whatever text reached it, it writes no terminal control and starts no line
+ * of its own (values from settings and the environment are escaped where they are put into the text, with
+ * {@link PlainText#value}).
  * Tests capture the lines with {@link #captureTo}, without replacing {@code System.err}.
  */
 public final class AgentLog {
@@ -83,11 +87,12 @@ public final class AgentLog {
     static void writeNow(String tag, String text) {
         try {
             Sink capture = sink;
+            String line = PlainText.line(PREFIX + tag + text);
             if (capture == null) {
                 PrintStream err = System.err;
-                err.println(PREFIX + tag + text);
+                err.println(line);
             } else {
-                capture.line(PREFIX + tag + text);
+                capture.line(line);
             }
         } catch (Throwable outputFailed) {
             failures.incrementAndGet();

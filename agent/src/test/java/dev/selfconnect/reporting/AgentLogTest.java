@@ -68,6 +68,18 @@ class AgentLogTest {
                 err);
     }
 
+    @Test
+    void noTextStartsALineOfItsOwnOrControlsTheTerminal() throws Exception {
+        String err = Stderr.capture(() -> {
+            AgentLog.warn("value 'log\n[selfconnect] INFO FORGED' \u001b[2J\u009b");
+            AgentLog.tagged("SUMMARY", "x\r\ny");
+        });
+
+        String nl = System.lineSeparator();
+        assertEquals("[selfconnect] WARN value 'log\\n[selfconnect] INFO FORGED' \\u001b[2J\\u009b" + nl
+                + "[selfconnect] SUMMARY x\\r\\ny" + nl, err);
+    }
+
     static int occurrences(String text, String part) {
         int count = 0;
         for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
