@@ -294,9 +294,35 @@ public final class AgentInstaller {
             }
         }
 
+        /**
+         * A jar written into before this (a deploy's cp over the running jar) leaves classes the checks need
+         * unreadable: never silent, the startup's WARN, the status, the MBean and the summary say NOT protected.
+         */
         @Override
         public void loadAgentClasses() {
-            AgentClasses.loadAll();
+            int notLoaded;
+            try {
+                notLoaded = AgentClasses.loadAll();
+            } catch (LinkageError agentJarChanged) {
+                notLoaded = 1;
+            }
+            ConnectInstrumentation current = installation;
+            Protection protection = current == null ? null : current.protection();
+            if (protection == null) {
+                return;
+            }
+            if (notLoaded > 0) {
+                protection.agentClassesUnreadable(notLoaded);
+            }
+            String problem = protection.agentJarProblem();
+            if (problem != null) {
+                AgentLog.warn("NOT protected on this JVM any more: " + problem + "; self-connections that need an"
+                        + " agent class not loaded before go unchecked; " + Protection.AGENT_JAR_FIX);
+                AgentState state = AgentState.current();
+                if (state != null) {
+                    mark(state);
+                }
+            }
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link PlainText#value}).
  * Tests capture the lines with {@link #captureTo}, without replacing {@code System.err}.
  */
-public final class AgentLog {
+public final class AgentLog implements Runnable {
 
     public static final String PREFIX = "[selfconnect] ";
 
@@ -44,9 +44,6 @@ public final class AgentLog {
             Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
     private static final AtomicLong failures = new AtomicLong();
 
-    private AgentLog() {
-    }
-
     /** Sends the lines to this sink instead of standard error; null restores standard error. */
     public static void captureTo(Sink capture) {
         sink = capture;
@@ -70,17 +67,29 @@ public final class AgentLog {
     }
 
     /** Queues the line (see {@link ReportQueue}); it is written on the agent's own thread. */
-    private static void write(final String tag, final String text) {
+    private static void write(String tag, String text) {
         if (!ReportQueue.queueing()) {
             writeNow(tag, text);
             return;
         }
-        ReportQueue.submit(new Runnable() {
-            @Override
-            public void run() {
-                writeNow(tag, text);
-            }
-        });
+        ReportQueue.submit(new AgentLog(tag, text));
+    }
+
+    /**
+     * A queued line is an instance of this class, loaded in premain, rather than of a class of its own: the line that
+     * says the agent jar was overwritten must be written when no class can be read from the jar any more.
+     */
+    private final String queuedTag;
+    private final String queuedText;
+
+    private AgentLog(String tag, String text) {
+        this.queuedTag = tag;
+        this.queuedText = text;
+    }
+
+    @Override
+    public void run() {
+        writeNow(queuedTag, queuedText);
     }
 
     /** Writes the line on this thread. */
