@@ -33,17 +33,17 @@ final class JsonLinesFile implements EventSink {
     private AuditFileCheck.OpenFile file;
     /** Lines not written since the last one that was; the first failure of such a run is reported. */
     private long missed;
-    /** The startup line said why the file cannot be used: the first failure is not reported again. */
-    private boolean failureReported;
+    /** Why the file could not be used at startup, which the startup line said; null once the file was written. */
+    private String reportedAtStart;
 
     JsonLinesFile(String file) {
-        this(file, false);
+        this(file, null);
     }
 
-    /** @param unusableAtStart the startup line already said why the file cannot be used */
-    JsonLinesFile(String file, boolean unusableAtStart) {
+    /** @param reportedAtStart why the file cannot be used, as the startup line said; null if it said nothing */
+    JsonLinesFile(String file, String reportedAtStart) {
         this.path = Paths.get(file);
-        this.failureReported = unusableAtStart;
+        this.reportedAtStart = reportedAtStart;
     }
 
     /** Events that no audit file of this JVM could take (refused path, full disk, ...), since the JVM started. */
@@ -80,7 +80,8 @@ final class JsonLinesFile implements EventSink {
         } catch (IOException | RuntimeException e) {
             closeQuietly();
             notWritten.incrementAndGet();
-            if (missed++ == 0 && !failureReported) {
+            boolean saidAtStart = reportedAtStart != null && reportedAtStart.equals(e.getMessage());
+            if (missed++ == 0 && !saidAtStart) {
                 AgentLog.error("the audit file " + PlainText.value(path.toString()) + " is not written: "
                         + PlainText.value(e instanceof AuditFileCheck.Refused ? e.getMessage() : e.toString())
                         + " (the event is on standard error; events the file misses are counted, and reported"
@@ -93,7 +94,7 @@ final class JsonLinesFile implements EventSink {
                     + " event(s) could not be written");
             missed = 0;
         }
-        failureReported = false;
+        reportedAtStart = null;
     }
 
     private FileChannel current() throws IOException {

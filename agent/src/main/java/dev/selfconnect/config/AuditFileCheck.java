@@ -97,6 +97,7 @@ public final class AuditFileCheck {
     }
 
     private static final int TYPE_MASK = 0170000;
+    private static final int PERMISSION_MASK = 07777;
     private static final int REGULAR = 0100000;
     private static final int SYMLINK = 0120000;
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
@@ -248,12 +249,15 @@ public final class AuditFileCheck {
         final int uid;
         final int nlink;
         final Object key;
+        /** The permission bits (mode & 07777); -1 where the file system does not say. */
+        final int permissions;
 
-        private Stat(int type, int uid, int nlink, Object key) {
+        private Stat(int type, int uid, int nlink, Object key, int permissions) {
             this.type = type;
             this.uid = uid;
             this.nlink = nlink;
             this.key = key;
+            this.permissions = permissions;
         }
 
         /** Null when nothing is at the path. */
@@ -261,8 +265,9 @@ public final class AuditFileCheck {
             try {
                 Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,nlink,ino,dev",
                         LinkOption.NOFOLLOW_LINKS);
-                return new Stat(((Integer) unix.get("mode")) & TYPE_MASK, (Integer) unix.get("uid"),
-                        (Integer) unix.get("nlink"), unix.get("dev") + ":" + unix.get("ino"));
+                int mode = (Integer) unix.get("mode");
+                return new Stat(mode & TYPE_MASK, (Integer) unix.get("uid"), (Integer) unix.get("nlink"),
+                        unix.get("dev") + ":" + unix.get("ino"), mode & PERMISSION_MASK);
             } catch (NoSuchFileException nothing) {
                 return null;
             } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
@@ -271,7 +276,7 @@ public final class AuditFileCheck {
                             LinkOption.NOFOLLOW_LINKS);
                     int type = basic.isRegularFile() ? REGULAR : basic.isSymbolicLink() ? SYMLINK
                             : basic.isDirectory() ? 0040000 : 0;
-                    return new Stat(type, -1, -1, basic.fileKey());
+                    return new Stat(type, -1, -1, basic.fileKey(), -1);
                 } catch (NoSuchFileException nothing) {
                     return null;
                 }
@@ -280,6 +285,10 @@ public final class AuditFileCheck {
 
         boolean isRegular() {
             return type == REGULAR;
+        }
+
+        boolean isSymbolicLink() {
+            return type == SYMLINK;
         }
 
         boolean sameFile(Stat other) {
@@ -310,7 +319,7 @@ public final class AuditFileCheck {
             }
         }
 
-        private String typeName() {
+        String typeName() {
             switch (type) {
                 case 0040000:
                     return "a directory";

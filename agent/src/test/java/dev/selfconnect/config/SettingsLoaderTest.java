@@ -32,7 +32,7 @@ class SettingsLoaderTest {
     private static final String KNOWN_SETTINGS = "known settings are " + KNOWN_PROPERTIES
             + " (as environment variables " + KNOWN_VARIABLES + ")";
     private static final String IGNORE_ACCEPTED = "a comma-separated list of PORT, LOW-HIGH, IP:PORT, [IPv6]:PORT"
-            + " or localhost:PORT, ports 1-65535";
+            + " or localhost:PORT, ports 1-65535, or @FILE to read the list from a file";
     private static final String NOT_KEY_VALUE = "is not key=value: expected settings such as"
             + " mode=throw,stack-traces=false";
 
