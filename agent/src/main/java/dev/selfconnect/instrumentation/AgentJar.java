@@ -1,5 +1,7 @@
 package dev.selfconnect.instrumentation;
 
+import dev.selfconnect.vocabulary.PlainText;
+
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -25,6 +27,8 @@ final class AgentJar {
     private static volatile File jarAtStart;
     private static long lengthAtStart;
     private static long modifiedAtStart;
+    /** The file the path named then, links resolved: a link re-pointed later must not hide it. */
+    private static String canonicalAtStart;
     /** The size and time of the file at the jar's path when they last differed but the JVM's open jar did not. */
     private static long lengthSeen = -1;
     private static long modifiedSeen = -1;
@@ -61,6 +65,11 @@ final class AgentJar {
         if (jarAtStart == null) {
             lengthAtStart = agentJar.length();
             modifiedAtStart = agentJar.lastModified();
+            try {
+                canonicalAtStart = agentJar.getCanonicalPath();
+            } catch (IOException e) {
+                canonicalAtStart = agentJar.getAbsolutePath();
+            }
             jarAtStart = agentJar;
         }
     }
@@ -78,13 +87,15 @@ final class AgentJar {
         }
         long length = jar.length();
         long modified = jar.lastModified();
-        if (length == lengthAtStart && modified == modifiedAtStart || length == lengthSeen && modified == modifiedSeen) {
+        if (length == lengthAtStart && modified == modifiedAtStart
+                || length == lengthSeen && modified == modifiedSeen) {
             return null;
         }
-        Boolean openJarUnchanged = openJarUnchanged(jar);
+        Boolean openJarUnchanged = openJarUnchanged(canonicalAtStart);
         if (openJarUnchanged == null || !openJarUnchanged) {
-            changed = "the agent jar " + jar + " was written into while the JVM runs (" + lengthAtStart + " bytes when"
-                    + " it started, " + (modified == 0 ? "gone" : length + " bytes") + " now)";
+            changed = "the agent jar " + PlainText.value(jar.toString()) + " was written into while the JVM runs ("
+                    + lengthAtStart + " bytes when it started, " + (modified == 0 ? "gone" : length + " bytes")
+                    + " now)";
             return changed;
         }
         lengthSeen = length;
@@ -96,16 +107,10 @@ final class AgentJar {
      * Whether every file the JVM holds open under the jar's path (the class loader's jar, renamed or deleted since
      * perhaps) has the size and time premain saw; null when none is found (no /proc, or the jar is not held open).
      */
-    private static Boolean openJarUnchanged(File jar) {
+    private static Boolean openJarUnchanged(String path) {
         File[] descriptors = new File("/proc/self/fd").listFiles();
         if (descriptors == null) {
             return null;
-        }
-        String path;
-        try {
-            path = jar.getCanonicalPath();
-        } catch (IOException e) {
-            path = jar.getAbsolutePath();
         }
         Boolean unchanged = null;
         for (File descriptor : descriptors) {
