@@ -28,10 +28,30 @@ final class IgnoreFile {
     private IgnoreFile() {
     }
 
-    /** The path a value such as {@code @/etc/myapp/ignore.txt} names, or null when it names no file. */
-    static String named(String value) {
-        String trimmed = value.trim();
-        return trimmed.length() > 1 && trimmed.charAt(0) == MARK ? trimmed.substring(1).trim() : null;
+    /**
+     * The list in the file a value such as {@code @/etc/myapp/ignore.txt} names, shown as that value. Kept out of
+     * {@link IgnoreList}, whose class loads in premain, so that this class and its exception load only for a file.
+     */
+    static IgnoreList read(String value) throws IgnoreList.MalformedEntry {
+        String file = value.trim().substring(1).trim();
+        if (file.isEmpty()) {
+            throw new IgnoreList.MalformedEntry(value, "'" + MARK + "' names no file");
+        }
+        String list;
+        try {
+            list = list(file);
+        } catch (Unreadable unreadable) {
+            throw new IgnoreList.MalformedEntry(value, unreadable.getMessage());
+        }
+        if (!list.isEmpty() && list.charAt(0) == MARK) {
+            throw new IgnoreList.MalformedEntry(value, "the file " + file + " names another file ('"
+                    + list.split(",", 2)[0] + "'): it must hold the entries themselves");
+        }
+        try {
+            return IgnoreList.parse(list).shownAs(MARK + file);
+        } catch (IgnoreList.MalformedEntry malformed) {
+            throw new IgnoreList.MalformedEntry(value, malformed.getMessage() + " (in the file " + file + ")");
+        }
     }
 
     /**
@@ -113,25 +133,20 @@ final class IgnoreFile {
     /** The entries of the text, comments and blank pieces dropped, joined by commas; one pass over the text. */
     static String entries(String text) {
         StringBuilder list = new StringBuilder(text.length());
-        int lineStart = 0;
-        while (lineStart <= text.length()) {
-            int lineEnd = text.indexOf('\n', lineStart);
-            if (lineEnd < 0) {
-                lineEnd = text.length();
-            }
-            int comment = text.indexOf('#', lineStart);
-            int end = comment >= 0 && comment < lineEnd ? comment : lineEnd;
-            int pieceStart = lineStart;
-            while (pieceStart <= end) {
-                int comma = text.indexOf(',', pieceStart);
-                int pieceEnd = comma >= 0 && comma < end ? comma : end;
-                String piece = text.substring(pieceStart, pieceEnd).trim();
-                if (!piece.isEmpty()) {
-                    list.append(list.length() == 0 ? "" : ",").append(piece);
+        int pieceStart = 0;
+        boolean inComment = false;
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i < text.length() ? text.charAt(i) : '\n';
+            if (c == '\n' || c == ',' && !inComment || c == '#' && !inComment) {
+                if (!inComment) {
+                    String piece = text.substring(pieceStart, i).trim();
+                    if (!piece.isEmpty()) {
+                        list.append(list.length() == 0 ? "" : ",").append(piece);
+                    }
                 }
-                pieceStart = pieceEnd + 1;
+                inComment = c == '#' || inComment && c != '\n';
+                pieceStart = i + 1;
             }
-            lineStart = lineEnd + 1;
         }
         return list.toString();
     }

@@ -47,21 +47,8 @@ public final class IgnoreList {
      * comma at the end is allowed, an empty entry anywhere else is not.
      */
     static IgnoreList parse(String value) throws MalformedEntry {
-        String file = IgnoreFile.named(value);
-        if (file != null) {
-            String list;
-            try {
-                list = IgnoreFile.list(file);
-            } catch (IgnoreFile.Unreadable unreadable) {
-                throw new MalformedEntry(value, unreadable.getMessage());
-            }
-            IgnoreList read;
-            try {
-                read = parse(list);
-            } catch (MalformedEntry malformed) {
-                throw new MalformedEntry(value, malformed.getMessage() + " (in the file " + file + ")");
-            }
-            return read.isEmpty() ? read : new IgnoreList(read.entries, IgnoreFile.MARK + file);
+        if (IgnoreFile.MARK == firstNonBlank(value)) {
+            return IgnoreFile.read(value);
         }
         String trimmed = value.trim();
         if (trimmed.isEmpty() || trimmed.equalsIgnoreCase(NONE)) {
@@ -86,6 +73,20 @@ public final class IgnoreList {
             return EMPTY;
         }
         return new IgnoreList(Collections.unmodifiableList(entries), join(texts));
+    }
+
+    /** This list, shown (and read back) as this text. */
+    IgnoreList shownAs(String shown) {
+        return isEmpty() ? this : new IgnoreList(entries, shown);
+    }
+
+    private static char firstNonBlank(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (!Character.isWhitespace(value.charAt(i))) {
+                return value.charAt(i);
+            }
+        }
+        return ' ';
     }
 
     public boolean isEmpty() {

@@ -96,6 +96,17 @@ class IgnoreFileTest {
     }
 
     @Test
+    void aFileNamingAFileAndAnEmptyNameAreRefused() throws Exception {
+        Path file = dir.resolve("self.txt");
+        Files.write(file, ("@" + file + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertTrue(error("ignore=@" + file).contains(", the file " + file + " names another file ('@" + file
+                + "'): it must hold the entries themselves: expected"), error("ignore=@" + file));
+        assertTrue(error("ignore=@").startsWith("invalid value '@' for selfconnect.ignore (agent argument ignore=@),"
+                + " '@' names no file: expected"), error("ignore=@"));
+    }
+
+    @Test
     void aFileTooLargeOrNotUtf8IsRefused() throws Exception {
         Path large = dir.resolve("large.txt");
         Files.write(large, new byte[IgnoreFile.MAX_BYTES + 1]);
