@@ -173,8 +173,8 @@ public final class AgentInstaller {
                     ConnectGuard guard = guard(newSettings, instrumentation);
                     ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
                             : ConnectInstrumentation.prepare(instrumentation, false);
-                    installation = ConnectInstrumentation.install(preparation, listeners(guard),
-                            new InstallationSteps());
+                    installation = ConnectInstrumentation.install(preparation, listeners(guard), STEPS);
+                    AgentLog.whenClassesUnreadable(STEPS);
                     Protection protection = installation.protection();
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
@@ -269,7 +269,16 @@ public final class AgentInstaller {
     }
 
     /** What the weaver thread does for the installer. */
-    private static final class InstallationSteps implements ConnectInstrumentation.Steps {
+    private static final InstallationSteps STEPS = new InstallationSteps();
+
+    /**
+     * What the weaver thread does for the installer; also, run on a thread that failed to load one of the agent's
+     * classes, the check whether the agent jar was written into.
+     */
+    private static final class InstallationSteps implements ConnectInstrumentation.Steps, Runnable {
+        /** The NOT protected line is written once. */
+        private boolean agentJarReported;
+
         /** A missing hook point is never silent. */
         @Override
         public void verified(Protection protection) {
@@ -314,15 +323,39 @@ public final class AgentInstaller {
             if (notLoaded > 0) {
                 protection.agentClassesUnreadable(notLoaded);
             }
-            String problem = protection.agentJarProblem();
-            if (problem != null) {
-                AgentLog.warn("NOT protected on this JVM any more: " + problem + "; self-connections that need an"
-                        + " agent class not loaded before go unchecked; " + Protection.AGENT_JAR_FIX);
+            if (reportAgentJar(protection)) {
                 AgentState state = AgentState.current();
                 if (state != null) {
                     mark(state);
                 }
             }
+        }
+
+        /** On a thread that could not load a class of the agent: says at once if the jar was written into. */
+        @Override
+        public void run() {
+            ConnectInstrumentation current = installation;
+            Protection protection = current == null ? null : current.protection();
+            if (protection != null && !protection.agentClassesLoaded()) {
+                reportAgentJar(protection);
+            }
+        }
+
+        /** @return whether the agent jar was written into (said once) */
+        private boolean reportAgentJar(Protection protection) {
+            String problem = protection.agentJarProblem();
+            if (problem == null) {
+                return false;
+            }
+            synchronized (this) {
+                if (agentJarReported) {
+                    return true;
+                }
+                agentJarReported = true;
+            }
+            AgentLog.warn("NOT protected on this JVM any more: " + problem + "; self-connections that need an agent"
+                    + " class not loaded before go unchecked; " + Protection.AGENT_JAR_FIX);
+            return true;
         }
     }
 

@@ -40,9 +40,20 @@ public final class AgentLog implements Runnable {
     };
     /** Null for standard error. */
     private static volatile Sink sink;
+    /** Told of a failure to load one of the agent's classes (its jar may have changed); null for nobody. */
+    private static volatile Runnable classesUnreadable;
     private static final Set<String> reportedFailures =
             Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
     private static final AtomicLong failures = new AtomicLong();
+
+    /**
+     * Runs {@code check} on the failing thread whenever an internal failure is a LinkageError (a class of the agent
+     * that could not be loaded): the agent then finds out at once whether its jar was changed under it. The check
+     * must be an instance of a class loaded already, and cheap.
+     */
+    public static void whenClassesUnreadable(Runnable check) {
+        classesUnreadable = check;
+    }
 
     /** Sends the lines to this sink instead of standard error; null restores standard error. */
     public static void captureTo(Sink capture) {
@@ -118,6 +129,14 @@ public final class AgentLog implements Runnable {
      */
     public static void internalFailure(String where, Throwable failure) {
         failures.incrementAndGet();
+        Runnable check = classesUnreadable;
+        if (check != null && failure instanceof LinkageError) {
+            try {
+                check.run();
+            } catch (Throwable ignored) {
+                // the failure itself is still reported below
+            }
+        }
         if (!reportedFailures.add(where)) {
             return;
         }
