@@ -36,9 +36,14 @@ final class AgentClasses {
     private AgentClasses() {
     }
 
-    static void loadAll() {
+    /**
+     * @return how many of the agent's classes could not be loaded: none unless the jar was changed under the JVM
+     * (the first failure is reported; the caller says what it means for the protection)
+     */
+    static int loadAll() {
         ClassLoader loader = AgentClasses.class.getClassLoader();
         boolean jfr = hasJfr();
+        int failed = 0;
         for (String name : names()) {
             if (!jfr && name.startsWith(JFR.replace('/', '.'))) {
                 continue;
@@ -46,9 +51,12 @@ final class AgentClasses {
             try {
                 Class.forName(name, false, loader);
             } catch (Throwable failure) {
-                AgentLog.internalFailure("loading " + name + " ahead of need", failure);
+                if (failed++ == 0) {
+                    AgentLog.internalFailure("loading the agent's classes ahead of need (" + name + ")", failure);
+                }
             }
         }
+        return failed;
     }
 
     private static boolean hasJfr() {

@@ -2,6 +2,7 @@ package dev.selfconnect.agent;
 
 import dev.selfconnect.audit.Audit;
 import dev.selfconnect.audit.Findings;
+import dev.selfconnect.config.AuditFileCheck;
 import dev.selfconnect.config.InvalidSettingException;
 import dev.selfconnect.config.Mode;
 import dev.selfconnect.config.Settings;
@@ -175,8 +176,9 @@ public final class AgentInstaller {
                     ConnectGuard guard = guard(newSettings, instrumentation);
                     ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
                             : ConnectInstrumentation.prepare(instrumentation, false);
-                    installation = ConnectInstrumentation.install(preparation, listeners(guard),
-                            new InstallationSteps(atStartup, preparation));
+                    InstallationSteps steps = new InstallationSteps(atStartup, preparation);
+                    installation = ConnectInstrumentation.install(preparation, listeners(guard), steps);
+                    AgentLog.whenClassesUnreadable(steps);
                     Protection protection = installation.protection();
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
                             protection));
@@ -201,11 +203,19 @@ public final class AgentInstaller {
             }
             if (!unchanged) {
                 AgentLog.info(text); // the JVM's own output hears of a change only
+                warnOfUnusableAuditFile(newSettings);
             }
             if (installation != null) {
                 ReportQueue.enable(new ExitSummary());
             }
             return atStartup ? null : new AttachReply(status, text); // at startup nobody waits for a reply
+        }
+    }
+
+    /** Another user's file, a link or a FIFO at the audit file's path stops nothing: one line says what to do. */
+    private static void warnOfUnusableAuditFile(Settings settings) {
+        if (settings.unusableAuditFile() != null) {
+            AgentLog.warn(AuditFileCheck.notUsed(settings.auditFile(), settings.unusableAuditFile()));
         }
     }
 
@@ -267,9 +277,15 @@ public final class AgentInstaller {
     }
 
     /** What the weaver thread does for the installer. */
-    private static final class InstallationSteps implements ConnectInstrumentation.Steps {
+    /**
+     * What the weaver thread does for the installer; also, run on a thread that failed to load one of the agent's
+     * classes, the check whether the agent jar was written into.
+     */
+    private static final class InstallationSteps implements ConnectInstrumentation.Steps, Runnable {
         private final boolean atStartup;
         private final ConnectInstrumentation.Preparation preparation;
+        /** The NOT protected line is written once. */
+        private boolean agentJarReported;
 
         InstallationSteps(boolean atStartup, ConnectInstrumentation.Preparation preparation) {
             this.atStartup = atStartup;
@@ -318,9 +334,59 @@ public final class AgentInstaller {
             }
         }
 
+        /**
+         * A jar written into before this (a deploy's cp over the running jar) leaves classes the checks need
+         * unreadable: never silent, the startup's WARN, the status, the MBean and the summary say NOT protected.
+         */
         @Override
         public void loadAgentClasses() {
-            AgentClasses.loadAll();
+            int notLoaded;
+            try {
+                notLoaded = AgentClasses.loadAll();
+            } catch (LinkageError agentJarChanged) {
+                notLoaded = 1;
+            }
+            ConnectInstrumentation current = installation;
+            Protection protection = current == null ? null : current.protection();
+            if (protection == null) {
+                return;
+            }
+            if (notLoaded > 0) {
+                protection.agentClassesUnreadable(notLoaded);
+            }
+            if (reportAgentJar(protection)) {
+                AgentState state = AgentState.current();
+                if (state != null) {
+                    mark(state);
+                }
+            }
+        }
+
+        /** On a thread that could not load a class of the agent: says at once if the jar was written into. */
+        @Override
+        public void run() {
+            ConnectInstrumentation current = installation;
+            Protection protection = current == null ? null : current.protection();
+            if (protection != null && !protection.agentClassesLoaded()) {
+                reportAgentJar(protection);
+            }
+        }
+
+        /** @return whether the agent jar was written into (said once) */
+        private boolean reportAgentJar(Protection protection) {
+            String problem = protection.agentJarProblem();
+            if (problem == null) {
+                return false;
+            }
+            synchronized (this) {
+                if (agentJarReported) {
+                    return true;
+                }
+                agentJarReported = true;
+            }
+            AgentLog.warn("NOT protected on this JVM any more: " + problem + "; self-connections that need an agent"
+                    + " class not loaded before go unchecked; " + Protection.AGENT_JAR_FIX);
+            return true;
         }
     }
 

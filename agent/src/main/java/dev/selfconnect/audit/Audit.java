@@ -270,7 +270,7 @@ public final class Audit {
         if (sinks == null) {
             List<EventSink> list = new ArrayList<EventSink>();
             if (settings.auditFile() != null && !closed) {
-                list.add(new JsonLinesFile(settings.auditFile()));
+                list.add(new JsonLinesFile(settings.auditFile(), settings.unusableAuditFile()));
             }
             list.add(new FlightRecorderSink());
             sinks = list;

@@ -4,6 +4,7 @@ import dev.selfconnect.config.AuditFileCheck;
 import dev.selfconnect.identity.AgentIdentity;
 import dev.selfconnect.identity.ProcessIdentity;
 import dev.selfconnect.reporting.AgentLog;
+import dev.selfconnect.vocabulary.PlainText;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,9 +35,17 @@ final class JsonLinesFile implements EventSink {
     private AuditFileCheck.OpenFile file;
     /** Lines not written since the last one that was; the first failure of such a run is reported. */
     private long missed;
+    /** Why the file could not be used at startup, which the startup line said; null once the file was written. */
+    private String reportedAtStart;
 
     JsonLinesFile(String file) {
+        this(file, null);
+    }
+
+    /** @param reportedAtStart why the file cannot be used, as the startup line said; null if it said nothing */
+    JsonLinesFile(String file, String reportedAtStart) {
         this.path = Paths.get(file);
+        this.reportedAtStart = reportedAtStart;
     }
 
     /** Events that no audit file of this JVM could take (refused path, full disk, ...), since the JVM started. */
@@ -74,19 +83,21 @@ final class JsonLinesFile implements EventSink {
         } catch (IOException | RuntimeException e) {
             closeQuietly();
             notWritten.incrementAndGet();
-            if (missed++ == 0) {
-                AgentLog.error("the audit file " + path + " is not written: "
-                        + (e instanceof AuditFileCheck.Refused ? e.getMessage() : e.toString())
+            boolean saidAtStart = reportedAtStart != null && reportedAtStart.equals(e.getMessage());
+            if (missed++ == 0 && !saidAtStart) {
+                AgentLog.error("the audit file " + PlainText.value(path.toString()) + " is not written: "
+                        + PlainText.value(e instanceof AuditFileCheck.Refused ? e.getMessage() : e.toString())
                         + " (the event is on standard error; events the file misses are counted, and reported"
                         + " once it is written again)");
             }
             return;
         }
         if (missed > 0) {
-            AgentLog.info("the audit file " + path + " is written again; " + missed
+            AgentLog.info("the audit file " + PlainText.value(path.toString()) + " is written again; " + missed
                     + " event(s) could not be written");
             missed = 0;
         }
+        reportedAtStart = null;
     }
 
     private FileChannel current() throws IOException {
@@ -138,6 +149,6 @@ final class JsonLinesFile implements EventSink {
 
     @Override
     public String toString() {
-        return "the audit file " + path;
+        return "the audit file " + PlainText.value(path.toString());
     }
 }

@@ -1,5 +1,7 @@
 package dev.selfconnect.config;
 
+import dev.selfconnect.vocabulary.PlainText;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -38,21 +40,50 @@ public final class AuditFileCheck {
     private AuditFileCheck() {
     }
 
+    /** The one line that says an audit file found unusable at startup is not used, and what to do. */
+    public static String notUsed(String file, String reason) {
+        return "audit.file " + PlainText.value(file) + " is not used: " + PlainText.value(reason) + "; remove what"
+                + " is at that path, or set audit.file to a path in a directory only the JVM's user can write (not"
+                + " a shared one such as /tmp); until then the events are on standard error only, counted as not"
+                + " written, and the file is tried again at each event";
+    }
+
     /** Null when the file is ready to be appended to, else what is wrong, for the one-line setting error. */
     static String problem(String file) {
+        Problem problem = check(file);
+        return problem == null ? null : problem.reason;
+    }
+
+    /** Null when the file is ready to be appended to, else what is wrong. */
+    static Problem check(String file) {
         Path path;
         try {
             path = Paths.get(file);
         } catch (RuntimeException e) {
-            return "it is not a valid path (" + e.getMessage() + ")";
+            return new Problem("it is not a valid path (" + e.getMessage() + ")", false);
         }
         try {
             open(path).close();
             return null;
         } catch (Refused refused) {
-            return refused.getMessage();
+            return new Problem(refused.getMessage(), true);
         } catch (IOException | RuntimeException e) {
-            return "it cannot be written (" + e + ")";
+            return new Problem("it cannot be written (" + e + ")", false);
+        }
+    }
+
+    /**
+     * Why a path cannot be the audit file. {@code foundAtPath}: the setting is sound, but what is at the path (or the
+     * file system under it) is no file the agent may write, which another user may have put there; otherwise the
+     * setting itself is wrong (not a path, no such directory, no permission).
+     */
+    static final class Problem {
+        final String reason;
+        final boolean foundAtPath;
+
+        Problem(String reason, boolean foundAtPath) {
+            this.reason = reason;
+            this.foundAtPath = foundAtPath;
         }
     }
 
@@ -66,6 +97,7 @@ public final class AuditFileCheck {
     }
 
     private static final int TYPE_MASK = 0170000;
+    private static final int PERMISSION_MASK = 07777;
     private static final int REGULAR = 0100000;
     private static final int SYMLINK = 0120000;
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
@@ -177,12 +209,34 @@ public final class AuditFileCheck {
      * path anywhere; links of root or of the JVM's user (such as /var/run) are trusted.
      */
     private static void checkDirectories(Path path) throws IOException {
+        checkFileSystem(path);
         int self = Stat.effectiveUid();
         for (Path dir = path.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
             Stat stat = Stat.of(dir);
             if (stat != null && stat.type == SYMLINK && stat.uid >= 0 && stat.uid != 0 && stat.uid != self) {
                 throw new Refused("its directory '" + dir + "' is a symbolic link owned by uid " + stat.uid
                         + " (only links of root or of the JVM's user are followed)");
+            }
+        }
+    }
+
+    /** The kernel's views of processes and devices: their files take writes as commands, never as a log. */
+    private static final String[] KERNEL_FILE_SYSTEMS = {"/proc", "/sys"};
+
+    private static void checkFileSystem(Path path) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir == null) {
+            return;
+        }
+        Path real;
+        try {
+            real = dir.toRealPath();
+        } catch (IOException noSuchDirectory) {
+            return; // the open says so
+        }
+        for (String kernel : KERNEL_FILE_SYSTEMS) {
+            if (real.startsWith(kernel)) {
+                throw new Refused("it is on " + kernel + ", a kernel file system whose files are not logs");
             }
         }
     }
@@ -195,12 +249,15 @@ public final class AuditFileCheck {
         final int uid;
         final int nlink;
         final Object key;
+        /** The permission bits (mode & 07777); -1 where the file system does not say. */
+        final int permissions;
 
-        private Stat(int type, int uid, int nlink, Object key) {
+        private Stat(int type, int uid, int nlink, Object key, int permissions) {
             this.type = type;
             this.uid = uid;
             this.nlink = nlink;
             this.key = key;
+            this.permissions = permissions;
         }
 
         /** Null when nothing is at the path. */
@@ -208,8 +265,9 @@ public final class AuditFileCheck {
             try {
                 Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,nlink,ino,dev",
                         LinkOption.NOFOLLOW_LINKS);
-                return new Stat(((Integer) unix.get("mode")) & TYPE_MASK, (Integer) unix.get("uid"),
-                        (Integer) unix.get("nlink"), unix.get("dev") + ":" + unix.get("ino"));
+                int mode = (Integer) unix.get("mode");
+                return new Stat(mode & TYPE_MASK, (Integer) unix.get("uid"), (Integer) unix.get("nlink"),
+                        unix.get("dev") + ":" + unix.get("ino"), mode & PERMISSION_MASK);
             } catch (NoSuchFileException nothing) {
                 return null;
             } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
@@ -218,7 +276,7 @@ public final class AuditFileCheck {
                             LinkOption.NOFOLLOW_LINKS);
                     int type = basic.isRegularFile() ? REGULAR : basic.isSymbolicLink() ? SYMLINK
                             : basic.isDirectory() ? 0040000 : 0;
-                    return new Stat(type, -1, -1, basic.fileKey());
+                    return new Stat(type, -1, -1, basic.fileKey(), -1);
                 } catch (NoSuchFileException nothing) {
                     return null;
                 }
@@ -227,6 +285,10 @@ public final class AuditFileCheck {
 
         boolean isRegular() {
             return type == REGULAR;
+        }
+
+        boolean isSymbolicLink() {
+            return type == SYMLINK;
         }
 
         boolean sameFile(Stat other) {
@@ -257,7 +319,7 @@ public final class AuditFileCheck {
             }
         }
 
-        private String typeName() {
+        String typeName() {
             switch (type) {
                 case 0040000:
                     return "a directory";

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 public final class IgnoreList {
 
     static final String ACCEPTED =
-            "a comma-separated list of PORT, LOW-HIGH, IP:PORT, [IPv6]:PORT or localhost:PORT, ports 1-65535";
+            "a comma-separated list of PORT, LOW-HIGH, IP:PORT, [IPv6]:PORT or localhost:PORT, ports 1-65535, or"
+                    + " @FILE to read the list from a file";
 
     /** How the empty list is shown, and accepted back. */
     static final String NONE = "none";
@@ -41,10 +42,14 @@ public final class IgnoreList {
     }
 
     /**
-     * Parses the list. An empty or blank value, or {@code none} (what the empty list shows), is the empty list; a
+     * Parses the list, or reads it from the file a value {@code @FILE} names ({@link IgnoreFile}); a list read from a
+     * file is shown as {@code @FILE}, so the startup line stays short and reads back. An empty or blank value, or {@code none} (what the empty list shows), is the empty list; a
      * comma at the end is allowed, an empty entry anywhere else is not.
      */
     static IgnoreList parse(String value) throws MalformedEntry {
+        if (IgnoreFile.MARK == firstNonBlank(value)) {
+            return IgnoreFile.read(value);
+        }
         String trimmed = value.trim();
         if (trimmed.isEmpty() || trimmed.equalsIgnoreCase(NONE)) {
             return EMPTY;
@@ -68,6 +73,20 @@ public final class IgnoreList {
             return EMPTY;
         }
         return new IgnoreList(Collections.unmodifiableList(entries), join(texts));
+    }
+
+    /** This list, shown (and read back) as this text. */
+    IgnoreList shownAs(String shown) {
+        return isEmpty() ? this : new IgnoreList(entries, shown);
+    }
+
+    private static char firstNonBlank(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (!Character.isWhitespace(value.charAt(i))) {
+                return value.charAt(i);
+            }
+        }
+        return ' ';
     }
 
     public boolean isEmpty() {

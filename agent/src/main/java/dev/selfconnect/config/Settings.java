@@ -1,5 +1,7 @@
 package dev.selfconnect.config;
 
+import dev.selfconnect.vocabulary.PlainText;
+
 /** The agent's effective configuration: immutable, built by {@link SettingsLoader}. */
 public final class Settings {
 
@@ -20,6 +22,8 @@ public final class Settings {
     private final int reportInterval;
     /** Null: the service name is found in the environment or the command. */
     private final String service;
+    /** Why the audit file is not used although the setting is sound (something else is at its path), or null. */
+    private final String unusableAuditFile;
 
     Settings(Mode mode, boolean stackTraces, IgnoreList ignore) {
         this(mode, stackTraces, ignore, null, null, DEFAULT_REPORT_INTERVAL, null);
@@ -34,6 +38,18 @@ public final class Settings {
         this.ignore = ignore;
         this.risks = risks;
         this.auditFile = auditFile;
+        this.unusableAuditFile = null;
+    }
+
+    private Settings(Settings settings, String unusableAuditFile) {
+        this.reportInterval = settings.reportInterval;
+        this.service = settings.service;
+        this.mode = settings.mode;
+        this.stackTraces = settings.stackTraces;
+        this.ignore = settings.ignore;
+        this.risks = settings.risks;
+        this.auditFile = settings.auditFile;
+        this.unusableAuditFile = unusableAuditFile;
     }
 
     public Mode mode() {
@@ -56,6 +72,20 @@ public final class Settings {
     /** The JSON Lines audit file, as an absolute path, or null for none. */
     public String auditFile() {
         return auditFile;
+    }
+
+    /**
+     * Why the audit file cannot be used (it is a link, a FIFO, another user's file, on /proc...), found when the
+     * settings were read; null when it can, or there is none. The agent then runs without it: its events are on
+     * standard error only, and the file is tried again at each event.
+     */
+    public String unusableAuditFile() {
+        return unusableAuditFile;
+    }
+
+    /** These settings, with the reason their audit file cannot be used. */
+    Settings withUnusableAuditFile(String reason) {
+        return new Settings(this, reason);
     }
 
     /** Seconds within which repeats of a self-connection to one endpoint are folded into a count; 0: none. */
@@ -97,7 +127,7 @@ public final class Settings {
     }
 
     private static String shown(String optional) {
-        return optional == null ? "none" : optional;
+        return optional == null ? "none" : PlainText.value(optional);
     }
 
     /** Equal when the agent behaves the same: the same values, risks by its effective value. */
@@ -130,7 +160,7 @@ public final class Settings {
                 + ", " + SettingName.STACK_TRACES.key + "=" + stackTraces
                 + ", " + SettingName.IGNORE.key + "=" + ignore
                 + (risks == null || risks == (mode == Mode.LOG) ? "" : ", " + SettingName.RISKS.key + "=" + risks)
-                + (auditFile == null ? "" : ", " + SettingName.AUDIT_FILE.key + "=" + auditFile)
+                + (auditFile == null ? "" : ", " + SettingName.AUDIT_FILE.key + "=" + PlainText.value(auditFile))
                 + (reportInterval == DEFAULT_REPORT_INTERVAL ? ""
                 : ", " + SettingName.REPORT_INTERVAL.key + "=" + reportInterval)
                 + (service == null ? "" : ", " + SettingName.SERVICE.key + "=" + service);

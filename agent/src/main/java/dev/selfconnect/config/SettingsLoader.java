@@ -1,5 +1,7 @@
 package dev.selfconnect.config;
 
+import dev.selfconnect.vocabulary.PlainText;
+
 import java.nio.file.Paths;
 import java.util.EnumMap;
 import java.util.Map;
@@ -49,8 +51,9 @@ public final class SettingsLoader {
         for (Map.Entry<SettingName, RawValue> entry : raw.entrySet()) {
             parse(entry.getKey(), entry.getValue(), parsed, true);
         }
-        return new Settings(parsed.mode, parsed.stackTraces, parsed.ignore, parsed.risks, parsed.auditFile,
-                parsed.reportInterval, parsed.service);
+        Settings settings = new Settings(parsed.mode, parsed.stackTraces, parsed.ignore, parsed.risks,
+                parsed.auditFile, parsed.reportInterval, parsed.service);
+        return parsed.unusableAuditFile == null ? settings : settings.withUnusableAuditFile(parsed.unusableAuditFile);
     }
 
     /** The values read so far; starts at the settings the sources change. */
@@ -62,6 +65,7 @@ public final class SettingsLoader {
         String auditFile;
         int reportInterval;
         String service;
+        String unusableAuditFile;
 
         Parsed(Settings start) {
             service = start.service();
@@ -71,12 +75,14 @@ public final class SettingsLoader {
             ignore = start.ignore();
             risks = start.explicitRisks();
             auditFile = start.auditFile();
+            unusableAuditFile = start.unusableAuditFile();
         }
     }
 
     /**
      * Parses one value into {@code parsed}. Only the winning audit file is checked for writability, because the
-     * check creates the file.
+     * check creates the file. An audit file that is a sound setting, but whose path holds something the agent must
+     * not write (another user may have planted it), does not stop the JVM: the settings say why it is not used.
      */
     private static void parse(SettingName name, RawValue value, Parsed parsed, boolean winner)
             throws InvalidSettingException {
@@ -103,11 +109,13 @@ public final class SettingsLoader {
             case AUDIT_FILE:
                 String auditFile = value.text.trim();
                 parsed.auditFile = auditFile.isEmpty() ? null : auditFile;
+                parsed.unusableAuditFile = null;
                 if (winner && parsed.auditFile != null) {
-                    String problem = AuditFileCheck.problem(auditFile);
-                    if (problem != null) {
-                        throw invalid(name, value, problem);
+                    AuditFileCheck.Problem problem = AuditFileCheck.check(auditFile);
+                    if (problem != null && !problem.foundAtPath) {
+                        throw invalid(name, value, problem.reason);
                     }
+                    parsed.unusableAuditFile = problem == null ? null : problem.reason;
                     // The check has shown it is a valid path; shown absolute, it says which file whatever the
                     // reader's working directory.
                     parsed.auditFile = Paths.get(auditFile).toAbsolutePath().normalize().toString();
@@ -191,14 +199,15 @@ public final class SettingsLoader {
     /**
      * Agent arguments are {@code key=value} pairs separated by commas, with or without spaces after them. A piece
      * without '=' continues the list value before it, so {@code ignore=8080,9090} reads as one list, as it does in
-     * a system property. A comma at the end is allowed; a setting given twice is an error.
+     * a system property. A comma at the end is allowed; a setting given twice is an error. The pieces of a list are
+     * gathered in one buffer, so a long list costs time in proportion to its length.
      */
     private static void readAgentArguments(String arguments, Map<SettingName, RawValue> raw)
             throws InvalidSettingException {
         if (arguments == null || arguments.trim().isEmpty()) {
             return;
         }
-        SettingName previous = null;
+        ContinuedList list = null;
         String[] pieces = arguments.split(",", -1);
         for (int i = 0; i < pieces.length; i++) {
             String piece = pieces[i];
@@ -207,32 +216,70 @@ public final class SettingsLoader {
             }
             int equals = piece.indexOf('=');
             if (equals < 0) {
-                if (previous == SettingName.IGNORE) {
-                    RawValue list = raw.get(previous);
-                    RawValue continued = new RawValue(previous, list.text + "," + piece, list.origin + "," + piece);
-                    continued.shadowed = list.shadowed;
-                    raw.put(previous, continued);
+                if (list != null) {
+                    list.add(piece);
                     continue;
                 }
-                throw new InvalidSettingException("agent argument '" + piece + "' in '" + arguments
-                        + "' is not key=value: expected settings such as mode=throw,stack-traces=false");
+                throw new InvalidSettingException("agent argument '" + PlainText.value(piece) + "' in '"
+                        + PlainText.value(arguments) + "' is not key=value: expected settings such as"
+                        + " mode=throw,stack-traces=false");
+            }
+            if (list != null) {
+                list.finish(raw);
+                list = null;
             }
             String key = piece.substring(0, equals).trim();
             String value = piece.substring(equals + 1);
             SettingName name = SettingName.byKey(key);
             String origin = AGENT_ARGUMENT + piece.trim();
             if (name == null) {
-                throw new InvalidSettingException("unknown setting '" + key + "' (" + origin
-                        + "): known settings are " + SettingName.joined(n -> n.key));
+                throw new InvalidSettingException("unknown setting '" + PlainText.value(key) + "' ("
+                        + PlainText.value(origin) + "): known settings are " + SettingName.joined(n -> n.key));
             }
             RawValue earlier = raw.get(name);
             if (earlier != null && earlier.origin.startsWith(AGENT_ARGUMENT)) {
                 throw new InvalidSettingException("setting " + name.key + " is given twice in the agent arguments ("
-                        + earlier.origin.substring(AGENT_ARGUMENT.length()) + " and " + piece.trim()
-                        + "): give it once");
+                        + PlainText.value(earlier.origin.substring(AGENT_ARGUMENT.length())) + " and "
+                        + PlainText.value(piece.trim()) + "): give it once");
             }
             put(raw, name, new RawValue(name, value, origin));
-            previous = name;
+            if (name == SettingName.IGNORE) {
+                list = new ContinuedList(name, value, origin);
+            }
+        }
+        if (list != null) {
+            list.finish(raw);
+        }
+    }
+
+    /** A list value whose pieces the agent arguments' commas split apart, gathered again. */
+    private static final class ContinuedList {
+        private final SettingName name;
+        private final StringBuilder text;
+        private final StringBuilder origin;
+        private boolean continued;
+
+        ContinuedList(SettingName name, String text, String origin) {
+            this.name = name;
+            this.text = new StringBuilder(text);
+            this.origin = new StringBuilder(origin);
+        }
+
+        void add(String piece) {
+            text.append(',').append(piece);
+            origin.append(',').append(piece);
+            continued = true;
+        }
+
+        /** Replaces the first piece's value by the whole list, keeping what it overrides. */
+        void finish(Map<SettingName, RawValue> raw) {
+            if (!continued) {
+                return;
+            }
+            RawValue first = raw.get(name);
+            RawValue whole = new RawValue(name, text.toString(), origin.toString());
+            whole.shadowed = first.shadowed;
+            raw.put(name, whole);
         }
     }
 
@@ -248,14 +295,14 @@ public final class SettingsLoader {
     }
 
     private static InvalidSettingException invalid(SettingName name, RawValue value, String detail) {
-        return new InvalidSettingException("invalid value '" + value.text + "' for " + name.propertyName()
-                + " (" + value.origin + ")" + (detail == null ? "" : ", " + detail)
-                + ": expected " + name.accepted);
+        return new InvalidSettingException("invalid value '" + PlainText.value(value.text) + "' for "
+                + name.propertyName() + " (" + PlainText.value(value.origin) + ")"
+                + (detail == null ? "" : ", " + PlainText.value(detail)) + ": expected " + name.accepted);
     }
 
     private static InvalidSettingException unknown(String origin, String value) {
-        return new InvalidSettingException("unknown setting " + origin + "='" + value
-                + "': known settings are " + SettingName.joined(SettingName::propertyName)
+        return new InvalidSettingException("unknown setting " + PlainText.value(origin) + "='"
+                + PlainText.value(value) + "': known settings are " + SettingName.joined(SettingName::propertyName)
                 + " (as environment variables " + SettingName.joined(SettingName::environmentName) + ")");
     }
 

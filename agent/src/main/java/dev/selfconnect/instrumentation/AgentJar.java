@@ -1,10 +1,13 @@
 package dev.selfconnect.instrumentation;
 
+import dev.selfconnect.vocabulary.PlainText;
+
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.jar.JarFile;
@@ -17,9 +20,19 @@ import java.util.zip.ZipEntry;
 final class AgentJar {
 
     private static final int BUFFER = 8192;
+    /** How /proc/self/fd names a file that was unlinked since it was opened. */
+    private static final String DELETED = " (deleted)";
 
-    private AgentJar() {
-    }
+    /** The jar as premain first read it: its path, size and modification time, from java.io.File (no class loaded). */
+    private static volatile File jarAtStart;
+    private static long lengthAtStart;
+    private static long modifiedAtStart;
+    /** The file the path named then, links resolved: a link re-pointed later must not hide it. */
+    private static String canonicalAtStart;
+    /** The size and time of the file at the jar's path when they last differed but the JVM's open jar did not. */
+    private static long lengthSeen = -1;
+    private static long modifiedSeen = -1;
+    private static String changed;
 
     /**
      * The class file, read from the agent jar opened directly: the class loader's resource lookup would go through URL
@@ -30,6 +43,7 @@ final class AgentJar {
         String resource = className.replace('.', '/') + ".class";
         File agentJar = location();
         if (agentJar != null) {
+            remember(agentJar);
             try (JarFile jar = new JarFile(agentJar)) {
                 ZipEntry entry = jar.getEntry(resource);
                 if (entry != null) {
@@ -45,6 +59,74 @@ final class AgentJar {
             }
             return readFully(in);
         }
+    }
+
+    private static synchronized void remember(File agentJar) {
+        if (jarAtStart == null) {
+            lengthAtStart = agentJar.length();
+            modifiedAtStart = agentJar.lastModified();
+            try {
+                canonicalAtStart = agentJar.getCanonicalPath();
+            } catch (IOException e) {
+                canonicalAtStart = agentJar.getAbsolutePath();
+            }
+            jarAtStart = agentJar;
+        }
+    }
+
+    /**
+     * How the agent jar the JVM reads differs from what premain read (its size or modification time changed: it was
+     * written into), or null when it looks the same or was never read. Replaced by a rename, the jar at the path is
+     * another file, while the JVM goes on reading the one it opened: then the files the JVM holds open under the
+     * jar's path are what is compared. A change once found stays: the JVM's reader cannot recover from it.
+     */
+    static synchronized String changedSinceStart() {
+        File jar = jarAtStart;
+        if (jar == null || changed != null) {
+            return changed;
+        }
+        long length = jar.length();
+        long modified = jar.lastModified();
+        if (length == lengthAtStart && modified == modifiedAtStart
+                || length == lengthSeen && modified == modifiedSeen) {
+            return null;
+        }
+        Boolean openJarUnchanged = openJarUnchanged(canonicalAtStart);
+        if (openJarUnchanged == null || !openJarUnchanged) {
+            changed = "the agent jar " + PlainText.value(jar.toString()) + " was written into while the JVM runs ("
+                    + lengthAtStart + " bytes when it started, " + (modified == 0 ? "gone" : length + " bytes")
+                    + " now)";
+            return changed;
+        }
+        lengthSeen = length;
+        modifiedSeen = modified;
+        return null;
+    }
+
+    /**
+     * Whether every file the JVM holds open under the jar's path (the class loader's jar, renamed or deleted since
+     * perhaps) has the size and time premain saw; null when none is found (no /proc, or the jar is not held open).
+     */
+    private static Boolean openJarUnchanged(String path) {
+        File[] descriptors = new File("/proc/self/fd").listFiles();
+        if (descriptors == null) {
+            return null;
+        }
+        Boolean unchanged = null;
+        for (File descriptor : descriptors) {
+            String target;
+            try {
+                target = Files.readSymbolicLink(descriptor.toPath()).toString();
+            } catch (IOException | RuntimeException closedMeanwhile) {
+                continue;
+            }
+            if (target.equals(path) || target.equals(path + DELETED)) {
+                // java.io.File follows the descriptor's link to the open file itself, deleted or not
+                boolean same = descriptor.length() == lengthAtStart && descriptor.lastModified() == modifiedAtStart;
+                unchanged = (unchanged == null || unchanged) && same;
+            }
+        }
+        return unchanged;
     }
 
     /** The jar this class was loaded from, or null if it was not loaded from a local jar file. */

@@ -25,6 +25,8 @@ public final class Protection {
     private int restorations;
     private volatile boolean verified;
     private volatile boolean agentClassesLoaded;
+    /** Why the checks can no longer be trusted: the agent jar was written into before its classes were all loaded. */
+    private volatile String agentJarChanged;
 
     /** @param feature the running JDK's feature version: only the points that fit it are expected */
     public Protection(List<HookPoint> points, int feature) {
@@ -124,14 +126,47 @@ public final class Protection {
         return verified;
     }
 
+    /** Done loading the agent's classes: all of them, unless the jar was written into before. */
     void markAgentClassesLoaded() {
-        agentClassesLoaded = true;
+        if (agentJarProblem() == null) {
+            agentClassesLoaded = true;
+        }
     }
 
     /** True once the agent's own classes are all loaded: a jar replaced from then on cannot break the checks. */
     public boolean agentClassesLoaded() {
         return agentClassesLoaded;
     }
+
+    /**
+     * Some of the agent's classes could not be loaded ({@code classesNotLoaded} of them): the jar was changed, whether
+     * or not its size and time say so.
+     */
+    public void agentClassesUnreadable(int classesNotLoaded) {
+        if (agentJarProblem() == null) {
+            agentJarChanged = classesNotLoaded + " of the agent's classes could not be read from its jar";
+        }
+    }
+
+    /**
+     * Why the agent may no longer check anything: its jar was written into while the JVM runs, before every class of
+     * the agent was loaded, so a connect that needs one not loaded yet goes unchecked (on JDK 8 the JVM may even
+     * crash reading it). Null while the jar is as premain read it, and for good once the agent's classes are loaded.
+     */
+    public String agentJarProblem() {
+        String problem = agentJarChanged;
+        if (problem == null && !agentClassesLoaded) {
+            problem = AgentJar.changedSinceStart();
+            if (problem != null) {
+                agentJarChanged = problem;
+            }
+        }
+        return problem;
+    }
+
+    /** What to do about {@link #agentJarProblem()}. */
+    public static final String AGENT_JAR_FIX = "restart the JVM; upgrade the jar by renaming a new file over it"
+            + " (mv), never by writing into it (cp), see docs/install.md";
 
     /** The client API families whose every expected connect hook is in place. */
     public synchronized List<String> protectedFamilies() {
@@ -147,12 +182,19 @@ public final class Protection {
         for (HookPoint point : removed.keySet()) {
             families.remove(point.familyName());
         }
+        if (agentJarProblem() != null) {
+            families.clear();
+        }
         return families;
     }
 
     /** "SocketChannel (SocketChannelImpl.blockingConnect: method not found)", one per missing point; empty if none. */
     public synchronized List<String> missing() {
         List<String> missing = new ArrayList<String>();
+        String agentJar = agentJarProblem();
+        if (agentJar != null) {
+            missing.add("every family (" + agentJar + "; " + AGENT_JAR_FIX + ")");
+        }
         for (Map.Entry<HookPoint, String> problem : problems.entrySet()) {
             missing.add(problem.getKey().familyName() + " (" + problem.getKey().shortName() + ": "
                     + problem.getValue() + ")");

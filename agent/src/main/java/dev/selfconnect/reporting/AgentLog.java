@@ -1,6 +1,7 @@
 package dev.selfconnect.reporting;
 
 import dev.selfconnect.vocabulary.Notices;
+import dev.selfconnect.vocabulary.PlainText;
 
 import java.io.PrintStream;
 import java.util.Collections;
@@ -11,9 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The agent's own output: plain lines on the application's standard error, prefixed so they stand out and can be
  * grepped. No logging framework is involved, so none is pulled into the application and no handler can call back.
+ * Every line passes {@link PlainText#line}: whatever text reached it, it writes no terminal control and starts no line
+ * of its own (values from settings and the environment are escaped where they are put into the text, with
+ * {@link PlainText#value}).
  * Tests capture the lines with {@link #captureTo}, without replacing {@code System.err}.
  */
-public final class AgentLog {
+public final class AgentLog implements Runnable {
 
     public static final String PREFIX = "[selfconnect] ";
 
@@ -36,11 +40,19 @@ public final class AgentLog {
     };
     /** Null for standard error. */
     private static volatile Sink sink;
+    /** Told of a failure to load one of the agent's classes (its jar may have changed); null for nobody. */
+    private static volatile Runnable classesUnreadable;
     private static final Set<String> reportedFailures =
             Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
     private static final AtomicLong failures = new AtomicLong();
 
-    private AgentLog() {
+    /**
+     * Runs {@code check} on the failing thread whenever an internal failure is a LinkageError (a class of the agent
+     * that could not be loaded): the agent then finds out at once whether its jar was changed under it. The check
+     * must be an instance of a class loaded already, and cheap.
+     */
+    public static void whenClassesUnreadable(Runnable check) {
+        classesUnreadable = check;
     }
 
     /** Sends the lines to this sink instead of standard error; null restores standard error. */
@@ -66,28 +78,41 @@ public final class AgentLog {
     }
 
     /** Queues the line (see {@link ReportQueue}); it is written on the agent's own thread. */
-    private static void write(final String tag, final String text) {
+    private static void write(String tag, String text) {
         if (!ReportQueue.queueing()) {
             writeNow(tag, text);
             return;
         }
-        ReportQueue.submit(new Runnable() {
-            @Override
-            public void run() {
-                writeNow(tag, text);
-            }
-        });
+        ReportQueue.submit(new AgentLog(tag, text));
+    }
+
+    /**
+     * A queued line is an instance of this class, loaded in premain, rather than of a class of its own: the line that
+     * says the agent jar was overwritten must be written when no class can be read from the jar any more.
+     */
+    private final String queuedTag;
+    private final String queuedText;
+
+    private AgentLog(String tag, String text) {
+        this.queuedTag = tag;
+        this.queuedText = text;
+    }
+
+    @Override
+    public void run() {
+        writeNow(queuedTag, queuedText);
     }
 
     /** Writes the line on this thread. */
     static void writeNow(String tag, String text) {
         try {
             Sink capture = sink;
+            String line = PlainText.line(PREFIX + tag + text);
             if (capture == null) {
                 PrintStream err = System.err;
-                err.println(PREFIX + tag + text);
+                err.println(line);
             } else {
-                capture.line(PREFIX + tag + text);
+                capture.line(line);
             }
         } catch (Throwable outputFailed) {
             failures.incrementAndGet();
@@ -104,6 +129,14 @@ public final class AgentLog {
      */
     public static void internalFailure(String where, Throwable failure) {
         failures.incrementAndGet();
+        Runnable check = classesUnreadable;
+        if (check != null && failure instanceof LinkageError) {
+            try {
+                check.run();
+            } catch (Throwable ignored) {
+                // the failure itself is still reported below
+            }
+        }
         if (!reportedFailures.add(where)) {
             return;
         }

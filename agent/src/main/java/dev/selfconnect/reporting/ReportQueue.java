@@ -11,8 +11,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * reads or an audit file that blocks then stops only that thread; when the queue is full, reports are dropped and
  * counted, and the count is reported once output moves again. Before {@link #start()} (premain, the tests of plain
  * classes) reports are written at once.
+ * <p>
+ * The writer thread, the exit hook and the drain marker are instances of this class, loaded in premain, rather than
+ * classes of their own: they must work when the agent jar was overwritten before the first report, which is when
+ * a class not loaded yet can no longer be read from it.
  */
-public final class ReportQueue {
+public final class ReportQueue implements Runnable {
+
+    private static final int WRITER = 0;
+    private static final int EXIT_HOOK = 1;
+    private static final int DRAINED = 2;
 
     public static final int CAPACITY = 4096;
     /** How long the JVM's exit waits for the queue to drain before it goes on without the rest. */
@@ -27,7 +35,30 @@ public final class ReportQueue {
     /** Written last at the JVM's exit (the agent's summary); null for nothing. */
     private static volatile Runnable lastAtExit;
 
-    private ReportQueue() {
+    /** What this instance does when run: {@link #WRITER}, {@link #EXIT_HOOK} or {@link #DRAINED}. */
+    private final int role;
+    /** For {@link #DRAINED}: set once everything queued before it was written. */
+    private boolean written;
+
+    private ReportQueue(int role) {
+        this.role = role;
+    }
+
+    @Override
+    public void run() {
+        switch (role) {
+            case WRITER:
+                write();
+                break;
+            case EXIT_HOOK:
+                drainAtExit(lastAtExit);
+                break;
+            default:
+                synchronized (this) {
+                    written = true;
+                    notifyAll();
+                }
+        }
     }
 
     /**
@@ -50,12 +81,7 @@ public final class ReportQueue {
             return;
         }
         queue = new ArrayBlockingQueue<Runnable>(CAPACITY);
-        Thread thread = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                write();
-            }
-        }, "selfconnect-reporter");
+        Thread thread = new Thread(new ReportQueue(WRITER), "selfconnect-reporter");
         thread.setDaemon(true);
         thread.start();
         writer = thread;
@@ -64,12 +90,7 @@ public final class ReportQueue {
 
     private static void registerExitHook() {
         try {
-            Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
-                @Override
-                public void run() {
-                    drainAtExit(lastAtExit);
-                }
-            }, "selfconnect-summary"));
+            Runtime.getRuntime().addShutdownHook(new Thread(new ReportQueue(EXIT_HOOK), "selfconnect-summary"));
         } catch (RuntimeException shuttingDownOrDenied) {
             // the JVM is already exiting, or a security manager forbids it: the queue is not waited for at exit
         }
@@ -107,30 +128,20 @@ public final class ReportQueue {
      * queued to be written.
      */
     private static void drainAtExit(Runnable last) {
-        final Object done = new Object();
-        final boolean[] written = new boolean[1];
-        Runnable marker = new Runnable() {
-            @Override
-            public void run() {
-                synchronized (done) {
-                    written[0] = true;
-                    done.notifyAll();
-                }
-            }
-        };
+        ReportQueue marker = new ReportQueue(DRAINED);
         if (last != null) {
             submit(last);
         }
         submit(marker);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_DRAIN_MILLIS);
-        synchronized (done) {
-            while (!written[0]) {
+        synchronized (marker) {
+            while (!marker.written) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return;
                 }
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(done, left);
+                    TimeUnit.NANOSECONDS.timedWait(marker, left);
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -3,6 +3,7 @@ package dev.selfconnect.reporting;
 import dev.selfconnect.vocabulary.ApplicationFrames;
 import dev.selfconnect.vocabulary.Endpoint;
 import dev.selfconnect.vocabulary.EphemeralPorts;
+import dev.selfconnect.vocabulary.PlainText;
 import dev.selfconnect.vocabulary.Remedy;
 
 import java.net.InetAddress;
@@ -42,8 +43,8 @@ public final class SelfConnectionRecord {
 
     /** The record's first line, without the tag. */
     public String line(String outcome) {
-        return "self-connection " + endpoints + " via " + api + " on thread \"" + thread + "\": " + explanation + "; "
-                + outcome;
+        return "self-connection " + endpoints + " via " + api + " on thread \"" + PlainText.value(thread) + "\": "
+                + explanation + "; " + outcome;
     }
 
     /** The message of the SelfConnectException thrown into the application. */

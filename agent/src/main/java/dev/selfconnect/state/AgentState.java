@@ -121,8 +121,16 @@ public final class AgentState {
      */
     public List<String> summary() {
         List<String> lines = new ArrayList<String>();
-        if (audit != null && audit.foundAnything()) {
-            lines.addAll(audit.summary());
+        String agentJar = protection == null ? null : protection.agentJarProblem();
+        if (agentJar != null) {
+            lines.add("NOT protected: " + agentJar + "; " + Protection.AGENT_JAR_FIX);
+        }
+        try {
+            if (audit != null && audit.foundAnything()) {
+                lines.addAll(audit.summary());
+            }
+        } catch (LinkageError classesUnreadable) {
+            lines.add("(the counts cannot be shown: the agent's classes they need could not be read from its jar)");
         }
         String redefinitions = protection == null ? null : protection.redefinitions();
         if (redefinitions != null) {

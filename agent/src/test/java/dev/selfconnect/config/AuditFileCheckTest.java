@@ -141,6 +141,41 @@ class AuditFileCheckTest {
         }
     }
 
+    @Test
+    void aFileOnProcOrSysIsRefusedAsFoundAtThePath() throws Exception {
+        AuditFileCheck.Problem proc = AuditFileCheck.check("/proc/self/status");
+        assertEquals("it is on /proc, a kernel file system whose files are not logs", proc.reason);
+        assertTrue(proc.foundAtPath);
+        assertEquals("it is on /sys, a kernel file system whose files are not logs",
+                AuditFileCheck.problem("/sys/kernel/events.jsonl"));
+        Path link = Files.createSymbolicLink(dir.resolve("process"), Paths.get("/proc/self"));
+        assertEquals("it is on /proc, a kernel file system whose files are not logs",
+                AuditFileCheck.problem(link.resolve("comm").toString()));
+    }
+
+    @Test
+    void whatIsAtThePathIsToldApartFromAWrongSetting() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor());
+        assertTrue(AuditFileCheck.check(fifo.toString()).foundAtPath);
+        assertTrue(AuditFileCheck.check(Files.createSymbolicLink(dir.resolve("link"), dir.resolve("x")).toString())
+                .foundAtPath);
+        assertFalse(AuditFileCheck.check(dir.resolve("no-such-directory/events.jsonl").toString()).foundAtPath);
+        assertFalse(AuditFileCheck.check("events\u0000.jsonl").foundAtPath);
+        assertNull(AuditFileCheck.check(dir.resolve("events.jsonl").toString()));
+    }
+
+    @Test
+    void theNoticeIsOneLineWithTheFix() {
+        String notice = AuditFileCheck.notUsed("/tmp/x\n.jsonl", "it is owned by uid 65534, not by the JVM's user"
+                + " (uid 0)");
+        assertEquals("audit.file /tmp/x\\n.jsonl is not used: it is owned by uid 65534, not by the JVM's user (uid 0);"
+                + " remove what is at that path, or set audit.file to a path in a directory only the JVM's user can"
+                + " write (not a shared one such as /tmp); until then the events are on standard error only, counted"
+                + " as not written, and the file is tried again at each event", notice);
+    }
+
     private static void requireRoot() throws Exception {
         if (!Integer.valueOf(0).equals(Files.getAttribute(Paths.get("/proc/self"), "unix:uid"))) {
             if (CI) {

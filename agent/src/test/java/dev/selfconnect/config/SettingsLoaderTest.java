@@ -1,5 +1,6 @@
 package dev.selfconnect.config;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +32,7 @@ class SettingsLoaderTest {
     private static final String KNOWN_SETTINGS = "known settings are " + KNOWN_PROPERTIES
             + " (as environment variables " + KNOWN_VARIABLES + ")";
     private static final String IGNORE_ACCEPTED = "a comma-separated list of PORT, LOW-HIGH, IP:PORT, [IPv6]:PORT"
-            + " or localhost:PORT, ports 1-65535";
+            + " or localhost:PORT, ports 1-65535, or @FILE to read the list from a file";
     private static final String NOT_KEY_VALUE = "is not key=value: expected settings such as"
             + " mode=throw,stack-traces=false";
 
@@ -491,6 +492,110 @@ class SettingsLoaderTest {
         assertEquals("mode: throw -> log, stack-traces: false -> true, ignore: none -> 8080",
                 before.changesFrom(after));
         assertFalse(before.equals(after));
+    }
+
+    @Test
+    void aNewlineInASettingValueForgesNoLineOfItsOwn() {
+        String error = assertThrows(InvalidSettingException.class, () -> SettingsLoader.load(null, new Properties(),
+                Map.of("SELFCONNECT_MODE", "log\n[selfconnect] INFO FORGED \u001b[2J"))).getMessage();
+
+        assertTrue(error.startsWith("invalid value 'log\\n[selfconnect] INFO FORGED \\u001b[2J' for selfconnect.mode"
+                + " (environment variable SELFCONNECT_MODE): expected "), error);
+        assertFalse(error.contains("\n") || error.contains("\u001b"), error);
+    }
+
+    @Test
+    void controlCharactersInAnyErrorLineAreEscaped() {
+        for (String arguments : new String[] {"mode=\u009b2J", "colo\nur=red", "mode=log,\u001b[2J",
+                "mode=log,mode=\r\n", "ignore=80\n81", "report-interval=\u0007"}) {
+            String error = agentArgumentError(arguments);
+            for (char c : error.toCharArray()) {
+                assertFalse(c < ' ' || c >= 0x7f && c <= 0x9f, "control " + (int) c + " in: " + error);
+            }
+        }
+        String unknown = assertThrows(InvalidSettingException.class, () -> SettingsLoader.load(null,
+                properties("selfconnect.x\ny", "1\u001b"), Map.of())).getMessage();
+        assertTrue(unknown.startsWith("unknown setting system property selfconnect.x\\ny='1\\u001b'"), unknown);
+    }
+
+    @Test
+    void aLongValueInAnErrorIsShownCut() {
+        String value = "x".repeat(100_000);
+        String error = agentArgumentError("mode=" + value);
+        assertTrue(error.length() < 2_000, "length " + error.length());
+        assertTrue(error.contains("...(" + (100_000 - dev.selfconnect.vocabulary.PlainText.MAX_VALUE_CHARS)
+                + " more characters)"), error);
+    }
+
+    @Test
+    void anAuditFileWithANewlineIsShownEscapedInTheSettings(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("a\n[selfconnect] WARN FORGED.jsonl");
+        Settings settings = SettingsLoader.load("audit.file=" + file, new Properties(), Map.of());
+
+        assertEquals(file.toString(), settings.auditFile());
+        assertTrue(settings.describe().endsWith(", audit.file=" + dir + "/a\\n[selfconnect] WARN FORGED.jsonl"),
+                settings.describe());
+    }
+
+    /** Ten thousand entries, each piece of the agent arguments continuing the list: read in linear time. */
+    @Test
+    void aTenThousandEntryIgnoreListReadsTheSameAsAgentArgumentsAndAsAProperty() throws Exception {
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            list.append(list.length() == 0 ? "" : ",").append(i % 2 == 0 ? Integer.toString(1 + i)
+                    : "127.0.0." + (i % 250 + 1) + ":" + (20_000 + i));
+        }
+        Settings asArguments = SettingsLoader.load("mode=throw,ignore=" + list + ",stack-traces=false",
+                new Properties(), Map.of());
+        Settings asProperty = SettingsLoader.load("mode=throw,stack-traces=false",
+                properties("selfconnect.ignore", list.toString()), Map.of());
+
+        assertEquals(list.toString(), asArguments.ignore().toString());
+        assertEquals(asProperty, asArguments);
+        assertTrue(asArguments.ignore().matches(InetAddress.getByName("127.0.0.2"), 20_001));
+        assertTrue(asArguments.ignore().matches(InetAddress.getByName("10.0.0.1"), 9_999));
+        assertFalse(asArguments.ignore().matches(InetAddress.getByName("127.0.0.1"), 20_001));
+        assertFalse(asArguments.stackTraces());
+    }
+
+    @Test
+    void aMalformedEntryDeepInALongArgumentListIsNamed() {
+        StringBuilder list = new StringBuilder("ignore=1");
+        for (int i = 2; i < 5_000; i++) {
+            list.append(',').append(i);
+        }
+        list.append(",80x,81");
+        String error = agentArgumentError(list.toString());
+        assertTrue(error.contains(", entry '80x' is malformed: expected a comma-separated list"), error);
+    }
+
+    @Test
+    void anAuditFileOfAnotherUserDoesNotStopTheJvmAndSaysWhyItIsNotUsed(@TempDir Path dir) throws Exception {
+        if (!Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
+            assertFalse("true".equalsIgnoreCase(System.getenv("CI")), "changing a file's owner needs root");
+            Assumptions.abort("changing a file's owner needs root");
+        }
+        Path file = Files.createFile(dir.resolve("events.jsonl"));
+        Files.setAttribute(file, "unix:uid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+
+        Settings settings = SettingsLoader.load("audit.file=" + file, new Properties(), Map.of());
+
+        assertEquals(file.toString(), settings.auditFile());
+        assertEquals("it is owned by uid 65534, not by the JVM's user (uid 0)", settings.unusableAuditFile());
+        assertEquals(0, Files.size(file));
+        Settings fixed = SettingsLoader.over(settings, "audit.file=" + dir.resolve("other.jsonl"));
+        assertEquals(null, fixed.unusableAuditFile());
+        assertEquals(settings.unusableAuditFile(), SettingsLoader.over(settings, "mode=throw").unusableAuditFile());
+    }
+
+    @Test
+    void anAuditFileOnProcIsNotUsedAndAWrongPathStillStopsTheJvm(@TempDir Path dir) throws Exception {
+        Settings proc = SettingsLoader.load("audit.file=/proc/self/status", new Properties(), Map.of());
+        assertEquals("it is on /proc, a kernel file system whose files are not logs", proc.unusableAuditFile());
+
+        String error = agentArgumentError("audit.file=" + dir.resolve("missing/events.jsonl"));
+        assertTrue(error.startsWith("invalid value '" + dir.resolve("missing/events.jsonl") + "' for"
+                + " selfconnect.audit.file"), error);
     }
 
     private static String agentArgumentError(String arguments) {

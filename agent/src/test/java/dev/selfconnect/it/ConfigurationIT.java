@@ -87,10 +87,20 @@ class ConfigurationIT {
             invalid("a malformed ignore list", jvm -> jvm.agent(null).env("SELFCONNECT_IGNORE", "8080,80x"),
                     "invalid value '8080,80x' for selfconnect.ignore (environment variable SELFCONNECT_IGNORE), "
                             + "entry '80x' is malformed: expected a comma-separated list of PORT, LOW-HIGH, IP:PORT, "
-                            + "[IPv6]:PORT or localhost:PORT, ports 1-65535"),
+                            + "[IPv6]:PORT or localhost:PORT, ports 1-65535, or @FILE to read the list from a"
+                            + " file"),
             invalid("a bad boolean", jvm -> jvm.agent("stack-traces=yes"),
                     "invalid value 'yes' for selfconnect.stack-traces (agent argument stack-traces=yes): "
-                            + "expected true or false"));
+                            + "expected true or false"),
+            new Case("bad setting stops the JVM: a newline and an ESC in a value forge no line",
+                    jvm -> jvm.agent(null).env("SELFCONNECT_MODE", "log\n[selfconnect] INFO FORGED \u001b[2J"), r -> {
+                        assertEquals(1, r.exitCode(), r::toString);
+                        assertEquals(List.of("[selfconnect] ERROR invalid value 'log\\n[selfconnect] INFO FORGED"
+                                + " \\u001b[2J' for selfconnect.mode (environment variable SELFCONNECT_MODE): expected"
+                                + " log, throw or off" + ChildJvm.STOPS), r.agentLines("ERROR"), r::toString);
+                        assertEquals(List.of(), r.agentLines("INFO"), r::toString);
+                        assertFalse(r.stderr().contains("\u001b"), r::toString);
+                    }));
 
     private static Case invalid(String name, UnaryOperator<ChildJvm> setup, String message) {
         return new Case("bad setting stops the JVM: " + name, setup, r -> {
@@ -115,7 +125,8 @@ class ConfigurationIT {
      */
     private static final List<String> ON_EVERY_JDK = List.of("mode as a system property",
             "mode as an environment variable", "an ignored port is left alone", "mode=off installs nothing",
-            "loaded twice, installed once", "bad setting stops the JVM: an unknown mode");
+            "loaded twice, installed once", "bad setting stops the JVM: an unknown mode",
+            "bad setting stops the JVM: a newline and an ESC in a value forge no line");
 
     private static boolean everyCaseOn(Jdk jdk) {
         return jdk.feature() == 17 || jdk.feature() == 25;

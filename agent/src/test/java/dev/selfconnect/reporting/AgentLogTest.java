@@ -68,6 +68,39 @@ class AgentLogTest {
                 err);
     }
 
+    @Test
+    void noTextStartsALineOfItsOwnOrControlsTheTerminal() throws Exception {
+        String err = Stderr.capture(() -> {
+            AgentLog.warn("value 'log\n[selfconnect] INFO FORGED' \u001b[2J\u009b");
+            AgentLog.tagged("SUMMARY", "x\r\ny");
+        });
+
+        String nl = System.lineSeparator();
+        assertEquals("[selfconnect] WARN value 'log\\n[selfconnect] INFO FORGED' \\u001b[2J\\u009b" + nl
+                + "[selfconnect] SUMMARY x\\r\\ny" + nl, err);
+    }
+
+    @Test
+    void aClassThatCannotBeLoadedRunsTheCheckOnTheFailingThread() throws Exception {
+        Thread[] ranOn = new Thread[1];
+        int[] runs = new int[1];
+        AgentLog.whenClassesUnreadable(() -> {
+            runs[0]++;
+            ranOn[0] = Thread.currentThread();
+        });
+        try {
+            Stderr.capture(() -> {
+                AgentLog.internalFailure("loading a class " + UUID.randomUUID(), new NoClassDefFoundError("x/Y"));
+                AgentLog.internalFailure("a plain failure " + UUID.randomUUID(), new IllegalStateException("boom"));
+            });
+        } finally {
+            AgentLog.whenClassesUnreadable(null);
+        }
+
+        assertEquals(1, runs[0], "only a LinkageError runs the check");
+        assertEquals(Thread.currentThread(), ranOn[0]);
+    }
+
     static int occurrences(String text, String part) {
         int count = 0;
         for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
