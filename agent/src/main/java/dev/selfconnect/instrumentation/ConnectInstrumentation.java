@@ -253,6 +253,9 @@ public final class ConnectInstrumentation {
         }
         List<Class<?>> loaded = new ArrayList<Class<?>>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (type == null) {
+                continue;
+            }
             String name = type.getName();
             if (name.length() <= longest && nameLengths[name.length()] && names.contains(name)
                     && type.getClassLoader() == null) {

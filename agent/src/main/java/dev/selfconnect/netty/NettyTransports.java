@@ -129,7 +129,7 @@ public final class NettyTransports {
                 instrumentation.removeTransformer(retransformer);
                 List<Class<?>> restore = new ArrayList<Class<?>>();
                 for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-                    if (retransformer.hasWoven(type.getName())) {
+                    if (type != null && retransformer.hasWoven(type.getName())) {
                         restore.add(type);
                     }
                 }
@@ -165,7 +165,7 @@ public final class NettyTransports {
             return;
         }
         for (Class<?> type : inst.getAllLoadedClasses()) {
-            ClassLoader loader = type.getClassLoader();
+            ClassLoader loader = type == null ? null : type.getClassLoader();
             if (loader == null) {
                 continue;
             }
