@@ -161,7 +161,8 @@ class AttachTrustIT {
 
     private static List<String> agentCopies(Path namespaceTmp) throws IOException {
         try (Stream<Path> files = Files.list(namespaceTmp)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("selfconnect")).toList();
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("selfconnect-agent-"))
+                    .toList();
         }
     }
 
