@@ -17,8 +17,9 @@ final class AttachHandler {
 
     /**
      * Loaded into a running JVM by an attach: installs, reconfigures, reports its status or detaches, and answers in
-     * the reply property, which the tool reads through the attach API once the load has returned. Nothing reaches the JVM's own output unless its state changes: a bad setting is answered, not
-     * thrown (a throw here makes the JVM print a stack trace and "Agent failed to start").
+     * the reply property, which the tool reads through the attach API once the load has returned. Nothing reaches
+     * the JVM's own output unless its state changes: a bad setting is answered, not thrown (a throw here makes the
+     * JVM print a stack trace and "Agent failed to start").
      */
     static void handle(String arguments, Instrumentation instrumentation) {
         AttachRequest request;

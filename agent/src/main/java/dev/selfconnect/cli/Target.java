@@ -119,7 +119,8 @@ final class Target implements AutoCloseable {
         String requestId = RequestId.fresh();
         String request = AttachRequest.format(AttachRequest.Command.valueOf(command.toUpperCase(Locale.ROOT)),
                 requestId, reset, settings);
-        boolean agentWasThere = agentState() != null;
+        AgentState before = agentState();
+        boolean agentWasThere = before != null;
         JarCopy copy = null;
         try {
             String jar = visibleJar(agentJar);
@@ -140,6 +141,11 @@ final class Target implements AutoCloseable {
                     copy == null ? null : copy.fileKey))) {
                 throw ReplyOutcome.unauthenticated(pid, answer, "the JVM did not open the agent jar this tool gave "
                         + "it, so other classes of its own answered in the agent's name");
+            }
+            if (reply == null && before != null && !before.version.equals(Main.version())) {
+                throw new CliException("JVM " + pid + " runs selfconnect " + before.version + ", which does not "
+                        + "answer the requests of this tool (" + Main.version() + "); use the attach tool of that "
+                        + "version, the jar the JVM loaded it from");
             }
             if (failure != null && reply == null) {
                 throw Failures.load(pid, failure, answer == null ? "" : ReplyOutcome.excerpt(answer), agentJar,

@@ -127,8 +127,8 @@ class AttachCyclesIT {
     }
 
     /**
-     * The names of the JVM's lasting threads whose name is the agent's: the weaver of an attach and the one-off fetch of
-     * the platform MBean server end on their own, and may still be ending when this looks.
+     * The names of the JVM's lasting threads whose name is the agent's: the weaver of an attach and the one-off fetch
+     * of the platform MBean server end on their own, and may still be ending when this looks.
      */
     private static List<String> agentThreads(String pid) throws IOException {
         List<String> names = new ArrayList<>();
