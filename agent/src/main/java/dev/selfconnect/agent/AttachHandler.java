@@ -7,16 +7,9 @@ import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.state.AgentState;
 import dev.selfconnect.reporting.AgentLog;
 
-import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.LinkOption;
-import java.nio.file.Paths;
-import java.nio.file.StandardOpenOption;
 
-/** What an attach asks of the agent, answered in the reply file the attach tool made. */
+/** What an attach asks of the agent, answered in the reply property ({@link AttachReply#PROPERTY}). */
 final class AttachHandler {
 
     private AttachHandler() {
@@ -24,8 +17,9 @@ final class AttachHandler {
 
     /**
      * Loaded into a running JVM by an attach: installs, reconfigures, reports its status or detaches, and answers in
-     * the reply file. Nothing reaches the JVM's own output unless its state changes: a bad setting is answered, not
-     * thrown (a throw here makes the JVM print a stack trace and "Agent failed to start").
+     * the reply property, which the tool reads through the attach API once the load has returned. Nothing reaches
+     * the JVM's own output unless its state changes: a bad setting is answered, not thrown (a throw here makes the
+     * JVM print a stack trace and "Agent failed to start").
      */
     static void handle(String arguments, Instrumentation instrumentation) {
         AttachRequest request;
@@ -79,20 +73,18 @@ final class AttachHandler {
         return false;
     }
 
-    /** Writes the reply to the file the tool made for it (never through a link), replacing what it holds. */
+    /**
+     * Leaves the reply where the tool reads it: a system property, read through the attach channel, which only this
+     * JVM's user and root can open. Each answer replaces the one before: one property, whatever the number of attaches.
+     */
     private static void answer(AttachRequest request, AttachReply reply) {
-        if (request.replyFile == null) {
+        if (request.id == null) {
             return;
         }
-        // Read and write: opening a FIFO someone put there instead would not block.
-        try (FileChannel out = FileChannel.open(Paths.get(request.replyFile), LinkOption.NOFOLLOW_LINKS,
-                StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer bytes = ByteBuffer.wrap((reply.format() + "\n").getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                out.write(bytes);
-            }
-        } catch (IOException | RuntimeException e) {
-            AgentLog.internalFailure("writing the reply to " + request.replyFile, e);
+        try {
+            System.setProperty(AttachReply.PROPERTY, reply.format(request.id));
+        } catch (RuntimeException e) {
+            AgentLog.internalFailure("leaving the reply to the attach tool", e);
         }
     }
 }

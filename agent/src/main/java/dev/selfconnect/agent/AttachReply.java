@@ -3,14 +3,18 @@ package dev.selfconnect.agent;
 import java.util.Locale;
 
 /**
- * The agent's answer to the attach tool, written to the reply file: a first line {@code selfconnect-reply STATUS}
- * with a status token from {@link Status}, then the text for the user. The tool decides on the token alone and
- * shows the text; it never reads meaning into the sentences.
+ * The agent's answer to the attach tool, left in the system property {@value #PROPERTY}, which the tool reads through
+ * the attach API once the load returns (nothing is written to a file): a first line
+ * {@code selfconnect-reply REQUEST-ID STATUS} with the id the request carried and a status token from {@link Status},
+ * then the text for the user. The tool takes only the answer to its own request id, decides on the token alone and
+ * shows the text as untrusted text; it never reads meaning into the sentences.
  */
 public final class AttachReply {
 
-    /** The first word of every reply file. */
+    /** The first word of every reply. */
     public static final String MAGIC = "selfconnect-reply";
+    /** Where the reply to the last request is left; beside the agent's marker, under its name. */
+    public static final String PROPERTY = AgentMarker.PROPERTY + ".reply";
 
     /** What the agent did with the command. */
     public enum Status {
@@ -75,26 +79,28 @@ public final class AttachReply {
         return text;
     }
 
-    /** The reply as it goes into the file. */
-    public String format() {
-        return MAGIC + " " + status.token() + "\n" + text;
+    /** The reply to the request with this id, as it goes into the property. */
+    public String format(String requestId) {
+        return MAGIC + " " + requestId + " " + status.token() + "\n" + text;
     }
 
     /**
-     * Reads a reply file's content.
+     * Reads the property's value as the reply to one request.
      *
-     * @return the reply, or null when the content is not a reply of this protocol (empty, truncated, another tool)
+     * @return the reply, or null when the value is not a reply of this protocol to this very request (none, another
+     *     request's, truncated, another tool's)
      */
-    public static AttachReply parse(String content) {
-        if (content == null) {
+    public static AttachReply parse(String content, String requestId) {
+        if (content == null || requestId == null || requestId.isEmpty()) {
             return null;
         }
         int newline = content.indexOf('\n');
-        String first = (newline < 0 ? content : content.substring(0, newline)).trim();
-        if (!first.startsWith(MAGIC + " ")) {
+        String first = newline < 0 ? content : content.substring(0, newline);
+        String prefix = MAGIC + " " + requestId + " ";
+        if (!first.startsWith(prefix)) {
             return null;
         }
-        Status status = Status.ofToken(first.substring(MAGIC.length() + 1).trim());
+        Status status = Status.ofToken(first.substring(prefix.length()));
         if (status == null) {
             return null;
         }

@@ -4,8 +4,9 @@ import java.util.Locale;
 
 /**
  * The request half of the attach protocol ({@link AttachReply} is the answer): the agent arguments that carry a
- * command to the agent in a running JVM, {@code command=NAME,reply=FILE[,reset=true][,SETTINGS]}. The tool formats
- * it, the agent parses it; the rest are settings, checked as {@code -javaagent} arguments are.
+ * command to the agent in a running JVM, {@code command=NAME,id=REQUEST-ID[,reset=true][,SETTINGS]}. The tool formats
+ * it, the agent parses it; the rest are settings, checked as {@code -javaagent} arguments are. The request id is fresh
+ * for each load and comes back in the reply, so that the tool tells the answer to this request from a stale one.
  */
 public final class AttachRequest {
 
@@ -19,30 +20,32 @@ public final class AttachRequest {
     }
 
     static final String COMMAND = "command=";
-    static final String REPLY = "reply=";
+    static final String ID = "id=";
+    /** What a tool of an earlier version sent: the file it wanted the reply in. Such a request gets no reply. */
+    static final String REPLY_FILE = "reply=";
     /** Before the settings given are applied, the others go back to their defaults instead of keeping their values. */
     static final String RESET = "reset=true";
 
     final Command command;
-    /** The file the agent writes its answer to, as the target sees it; null for none. */
-    final String replyFile;
+    /** The id the reply carries back; null when the request has none (then nobody waits for a reply). */
+    final String id;
     final boolean reset;
     /** The settings, as agent arguments; empty for none. */
     final String settings;
 
-    private AttachRequest(Command command, String replyFile, boolean reset, String settings) {
+    private AttachRequest(Command command, String id, boolean reset, String settings) {
         this.command = command;
-        this.replyFile = replyFile;
+        this.id = id;
         this.reset = reset;
         this.settings = settings;
     }
 
     /**
-     * @param replyPath the reply file as the target sees it; it has no comma
-     * @param settings  agent arguments; empty for none
+     * @param id       the request id, letters and digits only
+     * @param settings agent arguments; empty for none
      */
-    public static String format(Command command, String replyPath, boolean reset, String settings) {
-        return COMMAND + command.token() + "," + REPLY + replyPath + (reset ? "," + RESET : "")
+    public static String format(Command command, String id, boolean reset, String settings) {
+        return COMMAND + command.token() + "," + ID + id + (reset ? "," + RESET : "")
                 + (settings.isEmpty() ? "" : "," + settings);
     }
 
@@ -53,7 +56,7 @@ public final class AttachRequest {
      */
     static AttachRequest parse(String arguments) {
         Command command = Command.ATTACH;
-        String reply = null;
+        String id = null;
         boolean reset = false;
         StringBuilder settings = new StringBuilder();
         if (arguments != null && !arguments.trim().isEmpty()) {
@@ -61,8 +64,10 @@ public final class AttachRequest {
                 String trimmed = piece.trim();
                 if (trimmed.startsWith(COMMAND)) {
                     command = command(trimmed.substring(COMMAND.length()));
-                } else if (trimmed.startsWith(REPLY)) {
-                    reply = trimmed.substring(REPLY.length());
+                } else if (trimmed.startsWith(ID)) {
+                    id = trimmed.substring(ID.length());
+                } else if (trimmed.startsWith(REPLY_FILE)) {
+                    continue; // an earlier tool's reply file: never written to
                 } else if (trimmed.equals(RESET)) {
                     reset = true;
                 } else {
@@ -70,7 +75,7 @@ public final class AttachRequest {
                 }
             }
         }
-        return new AttachRequest(command, reply, reset, settings.toString());
+        return new AttachRequest(command, id, reset, settings.toString());
     }
 
     private static Command command(String token) {

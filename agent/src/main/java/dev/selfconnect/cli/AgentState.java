@@ -66,7 +66,10 @@ final class AgentState {
             return null;
         }
         AgentMarker parsed = AgentMarker.parse(marker);
-        return new AgentState(parsed.phaseText, parsed.version, parsed.settings, parsed.status);
+        // The marker is the target's text: it is shown escaped, whoever wrote it.
+        return new AgentState(Untrusted.line(parsed.phaseText, Untrusted.CELL),
+                Untrusted.line(parsed.version, Untrusted.CELL), Untrusted.line(parsed.settings, Untrusted.LINE),
+                parsed.status == null ? null : Untrusted.lines(parsed.status, Untrusted.LINE));
     }
 
     boolean active() {

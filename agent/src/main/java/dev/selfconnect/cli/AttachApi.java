@@ -53,11 +53,13 @@ final class AttachApi {
         String home = System.getProperty("java.home");
         String suggestion = "run this tool with the java of a full JDK (9 or later; or 8 with lib/tools.jar)";
         String targetHome = process == null ? null : process.javaHome();
+        // The path is the target's: shown escaped.
+        String shownHome = targetHome == null ? null : Untrusted.line(targetHome, Untrusted.CELL);
         if (targetHome != null && hasAttachModule(Paths.get(targetHome))) {
-            suggestion = "run this tool with the target's own JDK: " + targetHome + "/bin/java -jar "
+            suggestion = "run this tool with the target's own JDK: " + shownHome + "/bin/java -jar "
                     + invocation.agentJar() + " " + invocation.text();
         } else if (targetHome != null) {
-            suggestion += ", e.g. the JDK the target JVM's runtime (" + targetHome + ") was made from";
+            suggestion += ", e.g. the JDK the target JVM's runtime (" + shownHome + ") was made from";
         }
         throw new CliException("this Java runtime (" + home + ", Java " + System.getProperty("java.version")
                 + ") has no attach API: it lacks the jdk.attach module, as a JRE or a jlinked runtime does; "
@@ -67,7 +69,12 @@ final class AttachApi {
     /** Whether a Java home has the attach API: its release file lists jdk.attach, or it has lib/tools.jar. */
     static boolean hasAttachModule(Path javaHome) {
         try {
-            for (String line : Files.readAllLines(javaHome.resolve("release"), StandardCharsets.UTF_8)) {
+            Path release = javaHome.resolve("release");
+            // A JDK under a user's own directory: a FIFO there would hold this tool up.
+            if (!Files.isRegularFile(release)) {
+                throw new IOException("not a regular file: " + release);
+            }
+            for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
                 if (line.startsWith("MODULES=")) {
                     return (" " + line.substring("MODULES=".length()).replace("\"", "") + " ").contains(" jdk.attach ");
                 }

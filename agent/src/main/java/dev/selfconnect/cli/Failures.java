@@ -80,7 +80,7 @@ final class Failures {
 
     /** The failure of an attach to JVM {@code pid}, as the user reads it. */
     static CliException attach(String pid, Throwable e, boolean procAvailable) {
-        String reason = String.valueOf(e.getMessage());
+        String reason = Untrusted.line(String.valueOf(e.getMessage()), Untrusted.LINE);
         switch (AttachCause.of(e, procAvailable)) {
             case NO_SUCH_PROCESS:
                 return new CliException("there is no JVM with pid " + pid + " (" + reason + ")", e);
@@ -99,11 +99,11 @@ final class Failures {
     /**
      * The failure of loading the agent into JVM {@code pid}.
      *
-     * @param answer what the agent wrote to the reply file, empty if nothing
+     * @param answer what the JVM left in the reply property, escaped; empty if nothing
      * @param targetUid the JVM's user, who must be able to read the jar
      */
     static CliException load(String pid, Throwable e, String answer, Path agentJar, int targetUid) {
-        String reason = String.valueOf(e.getMessage());
+        String reason = Untrusted.line(String.valueOf(e.getMessage()), Untrusted.LINE);
         switch (LoadCause.of(e)) {
             case DYNAMIC_LOADING_DISABLED:
                 return new CliException("JVM " + pid + " does not allow agents to be loaded while it runs (" + reason
@@ -113,13 +113,17 @@ final class Failures {
                         + "): the JVM's user (uid " + targetUid + ") must be able to read it", e);
             default:
                 return new CliException("loading the agent into JVM " + pid + " failed: " + shortReason(e)
-                        + (answer.isEmpty() ? "" : " (" + answer + ")") + "; see the JVM's standard error", e);
+                        + (answer.isEmpty() ? "" : " (the JVM's reply property, which is not the agent's answer to "
+                        + "this request: '" + answer + "')") + "; see the JVM's standard error", e);
         }
     }
 
-    /** {@code IOException: Connection refused}: the type without its package, and the message. */
+    /**
+     * {@code IOException: Connection refused}: the type without its package, and the message, escaped: the attach API
+     * passes on text the target JVM sent.
+     */
     static String shortReason(Throwable e) {
         String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + Untrusted.line(message, Untrusted.LINE));
     }
 }

@@ -79,7 +79,8 @@ public final class Main {
             }
             return EXIT_ERROR;
         } catch (Exception | LinkageError e) {
-            err.println("selfconnect: internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)"));
+            err.println("selfconnect: internal error: " + Untrusted.line(e.toString(), Untrusted.LINE)
+                    + (debug ? "" : " (run with --debug for the stack trace)"));
             if (debug) {
                 e.printStackTrace(err);
             }

@@ -32,7 +32,7 @@ final class StatusCommand {
             if (target.dynamicLoadingDisabled()) {
                 // The agent came with -javaagent; without loading it again only its marker can be read.
                 out.println("selfconnect " + state.version + " " + state.stateText + " on Java "
-                        + target.properties.getProperty("java.version"));
+                        + Untrusted.line(target.properties.getProperty("java.version"), Untrusted.CELL));
                 out.println("settings: " + state.settings);
                 out.println("counters: unavailable (the JVM runs with -XX:-EnableDynamicAgentLoading, so the agent "
                         + "cannot be asked for them)");

@@ -1,14 +1,10 @@
 package dev.selfconnect.cli;
 
+import dev.selfconnect.agent.AttachReply;
 import dev.selfconnect.agent.AttachRequest;
 
-import dev.selfconnect.agent.AttachReply;
-
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Properties;
 
@@ -33,7 +29,7 @@ final class Target implements AutoCloseable {
         this.agentProperties = agentProperties;
         this.started = started;
         this.invocation = invocation;
-        this.main = JvmFacts.mainClass(properties.getProperty("sun.java.command"));
+        this.main = JvmFacts.mainClass(properties.getProperty("sun.java.command"), process);
     }
 
     /** Checks the process, attaches to it and reads its system properties; the caller closes it. */
@@ -120,46 +116,77 @@ final class Target implements AutoCloseable {
                     : "; it has selfconnect " + state.version + " from its command line (" + state.stateText
                     + ": " + state.settings + "), whose settings change only with a restart"));
         }
-        ReplyFile reply = ReplyFile.create(process, properties);
+        String requestId = RequestId.fresh();
         String request = AttachRequest.format(AttachRequest.Command.valueOf(command.toUpperCase(Locale.ROOT)),
-                reply.pathForTarget, reset, settings);
+                requestId, reset, settings);
+        AgentState before = agentState();
+        boolean agentWasThere = before != null;
+        JarCopy copy = null;
         try {
-            session.loadAgent(jarForTarget(agentJar), request);
-        } catch (Exception e) {
-            String answer = reply.take();
+            String jar = visibleJar(agentJar);
+            if (jar == null) {
+                copy = JarCopy.create(process.root(), properties.getProperty("java.io.tmpdir"), agentJar);
+                jar = copy.pathForTarget;
+            }
+            ArgumentLimit.check(pid, jar, request, javaFeature());
+            Exception failure = null;
+            try {
+                session.loadAgent(jar, request);
+            } catch (Exception e) {
+                failure = e;
+            }
+            String answer = replyProperty();
+            AttachReply reply = AttachReply.parse(answer, requestId);
+            if (reply != null && !agentWasThere && Boolean.FALSE.equals(process.holdsOpen(agentJar,
+                    copy == null ? null : copy.fileKey))) {
+                throw ReplyOutcome.unauthenticated(pid, answer, "the JVM did not open the agent jar this tool gave "
+                        + "it, so other classes of its own answered in the agent's name");
+            }
+            if (reply == null && before != null && !before.version.equals(Main.version())) {
+                throw new CliException("JVM " + pid + " runs selfconnect " + before.version + ", which does not "
+                        + "answer the requests of this tool (" + Main.version() + "); use the attach tool of that "
+                        + "version, the jar the JVM loaded it from");
+            }
+            if (failure != null && reply == null) {
+                throw Failures.load(pid, failure, answer == null ? "" : ReplyOutcome.excerpt(answer), agentJar,
+                        process.uid());
+            }
             // The agent's own reply decides: a Java 9+ tool misreads a Java 8 JVM's answer to a successful load as
             // "Failed to load agent library: 0", though the agent ran and replied.
-            if (AttachReply.parse(answer) != null) {
-                return ReplyOutcome.accept(pid, answer, reply.pathHere.toString());
+            return ReplyOutcome.accept(pid, answer, requestId);
+        } finally {
+            if (copy != null) {
+                copy.close();
             }
-            throw Failures.load(pid, e, answer, agentJar, process.uid());
         }
-        return ReplyOutcome.accept(pid, reply.take(), reply.pathHere.toString());
+    }
+
+    /** The reply property as the JVM has it now, or null. */
+    private String replyProperty() throws CliException {
+        try {
+            return session.systemProperties().getProperty(AttachReply.PROPERTY);
+        } catch (Exception e) {
+            throw new CliException("JVM " + process.pid + " did not tell its system properties after the load, which "
+                    + "hold the agent's answer: " + Failures.shortReason(e), e);
+        }
     }
 
     /**
-     * The agent jar's path as the target sees it. A JVM in another mount namespace (a container, a service with
-     * PrivateTmp) may not see this tool's file there: it gets a copy in its own temporary directory.
+     * The agent jar's path if the target sees this very file there, else null (it needs a copy). A JVM in this tool's
+     * mount namespace sees it; one in another (a container, a service with a private /tmp) may see another file or
+     * none at that path, which is looked up below its root without following any link of its own.
      */
-    private String jarForTarget(Path agentJar) throws CliException {
-        String path = agentJar.toString();
-        Path seen = process.ownView(path);
+    private String visibleJar(Path agentJar) throws CliException {
+        Path real;
         try {
-            if (!TargetProcess.procAvailable() || seen != null && Files.isSameFile(seen, agentJar)) {
-                return path;
-            }
-            String tmp = properties.getProperty("java.io.tmpdir", "/tmp");
-            Path dir = process.ownView(tmp);
-            if (dir == null) {
-                return path;
-            }
-            Path copy = Files.createTempFile(dir, "selfconnect-agent-", ".jar");
-            Files.copy(agentJar, copy, StandardCopyOption.REPLACE_EXISTING);
-            ReplyFile.handOver(copy, process, true);
-            return Paths.get(tmp).resolve(copy.getFileName().toString()).toString();
+            real = agentJar.toRealPath();
         } catch (IOException e) {
-            throw new CliException("cannot give JVM " + process.pid + " a copy of the agent jar: " + e, e);
+            throw new CliException("cannot read this tool's jar " + agentJar + ": " + e, e);
         }
+        if (!TargetProcess.procAvailable() || process.sharesMountNamespace()) {
+            return real.toString();
+        }
+        return process.seesSameFile(real) ? real.toString() : null;
     }
 
     /** After a load: on Java 21 and later, tells how to load without the JVM's warning. */

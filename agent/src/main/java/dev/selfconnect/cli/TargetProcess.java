@@ -1,16 +1,26 @@
 package dev.selfconnect.cli;
 
-import dev.selfconnect.scan.AgentJars;
-
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 
 /**
@@ -24,6 +34,9 @@ final class TargetProcess {
     static final int UNKNOWN_UID = -1;
     /** By name: loading the class would need java.instrument, which this tool's runtime may lack. */
     private static final Path PROC = Paths.get("/proc");
+    private static final String RELEASE = "release";
+    /** A JDK's release file is under 2 KB; its JAVA_VERSION line comes first. */
+    private static final int MAX_RELEASE_BYTES = 16384;
 
     final String pid;
     private final Path dir;
@@ -61,10 +74,10 @@ final class TargetProcess {
         return uidOf(dir);
     }
 
-    /** The process's short command name (the file name of its executable, at most 15 characters). */
+    /** The process's short command name (the file name of its executable, at most 15 characters), escaped. */
     String commandName() {
         try {
-            return read(dir.resolve("comm")).trim();
+            return Untrusted.line(read(dir.resolve("comm")).trim(), Untrusted.CELL);
         } catch (IOException | RuntimeException e) {
             return "?";
         }
@@ -96,11 +109,11 @@ final class TargetProcess {
      * FALSE, or null when its open files cannot be listed. It lets the listing leave alone the JVMs that never had
      * the agent, rather than attach to every one.
      */
-    Boolean hasAgentJarOpen() {
+    Boolean hasAgentJarOpen(AgentJarsOpen jars) {
         if (!procAvailable()) {
             return null;
         }
-        return AgentJars.openIn(dir.resolve("fd"));
+        return jars.in(dir.resolve("fd"));
     }
 
     /** Whether the process's command line has this argument, or null when it cannot be read. */
@@ -117,20 +130,40 @@ final class TargetProcess {
         }
     }
 
-    /** The Java version of the runtime the process runs, from its release file, or "?". */
+    /**
+     * The Java version of the runtime the process runs, from its release file, or "?". The file is looked up below
+     * the process's root without following its links, and read only if it is a regular file, at most a few KB.
+     */
     String javaVersion() {
         String home = javaHome();
-        Path release = home == null ? null : ownView(home + "/release");
-        if (release != null) {
-            try {
-                for (String line : Files.readAllLines(release, StandardCharsets.UTF_8)) {
-                    if (line.startsWith("JAVA_VERSION=")) {
-                        return line.substring("JAVA_VERSION=".length()).replace("\"", "").trim();
+        if (home == null || !procAvailable()) {
+            return "?";
+        }
+        try {
+            List<String> components = JarCopy.components(home);
+            try (SecureDirectoryStream<Path> javaHome = JarCopy.open(root(), components)) {
+                Path release = Paths.get(RELEASE);
+                if (!javaHome.getFileAttributeView(release, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .readAttributes().isRegularFile()) {
+                    return "?";
+                }
+                try (SeekableByteChannel in = javaHome.newByteChannel(release,
+                        new HashSet<OpenOption>(Arrays.<OpenOption>asList(StandardOpenOption.READ,
+                                LinkOption.NOFOLLOW_LINKS)))) {
+                    ByteBuffer bytes = ByteBuffer.allocate(MAX_RELEASE_BYTES);
+                    while (bytes.hasRemaining() && in.read(bytes) > 0) {
+                        // until full or at its end
+                    }
+                    String text = new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+                    for (String line : text.split("\n")) {
+                        if (line.startsWith("JAVA_VERSION=")) {
+                            return line.substring("JAVA_VERSION=".length()).replace("\"", "").trim();
+                        }
                     }
                 }
-            } catch (IOException | RuntimeException e) {
-                // fall through
             }
+        } catch (IOException | RuntimeException e) {
+            // fall through
         }
         return "?";
     }
@@ -141,6 +174,82 @@ final class TargetProcess {
      */
     boolean hasOwnTmpButSharesPids() {
         return !sameNamespace("mnt") && sameNamespace("pid");
+    }
+
+    /** Whether the process shares this tool's mount namespace (true when unknown: then paths are taken as they are). */
+    boolean sharesMountNamespace() {
+        return sameNamespace("mnt");
+    }
+
+    /** The process's root directory, {@code /proc/PID/root}: its own file system, seen from here. */
+    Path root() {
+        return dir.resolve("root");
+    }
+
+    /**
+     * Whether the process, at this absolute path of its own file system, sees this very file (same device and
+     * inode). The path is looked up below its root one component at a time without following any link, so that no
+     * link of the process's points this look-up at a file of this tool's world.
+     */
+    boolean seesSameFile(Path file) {
+        try {
+            List<String> components = JarCopy.components(file.toString());
+            if (components.isEmpty()) {
+                return false;
+            }
+            Object ownKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            try (SecureDirectoryStream<Path> parent = JarCopy.open(root(), components.subList(0,
+                    components.size() - 1))) {
+                Object seen = parent.getFileAttributeView(Paths.get(components.get(components.size() - 1)),
+                        BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes().fileKey();
+                return ownKey != null && ownKey.equals(seen);
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the process holds open this file or the file with this key (device and inode): TRUE, FALSE, or null when
+     * its descriptors cannot be listed. Each descriptor is only looked at (stat), never opened.
+     */
+    Boolean holdsOpen(Path file, Object otherKey) {
+        Object key;
+        try {
+            key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException | RuntimeException e) {
+            key = null;
+        }
+        try (DirectoryStream<Path> descriptors = Files.newDirectoryStream(dir.resolve("fd"))) {
+            for (Path descriptor : descriptors) {
+                Object open;
+                try {
+                    open = Files.readAttributes(descriptor, BasicFileAttributes.class).fileKey();
+                } catch (IOException | RuntimeException closedMeanwhile) {
+                    continue;
+                }
+                if (open != null && (open.equals(key) || open.equals(otherKey))) {
+                    return Boolean.TRUE;
+                }
+            }
+            return Boolean.FALSE;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The process's command line, its arguments as given; empty when it cannot be read. */
+    List<String> commandLine() {
+        try {
+            String all = read(dir.resolve("cmdline"));
+            List<String> arguments = new ArrayList<String>();
+            for (String piece : all.split("\u0000")) {
+                arguments.add(piece);
+            }
+            return arguments;
+        } catch (IOException | RuntimeException e) {
+            return new ArrayList<String>();
+        }
     }
 
     private boolean sameNamespace(String kind) {
@@ -164,20 +273,6 @@ final class TargetProcess {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-    }
-
-    /**
-     * The process's view of a path of its own file system, through /proc/PID/root: the same file when it shares this
-     * tool's mount namespace, its own /tmp when it runs in a container or a systemd service with PrivateTmp. Null
-     * when that view cannot be used.
-     */
-    Path ownView(String path) {
-        if (!procAvailable() || path == null || !path.startsWith("/")) {
-            return null;
-        }
-        Path root = dir.resolve("root");
-        Path seen = Paths.get(root.toString() + path);
-        return Files.exists(seen) ? seen : null;
     }
 
     static String ownPid() {

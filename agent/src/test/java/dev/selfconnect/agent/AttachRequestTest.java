@@ -12,29 +12,29 @@ class AttachRequestTest {
 
     @Test
     void aCommandWithoutSettings() {
-        assertEquals("command=status,reply=/tmp/selfconnect-reply-1.txt",
-                AttachRequest.format(AttachRequest.Command.STATUS, "/tmp/selfconnect-reply-1.txt", false, ""));
+        assertEquals("command=status,id=0123abcd", AttachRequest.format(AttachRequest.Command.STATUS, "0123abcd", false,
+                ""));
     }
 
     @Test
     void settingsFollowTheProtocolsPieces() {
-        assertEquals("command=attach,reply=/tmp/r.txt,mode=throw,ignore=8080,9090",
-                AttachRequest.format(AttachRequest.Command.ATTACH, "/tmp/r.txt", false, "mode=throw,ignore=8080,9090"));
+        assertEquals("command=attach,id=77,mode=throw,ignore=8080,9090",
+                AttachRequest.format(AttachRequest.Command.ATTACH, "77", false, "mode=throw,ignore=8080,9090"));
     }
 
     @Test
     void aResetComesBeforeTheSettings() {
-        assertEquals("command=attach,reply=/tmp/r.txt,reset=true,stack-traces=false",
-                AttachRequest.format(AttachRequest.Command.ATTACH, "/tmp/r.txt", true, "stack-traces=false"));
+        assertEquals("command=attach,id=77,reset=true,stack-traces=false",
+                AttachRequest.format(AttachRequest.Command.ATTACH, "77", true, "stack-traces=false"));
     }
 
     @Test
     void whatTheToolFormatsTheAgentParses() {
-        AttachRequest request = AttachRequest.parse(AttachRequest.format(AttachRequest.Command.ATTACH, "/tmp/r.txt",
+        AttachRequest request = AttachRequest.parse(AttachRequest.format(AttachRequest.Command.ATTACH, "77",
                 true, "mode=throw,ignore=8080,9090"));
 
         assertEquals(AttachRequest.Command.ATTACH, request.command);
-        assertEquals("/tmp/r.txt", request.replyFile);
+        assertEquals("77", request.id);
         assertTrue(request.reset);
         assertEquals("mode=throw,ignore=8080,9090", request.settings);
     }
@@ -44,9 +44,31 @@ class AttachRequestTest {
         AttachRequest request = AttachRequest.parse("mode=throw");
 
         assertEquals(AttachRequest.Command.ATTACH, request.command);
-        assertNull(request.replyFile);
+        assertNull(request.id);
         assertFalse(request.reset);
         assertEquals("mode=throw", request.settings);
+    }
+
+    @Test
+    void anEarlierToolsReplyFileIsNeitherASettingNorWrittenTo() {
+        AttachRequest request = AttachRequest.parse("command=attach,reply=/tmp/selfconnect-reply-1.txt,mode=throw");
+
+        assertNull(request.id);
+        assertEquals("mode=throw", request.settings);
+    }
+
+    @Test
+    void aReplyIsTakenOnlyForItsOwnRequest() {
+        String value = new AttachReply(AttachReply.Status.INSTALLED, "installed\nsecond").format("abc123");
+
+        assertEquals("installed\nsecond", AttachReply.parse(value, "abc123").text());
+        assertEquals(AttachReply.Status.INSTALLED, AttachReply.parse(value, "abc123").status());
+        assertNull(AttachReply.parse(value, "abc124"), "another request's reply");
+        assertNull(AttachReply.parse(value, "abc12"), "a prefix of the id");
+        assertNull(AttachReply.parse(value, ""));
+        assertNull(AttachReply.parse(null, "abc123"));
+        assertNull(AttachReply.parse("selfconnect-reply abc123 exploded\nx", "abc123"), "an unknown status");
+        assertNull(AttachReply.parse("selfconnect-reply installed\nx", "installed"), "the earlier form, no id");
     }
 
     @Test

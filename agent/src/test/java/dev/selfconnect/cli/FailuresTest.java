@@ -103,7 +103,8 @@ class FailuresTest {
                 + "agent failed to initialize; see the JVM's standard error",
                 Failures.load("4242", failed, "", JAR, 1000).getMessage());
         assertEquals("loading the agent into JVM 4242 failed: AgentInitializationException: Agent JAR loaded but "
-                + "agent failed to initialize (half an answer); see the JVM's standard error",
+                + "agent failed to initialize (the JVM's reply property, which is not the agent's answer to this "
+                + "request: 'half an answer'); see the JVM's standard error",
                 Failures.load("4242", failed, "half an answer", JAR, 1000).getMessage());
     }
 

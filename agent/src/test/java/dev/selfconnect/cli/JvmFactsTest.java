@@ -2,6 +2,7 @@ package dev.selfconnect.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,10 +13,27 @@ class JvmFactsTest {
 
     @Test
     void theMainClassLeavesTheArgumentsOut() {
-        assertEquals("app.jar", JvmFacts.mainClass("app.jar --password hunter2"));
-        assertEquals("com.example.Main", JvmFacts.mainClass(" com.example.Main "));
-        assertEquals("(unknown)", JvmFacts.mainClass(""));
-        assertEquals("(unknown)", JvmFacts.mainClass(null));
+        assertEquals("app.jar", JvmFacts.mainClass("app.jar --password hunter2", null));
+        assertEquals("com.example.Main", JvmFacts.mainClass(" com.example.Main ", null));
+        assertEquals("(unknown)", JvmFacts.mainClass("", null));
+        assertEquals("(unknown)", JvmFacts.mainClass(null, null));
+    }
+
+    @Test
+    void aMainClassTheJvmDoesNotTellComesFromItsCommandLine() {
+        assertEquals("app.jar", JvmFacts.mainOfCommandLine(List.of("/usr/bin/java", "-Xmx1g", "-cp", "a:b",
+                "-jar", "app.jar", "--secret", "s")));
+        assertEquals("com.example.Main", JvmFacts.mainOfCommandLine(List.of("java", "-cp", "lib/*",
+                "-Dx=y", "com.example.Main", "arg")));
+        assertEquals("mod/com.example.Main", JvmFacts.mainOfCommandLine(List.of("java", "--module-path", "m",
+                "-m", "mod/com.example.Main")));
+        assertEquals("/opt/app/bin/launcher", JvmFacts.mainOfCommandLine(List.of("/opt/app/bin/launcher", "-X")));
+        assertEquals("", JvmFacts.mainOfCommandLine(List.of()));
+    }
+
+    @Test
+    void aMainClassIsEscaped() {
+        assertEquals("app\\x1b[2J.jar", JvmFacts.mainClass("app\u001b[2J.jar --x", null));
     }
 
     @Test

@@ -90,6 +90,14 @@ final class AttachHarness {
             return startWithClassPath(jdk, command, "/mnt");
         }
 
+        /**
+         * Starts the target through a prefix (setpriv, unshare ...) with this class path as the JVM sees it; the
+         * environment has {@code SC_CLASSES}, the test classes' path here, for a prefix that mounts them.
+         */
+        static Target through(Jdk jdk, List<String> prefix, String classPath, String... jvmOptions) {
+            return startWithClassPath(jdk, new ArrayList<>(prefix), classPath, jvmOptions);
+        }
+
         /** Starts the target as an ordinary process. */
         static Target plain(Jdk jdk, String... jvmOptions) {
             return start(jdk, new ArrayList<>(), jvmOptions);
@@ -167,8 +175,13 @@ final class AttachHarness {
 
     /** {@code java -jar selfconnect.jar ARGS} on this JDK, optionally run through a prefix (setpriv ...). */
     static CliRun cli(Path java, List<String> prefix, String... args) {
+        return cli(java, prefix, ChildJvm.AGENT_JAR.toAbsolutePath(), args);
+    }
+
+    /** {@code java -jar JAR ARGS}: the tool run from another copy of the jar. */
+    static CliRun cli(Path java, List<String> prefix, Path jar, String... args) {
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(java.toString(), "-jar", ChildJvm.AGENT_JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(java.toString(), "-jar", jar.toString()));
         command.addAll(Arrays.asList(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("SELFCONNECT_"));

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A JVM whose /tmp is not the tool's (a service with PrivateTmp, a container sharing the host's pids), on each JDK:
- * the tool on Java 25 reaches it through /proc/PID/root, where it also leaves the file for the agent's answer; the tool
+ * the tool on Java 25 reaches it through /proc/PID/root (the agent answers through the attach channel); the tool
  * on the target's own older JDK, whose attach API would only make that JVM print thread dumps, says so and leaves it
  * alone.
  */
