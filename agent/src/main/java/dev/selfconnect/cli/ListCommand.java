@@ -1,5 +1,7 @@
 package dev.selfconnect.cli;
 
+import dev.selfconnect.scan.AgentJars;
+
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,7 +47,7 @@ final class ListCommand {
         String own = TargetProcess.ownPid();
         int ownUid = TargetProcess.ownUid();
         final int ownJava = JvmFacts.javaFeature(System.getProperty("java.specification.version"));
-        final AgentJarsOpen jars = new AgentJarsOpen();
+        final AgentJars jars = new AgentJars();
         List<String> pids = new ArrayList<String>();
         List<Future<String[]>> answers = new ArrayList<Future<String[]>>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(POOL_SIZE, jvms.size())), daemons());
@@ -130,7 +132,7 @@ final class ListCommand {
 
     /** One row: from /proc for a JVM that never had the agent, else from its system properties. */
     private static String[] describe(AttachApi api, String[] jvm, TargetProcess process, int ownJava, int ownUid,
-                                     AgentJarsOpen jars) {
+                                     AgentJars jars) {
         String main = JvmFacts.mainClass(jvm[1], process);
         if (process != null) {
             String version = Untrusted.line(process.javaVersion(), Untrusted.CELL);

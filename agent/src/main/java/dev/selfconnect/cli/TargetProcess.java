@@ -1,5 +1,7 @@
 package dev.selfconnect.cli;
 
+import dev.selfconnect.scan.AgentJars;
+
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -109,11 +111,11 @@ final class TargetProcess {
      * FALSE, or null when its open files cannot be listed. It lets the listing leave alone the JVMs that never had
      * the agent, rather than attach to every one.
      */
-    Boolean hasAgentJarOpen(AgentJarsOpen jars) {
+    Boolean hasAgentJarOpen(AgentJars jars) {
         if (!procAvailable()) {
             return null;
         }
-        return jars.in(dir.resolve("fd"));
+        return jars.openIn(dir.resolve("fd"));
     }
 
     /** Whether the process's command line has this argument, or null when it cannot be read. */

@@ -22,6 +22,7 @@ final class ProcFs {
 
 
     final Path root;
+    private final AgentJars agentJars = new AgentJars();
 
     /** Field 22 of /proc/PID/stat, counted from field 3 (the state), the first after the command name. */
     private static final int STAT_START_TIME_AFTER_COMMAND = 22 - 3;
@@ -186,7 +187,7 @@ final class ProcFs {
      * after the agent's detach); null when its descriptors cannot be listed.
      */
     Boolean hasAgentJarOpen(String pid) {
-        return AgentJars.openIn(path(pid, "fd"));
+        return agentJars.openIn(path(pid, "fd"));
     }
 
     /** The socket inodes a process holds, by its fd links "socket:[INODE]". */
