@@ -113,7 +113,17 @@ public final class AgentInstaller {
 
     /** On an attach: installs with these settings, switches off, or reconfigures the agent already installed. */
     static AttachReply applyOnAttach(Settings newSettings, Instrumentation instrumentation) {
+        resolveIdentity(); // the reply's status names the process
         return apply(newSettings, instrumentation, null);
+    }
+
+    /** On an agent thread (the attach thread, the weaver thread), never on a connecting one. */
+    private static void resolveIdentity() {
+        try {
+            AgentState.identityResolved(AgentIdentity.current());
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("resolving the process's identity", failure);
+        }
     }
 
     /**
@@ -315,11 +325,7 @@ public final class AgentInstaller {
          */
         @Override
         public void settled() {
-            try {
-                AgentState.identityResolved(AgentIdentity.current()); // the status published next shows it
-            } catch (Throwable failure) {
-                AgentLog.internalFailure("resolving the process's identity", failure);
-            }
+            resolveIdentity(); // the status published next shows it
             startPublishing();
             try {
                 families.makeAll();
@@ -465,11 +471,7 @@ public final class AgentInstaller {
     }
 
     static AttachReply status() {
-        try {
-            AgentState.identityResolved(AgentIdentity.current()); // on the attach thread, even before settling
-        } catch (Throwable failure) {
-            AgentLog.internalFailure("resolving the process's identity", failure);
-        }
+        resolveIdentity();
         AgentState state = AgentState.current();
         return new AttachReply(AttachReply.Status.STATUS, state != null ? state.describe()
                 : "selfconnect " + version() + " not active on Java " + System.getProperty("java.version")
