@@ -139,8 +139,8 @@ public final class AgentState {
         if (!lines.isEmpty()) {
             try {
                 lines.set(0, lines.get(0) + "; " + identity(AgentIdentity.current()).describeShort());
-            } catch (RuntimeException unresolved) {
-                // the counts still go out; the identity is best effort at the exit
+            } catch (RuntimeException | LinkageError unresolved) {
+                // the counts still go out; the identity is best effort at the exit (its classes may be unreadable)
             }
         }
         return lines;
