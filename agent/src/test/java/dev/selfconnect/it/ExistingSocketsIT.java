@@ -103,7 +103,7 @@ class ExistingSocketsIT {
             assertEquals("risk-listen", event.get("kind"));
             assertEquals("existing", event.get("api"));
             assertEquals(40005L, ((Map<?, ?>) event.get("local")).get("port"));
-            assertEquals(app.pid, event.get("pid"));
+            assertEquals(app.pid, event.get("process.pid"));
 
             app.close();
             String summary = "(?s).*\\[selfconnect\\] SUMMARY 0 self-connection\\(s\\), 1 risk finding\\(s\\),.*"
@@ -140,8 +140,10 @@ class ExistingSocketsIT {
 
             app.close();
             assertTrue(app.stderr().contains("[selfconnect] SUMMARY 1 self-connection(s), 0 risk finding(s), 0"
-                    + " SelfConnectException(s) thrown, 0 connect(s) checked\n[selfconnect] SUMMARY   self-connection"
-                    + " 127.0.0.1:40000 (existing)\n"), app::toString);
+                    + " SelfConnectException(s) thrown, 0 connect(s) checked; service.name="), app::toString);
+            assertTrue(app.stderr().contains("\n[selfconnect] SUMMARY   self-connection 127.0.0.1:40000 (existing)\n"
+                    + "[selfconnect] SUMMARY fix: reserve it with 'sysctl -w net.ipv4.ip_local_reserved_ports=40000'"),
+                    app::toString);
         }
     }
 
