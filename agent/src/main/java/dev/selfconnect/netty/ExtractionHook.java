@@ -39,7 +39,7 @@ final class ExtractionHook implements ClassFileTransformer {
 
     private volatile boolean woven;
 
-    private ExtractionHook() {
+    ExtractionHook() {
     }
 
     /**
