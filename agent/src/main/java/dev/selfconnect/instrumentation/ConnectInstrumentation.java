@@ -454,12 +454,6 @@ public final class ConnectInstrumentation {
             if (!loadTargets) {
                 return;
             }
-            NettyStart netty = nettyWatch;
-            if (netty != null && !NettyStart.nettyOnClassPath()) {
-                // First, so that a Netty that the application starts at once is seen too: one class, no
-                // retransformation.
-                netty.watchExtraction();
-            }
             boolean allLoaded = true;
             for (String name : JdkHooks.targetClassNames()) {
                 if (!atStartup && name.equals(MANAGEMENT_FACTORY)) {
@@ -490,8 +484,11 @@ public final class ConnectInstrumentation {
             done.countDown();
             if (atStartup) {
                 try {
+                    NettyStart netty = nettyWatch;
                     if (netty != null) {
                         if (!NettyStart.nettyOnClassPath()) {
+                            // After the targets, which the first connects need: one class woven as it loads.
+                            netty.watchExtraction();
                             Thread.sleep(NETTY_WATCH_DELAY_MILLIS);
                         }
                         netty.run();

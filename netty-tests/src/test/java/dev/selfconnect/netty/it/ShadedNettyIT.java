@@ -31,7 +31,6 @@ class ShadedNettyIT {
     private static final String CLIENT = "dev.selfconnect.netty.scenarios.shaded.ShadedClient";
     /** When the client's first connect starts, after main started (at the earliest: once its Netty is up). */
     private static final String CONNECT_AFTER_MILLIS = "300";
-    private static final String CONNECT_AT_ONCE = "0";
 
     private static Path directory;
     private static String classPath;
@@ -74,12 +73,6 @@ class ShadedNettyIT {
     @MethodSource("jdks")
     void throwModeRejectsTheFirstConnect(Jdk jdk) {
         assertRejected(client(jdk, "mode=throw", CONNECT_AFTER_MILLIS));
-    }
-
-    @ParameterizedTest(name = "{0}: mode=throw rejects the relocated Netty's first connect, made as soon as it is up")
-    @MethodSource("jdks")
-    void throwModeRejectsAConnectAtOnce(Jdk jdk) {
-        assertRejected(client(jdk, "mode=throw", CONNECT_AT_ONCE));
     }
 
     private static void assertRejected(Result result) {
