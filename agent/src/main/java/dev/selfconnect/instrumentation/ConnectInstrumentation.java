@@ -43,8 +43,9 @@ public final class ConnectInstrumentation {
     private static final long STARTUP_QUIET_MILLIS = 3_000;
     /**
      * At startup, with no Netty on the class path, how long the weaver thread waits before it weaves the JDK's
-     * library loading for Netty (a retransformation, which would otherwise fall on the application's first steps);
-     * a Netty found meanwhile in another class loader is found by the look at the loaded classes that follows.
+     * library loading for Netty (a retransformation, which would otherwise fall on the application's first steps).
+     * A Netty that extracts its native library meanwhile starts the watch itself, on its own thread, before it loads
+     * the library; one whose library loaded otherwise is found by the look at the loaded classes that follows.
      */
     private static final long NETTY_WATCH_DELAY_MILLIS = 1_000;
 
@@ -318,6 +319,7 @@ public final class ConnectInstrumentation {
         private final JavaBaseAccess javaBase;
         volatile BridgeListeners listeners;
         private boolean cancelled;
+        private boolean started;
 
         NettyStart(Instrumentation instrumentation, JavaBaseAccess javaBase, BridgeListeners listeners) {
             this.instrumentation = instrumentation;
@@ -340,12 +342,34 @@ public final class ConnectInstrumentation {
             return false;
         }
 
-        /** Never throws: Netty's transports then go unchecked, and the failure is counted and reported. */
+        /**
+         * At startup, until the watch starts: a Netty that extracts its native library starts it on its own thread,
+         * before the library loads. Never throws.
+         */
+        synchronized void watchExtraction() {
+            if (cancelled || started) {
+                return;
+            }
+            try {
+                javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
+                // False when another agent created a temporary file before this one: the watch then starts on time.
+                NettyTransports.watchExtraction(instrumentation, this);
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("watching for Netty's native library (it is met when the watch starts)",
+                        failure);
+            }
+        }
+
+        /**
+         * Starts the watch, once (the weaver thread, or a Netty extracting its native library, whichever comes first).
+         * Never throws: Netty's transports then go unchecked, and the failure is counted and reported.
+         */
         @Override
         public synchronized void run() {
-            if (cancelled) {
-                return; // uninstalled while the weaver thread waited
+            if (cancelled || started) {
+                return; // uninstalled while the weaver thread waited, or started already
             }
+            started = true;
             try {
                 BridgeListeners current = listeners;
                 javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
@@ -504,6 +528,8 @@ public final class ConnectInstrumentation {
                     NettyStart netty = nettyWatch;
                     if (netty != null) {
                         if (!NettyStart.nettyOnClassPath()) {
+                            // After the targets, which the first connects need: one class woven as it loads.
+                            netty.watchExtraction();
                             Thread.sleep(NETTY_WATCH_DELAY_MILLIS);
                         }
                         netty.run();

@@ -40,6 +40,8 @@ public final class NettyTransports {
     /** The transports enabled per class loader (their unsafe classes' names); cleared on uninstall. */
     private static final Map<ClassLoader, Set<String>> enabled = new WeakHashMap<ClassLoader, Set<String>>();
     private static final List<WeakReference<Class<?>>> hooks = new ArrayList<WeakReference<Class<?>>>();
+    /** Starts the watch when a Netty is about to extract its native library; null when nothing waits for that. */
+    private static volatile Runnable watchOnExtraction;
 
     private static final BiConsumer<Object, Object> LIBRARY_LISTENER = new BiConsumer<Object, Object>() {
         @Override
@@ -99,6 +101,19 @@ public final class NettyTransports {
         };
     }
 
+    /**
+     * At startup, before the watch: a Netty's first step towards its native library (extracting it into a temporary
+     * file, {@link ExtractionHook}) runs {@code startWatch} on that thread, before the library loads, so that the
+     * library hook sees it wherever that Netty comes from. The caller hands the bridge {@link #libraryListener()}
+     * first; {@code startWatch} must do nothing the second time.
+     *
+     * @return false if the JVM had loaded the JDK's temporary-file class before, so that it could not be woven
+     */
+    public static boolean watchExtraction(Instrumentation inst, Runnable startWatch) {
+        watchOnExtraction = startWatch;
+        return ExtractionHook.weaveAsItLoads(inst);
+    }
+
     public static void replaceListeners(BiFunction<Object, Integer, IOException> connectListener,
                                         BiConsumer<Object, Integer> bindListener) {
         connects = connectListener;
@@ -111,6 +126,7 @@ public final class NettyTransports {
      * nothing.
      */
     public static void uninstall() {
+        watchOnExtraction = null;
         synchronized (lock) {
             connects = null;
             binds = null;
@@ -141,9 +157,20 @@ public final class NettyTransports {
         }
     }
 
-    /** From the bridge: a class loader loaded a native library whose path mentions netty. */
+    /**
+     * From the bridge: a class loader loaded a native library whose path mentions netty, or (fromClass null) a
+     * temporary file whose name mentions netty is about to be created.
+     */
     static void libraryLoaded(Object fromClass, Object path) {
         try {
+            if (fromClass == null) {
+                Runnable startWatch = watchOnExtraction;
+                if (startWatch != null) {
+                    watchOnExtraction = null;
+                    startWatch.run();
+                }
+                return;
+            }
             if (!(fromClass instanceof Class) || !(path instanceof String)) {
                 return;
             }

@@ -51,7 +51,10 @@ public final class SelfConnectBridge {
         nativeLibraryListener = null;
     }
 
-    /** Receives (class that asked, library path) when a class loader loads a native library whose name names Netty. */
+    /**
+     * Receives (class that asked, library path) when a class loader loads a native library whose name names Netty, and
+     * (null, name prefix) when a temporary file whose prefix names Netty is about to be created.
+     */
     public static void installNativeLibraryListener(BiConsumer<Object, Object> listener) {
         nativeLibraryListener = listener;
     }
@@ -69,6 +72,24 @@ public final class SelfConnectBridge {
         }
         try {
             listener.accept(fromClass, name);
+        } catch (Throwable listenerFailure) {
+            // The listener reports its own failures; whatever escapes it must not reach the application.
+        }
+    }
+
+    /**
+     * A temporary file is about to be created (java.nio.file.Files.createTempFile): how a library extracts its native
+     * code from its jar before it loads it; never throws.
+     *
+     * @param prefix the file name's prefix
+     */
+    public static void beforeTempFile(Object prefix) {
+        BiConsumer<Object, Object> listener = nativeLibraryListener;
+        if (listener == null || !(prefix instanceof String) || ((String) prefix).indexOf("netty") < 0) {
+            return;
+        }
+        try {
+            listener.accept(null, prefix);
         } catch (Throwable listenerFailure) {
             // The listener reports its own failures; whatever escapes it must not reach the application.
         }

@@ -26,13 +26,24 @@ public final class ClassFile {
     private static final int CLASS = 7;
     private static final int NAME_AND_TYPE = 12;
     private static final int METHOD_TYPE = 16;
+    private static final int FIELD_REF = 9;
+    private static final int METHOD_REF = 10;
+    private static final int INTERFACE_METHOD_REF = 11;
+    private static final int METHOD_HANDLE = 15;
+    private static final int DYNAMIC = 17;
+    private static final int INVOKE_DYNAMIC = 18;
 
     private final String name;
     private final Set<String> referencedTypes;
+    private final Set<String> memberReferences;
+    private final Set<String> dynamicConstants;
 
-    private ClassFile(String name, Set<String> referencedTypes) {
+    private ClassFile(String name, Set<String> referencedTypes, Set<String> memberReferences,
+                      Set<String> dynamicConstants) {
         this.name = name;
         this.referencedTypes = referencedTypes;
+        this.memberReferences = memberReferences;
+        this.dynamicConstants = dynamicConstants;
     }
 
     /** The internal name, as in {@code dev/selfconnect/cli/Main}. */
@@ -43,6 +54,25 @@ public final class ClassFile {
     /** Internal names of the classes and interfaces this class names, itself included; array types by element. */
     public Set<String> referencedTypes() {
         return referencedTypes;
+    }
+
+    /**
+     * The fields and methods this class uses (its constant pool's field and method references), each as
+     * {@code owner.name:descriptor} with the owner's internal name, as in
+     * {@code java/lang/Class.forName:(Ljava/lang/String;)Ljava/lang/Class;}.
+     */
+    public Set<String> memberReferences() {
+        return memberReferences;
+    }
+
+    /**
+     * The constants that only a lambda, a method reference, a string concatenation compiled for Java 9 or later, or
+     * another call site bound at run time needs: {@code invokedynamic <name:descriptor>}, {@code dynamic
+     * <name:descriptor>} and {@code method-handle}. A class without any has no invokedynamic instruction (the
+     * instruction names such a constant).
+     */
+    public Set<String> dynamicConstants() {
+        return dynamicConstants;
     }
 
     public static String packageOf(String internalName) {
@@ -109,11 +139,11 @@ public final class ClassFile {
                     in.readLong();
                     i++;
                 }
-                case 9, 10, 11, NAME_AND_TYPE, 17, 18 -> {
+                case FIELD_REF, METHOD_REF, INTERFACE_METHOD_REF, NAME_AND_TYPE, DYNAMIC, INVOKE_DYNAMIC -> {
                     firstIndex[i] = in.readUnsignedShort();
                     secondIndex[i] = in.readUnsignedShort();
                 }
-                case 15 -> {
+                case METHOD_HANDLE -> {
                     in.readUnsignedByte();
                     in.readUnsignedShort();
                 }
@@ -121,7 +151,21 @@ public final class ClassFile {
             }
         }
         Set<String> types = new TreeSet<>();
+        Set<String> usedMembers = new TreeSet<>();
+        Set<String> dynamic = new TreeSet<>();
         for (int i = 1; i < count; i++) {
+            switch (tags[i]) {
+                case FIELD_REF, METHOD_REF, INTERFACE_METHOD_REF -> {
+                    int nameAndType = secondIndex[i];
+                    usedMembers.add(utf8[firstIndex[firstIndex[i]]] + "." + utf8[firstIndex[nameAndType]] + ":"
+                            + utf8[secondIndex[nameAndType]]);
+                }
+                case DYNAMIC, INVOKE_DYNAMIC -> dynamic.add((tags[i] == DYNAMIC ? "dynamic " : "invokedynamic ")
+                        + utf8[firstIndex[secondIndex[i]]] + ":" + utf8[secondIndex[secondIndex[i]]]);
+                case METHOD_HANDLE -> dynamic.add("method-handle");
+                default -> {
+                }
+            }
             switch (tags[i]) {
                 case CLASS -> {
                     String className = utf8[firstIndex[i]];
@@ -151,7 +195,7 @@ public final class ClassFile {
             }
         }
         attributes(in, utf8, types);
-        return new ClassFile(name, types);
+        return new ClassFile(name, types, usedMembers, dynamic);
     }
 
     private static void attributes(DataInputStream in, String[] utf8, Set<String> types) throws IOException {

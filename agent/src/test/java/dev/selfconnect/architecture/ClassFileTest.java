@@ -51,6 +51,39 @@ class ClassFileTest {
         assertTrue(types.stream().noneMatch(t -> t.contains(";") || t.contains("<") || t.startsWith("[")), types.toString());
     }
 
+    /** A lambda, a reflective call and a field read. */
+    @SuppressWarnings("unused")
+    private static final class Dynamic {
+        Runnable lambda() {
+            return () -> { };
+        }
+
+        Object reflective() throws ClassNotFoundException {
+            return Class.forName("java.lang.Thread");
+        }
+
+        Object field() {
+            return System.out;
+        }
+    }
+
+    @Test
+    void readsTheMembersAndTheDynamicConstantsAClassUses() throws IOException {
+        ClassFile dynamic = read(Dynamic.class);
+
+        assertTrue(dynamic.memberReferences().contains("java/lang/Class.forName:(Ljava/lang/String;)Ljava/lang/Class;"),
+                dynamic.memberReferences().toString());
+        assertTrue(dynamic.memberReferences().contains("java/lang/System.out:Ljava/io/PrintStream;"), dynamic.memberReferences().toString());
+        assertTrue(dynamic.dynamicConstants().contains("invokedynamic run:()Ljava/lang/Runnable;"),
+                dynamic.dynamicConstants().toString());
+        assertTrue(dynamic.dynamicConstants().contains("method-handle"), dynamic.dynamicConstants().toString());
+
+        ClassFile sample = read(Sample.class);
+        assertEquals(Set.of(), sample.dynamicConstants());
+        assertTrue(sample.memberReferences().contains("java/util/TreeSet.descendingSet:()Ljava/util/NavigableSet;"),
+                sample.memberReferences().toString());
+    }
+
     @Test
     void parsesGenericSignatures() {
         Set<String> types = new TreeSet<>();
