@@ -2,6 +2,8 @@ package dev.selfconnect.it;
 
 import dev.selfconnect.it.ChildJvm.Jdk;
 import dev.selfconnect.it.ChildJvm.Result;
+import dev.selfconnect.testsupport.AgentOutput;
+import dev.selfconnect.testsupport.AgentOutput.Record;
 import dev.selfconnect.testsupport.AllPairs;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,6 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -185,7 +186,7 @@ class SettingsMatrixIT {
                 checks.add(() -> checkPort(row, family));
                 checks.add(() -> checkCounters(row, family));
             }
-            checks.add(() -> checkRecords(row, families, records(result.stderr())));
+            checks.add(() -> checkRecords(row, families, AgentOutput.records(result.stderr())));
             checks.add(() -> checkSummary(row, families.isEmpty() ? null : families.get(families.size() - 1).counters(),
                     result.stderr()));
             if (row.auditFile()) {
@@ -328,31 +329,6 @@ class SettingsMatrixIT {
         assertEquals(0, family.counters()[4], what + ": internal failures");
     }
 
-    /** An agent record: its first line and the lines under it (frames). */
-    record Record(String head, List<String> body) {
-        @Override
-        public String toString() {
-            return head + (body.isEmpty() ? "" : " [+" + body.size() + " lines: " + body.get(0).trim() + "]");
-        }
-    }
-
-    /** The WARN and RISK records on standard error, in order. */
-    static List<Record> records(String stderr) {
-        List<Record> records = new ArrayList<>();
-        List<String> body = null;
-        for (String line : stderr.split("\n", -1)) {
-            if (line.startsWith("[selfconnect] WARN ") || line.startsWith("[selfconnect] RISK ")) {
-                body = new ArrayList<>();
-                records.add(new Record(line, body));
-            } else if (line.startsWith("\t") && body != null) {
-                body.add(line);
-            } else {
-                body = null;
-            }
-        }
-        return records;
-    }
-
     /** The records each family should make, matched in order against those written. */
     private static void checkRecords(Row row, List<Family> families, List<Record> records) {
         int next = 0;
@@ -420,34 +396,21 @@ class SettingsMatrixIT {
      * found.
      */
     private static void checkSummary(Row row, long[] counters, String stderr) {
-        List<String> summary = stderr.lines().filter(l -> l.startsWith("[selfconnect] SUMMARY ")).toList();
+        List<String> summary = AgentOutput.summary(stderr);
         if (!row.reports()) {
             assertEquals(List.of(), summary, "no summary when nothing was found");
             return;
         }
         assertTrue(counters != null && !summary.isEmpty(), "a summary: " + summary);
-        assertEquals("[selfconnect] SUMMARY " + counters[1] + " self-connection(s), " + counters[3]
-                + " risk finding(s), " + counters[2] + " SelfConnectException(s) thrown, " + counters[0]
-                + " connect(s) checked", summary.get(0).replaceFirst(IDENTITY_SUFFIX, ""),
+        assertEquals(AgentOutput.summaryCounts(counters), AgentOutput.withoutIdentity(summary.get(0)),
                 "the summary's counts, as the MBean's");
     }
 
-    /** The summary's first line ends with the process's identity, which is not a count. */
-    private static final String IDENTITY_SUFFIX = "; service\\.name=.*$";
-    private static final Pattern KIND = Pattern.compile("\"kind\":\"([^\"]+)\"");
-    private static final Pattern API = Pattern.compile("\"api\":\"([^\"]+)\"");
 
     /** The JSON lines' kinds and APIs, in the order the family records were written. */
     private static void checkAuditFile(Row row, List<Family> families, Path audit) throws IOException {
         List<String> lines = Files.exists(audit) ? Files.readAllLines(audit, StandardCharsets.UTF_8) : List.of();
-        List<String> events = new ArrayList<>();
-        for (String line : lines) {
-            Matcher kind = KIND.matcher(line);
-            Matcher api = API.matcher(line);
-            assertTrue(line.startsWith("{") && line.endsWith("}") && kind.find() && api.find(), "a JSON line: "
-                    + line);
-            events.add(kind.group(1) + " " + api.group(1));
-        }
+        List<String> events = AgentOutput.auditEvents(lines);
         int next = 0;
         for (Family family : families) {
             if (!row.reports() || !family.available(row.jdk())) {

@@ -2,6 +2,8 @@ package dev.selfconnect.netty.it;
 
 import dev.selfconnect.netty.it.NettyJvm.Jdk;
 import dev.selfconnect.netty.it.NettyJvm.Result;
+import dev.selfconnect.testsupport.AgentOutput;
+import dev.selfconnect.testsupport.AgentOutput.Record;
 import dev.selfconnect.testsupport.AllPairs;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
@@ -21,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -175,7 +176,7 @@ class NettySettingsMatrixIT {
             checks.add(() -> checkPort(row, transport));
             checks.add(() -> checkCounters(row, transport));
         }
-        checks.add(() -> checkRecords(row, transports, records(result.stderr())));
+        checks.add(() -> checkRecords(row, transports, AgentOutput.records(result.stderr())));
         checks.add(() -> checkSummary(row, transports.isEmpty() ? null
                 : transports.get(transports.size() - 1).counters(), result.stderr()));
         if (row.auditFile()) {
@@ -274,29 +275,6 @@ class NettySettingsMatrixIT {
         assertEquals(0, transport.counters()[4], what + ": internal failures");
     }
 
-    record Record(String head, List<String> body) {
-        @Override
-        public String toString() {
-            return head + (body.isEmpty() ? "" : " [+" + body.size() + " lines: " + body.get(0).trim() + "]");
-        }
-    }
-
-    static List<Record> records(String stderr) {
-        List<Record> records = new ArrayList<>();
-        List<String> body = null;
-        for (String line : stderr.split("\n", -1)) {
-            if (line.startsWith("[selfconnect] WARN ") || line.startsWith("[selfconnect] RISK ")) {
-                body = new ArrayList<>();
-                records.add(new Record(line, body));
-            } else if (line.startsWith("\t") && body != null) {
-                body.add(line);
-            } else {
-                body = null;
-            }
-        }
-        return records;
-    }
-
     private static void checkRecords(Row row, List<Transport> transports, List<Record> records) {
         int next = 0;
         for (Transport transport : transports) {
@@ -345,32 +323,19 @@ class NettySettingsMatrixIT {
      * found.
      */
     private static void checkSummary(Row row, long[] counters, String stderr) {
-        List<String> summary = stderr.lines().filter(l -> l.startsWith("[selfconnect] SUMMARY ")).toList();
+        List<String> summary = AgentOutput.summary(stderr);
         if (!row.reports()) {
             assertEquals(List.of(), summary, "no summary when nothing was found");
             return;
         }
         assertTrue(counters != null && !summary.isEmpty(), "a summary: " + summary);
-        assertEquals("[selfconnect] SUMMARY " + counters[1] + " self-connection(s), " + counters[3]
-                + " risk finding(s), " + counters[2] + " SelfConnectException(s) thrown, " + counters[0]
-                + " connect(s) checked", summary.get(0).replaceFirst(IDENTITY_SUFFIX, ""),
+        assertEquals(AgentOutput.summaryCounts(counters), AgentOutput.withoutIdentity(summary.get(0)),
                 "the summary's counts, as the MBean's");
     }
 
-    /** The summary's first line ends with the process's identity, which is not a count. */
-    private static final String IDENTITY_SUFFIX = "; service\\.name=.*$";
-    private static final Pattern KIND = Pattern.compile("\"kind\":\"([^\"]+)\"");
-    private static final Pattern API = Pattern.compile("\"api\":\"([^\"]+)\"");
 
     private static void checkAuditFile(Row row, List<Transport> transports, List<String> lines) {
-        List<String> events = new ArrayList<>();
-        for (String line : lines) {
-            Matcher kind = KIND.matcher(line);
-            Matcher api = API.matcher(line);
-            assertTrue(line.startsWith("{") && line.endsWith("}") && kind.find() && api.find(), "a JSON line: "
-                    + line);
-            events.add(kind.group(1) + " " + api.group(1));
-        }
+        List<String> events = AgentOutput.auditEvents(lines);
         int next = 0;
         for (Transport transport : transports) {
             if (!row.reports()) {
