@@ -6,9 +6,10 @@ public interface EventSink {
     void publish(AuditEvent event);
 
     /**
-     * Whether publishing may block (a file): then it happens on the agent's reporting thread, never on the thread
-     * that connected. JFR's commit only fills a thread-local buffer, and on the connecting thread it records that
-     * thread's stack.
+     * Whether publishing may block, or needs what only an agent thread may do: then it happens on the agent's
+     * reporting thread, never on the thread that connected. Both sinks are such: a file may block, and a JFR event
+     * names the process's identity, which a connecting thread never resolves (the event's {@code threadName} names
+     * the connecting thread; its stack is in {@code applicationFrames}).
      */
     default boolean mayBlock() {
         return true;

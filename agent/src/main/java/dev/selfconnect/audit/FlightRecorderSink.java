@@ -34,11 +34,6 @@ final class FlightRecorderSink implements EventSink {
     public void close() {
     }
 
-    @Override
-    public boolean mayBlock() {
-        return false;
-    }
-
     static EventSink find() {
         try {
             Class.forName("jdk.jfr.FlightRecorder", false, null);

@@ -11,8 +11,8 @@ import java.util.Arrays;
 /**
  * This JVM's identity, resolved once, on a thread of the agent: the weaver thread once the application's first steps
  * are past, or whichever agent thread needs it first (the reporting thread writing the first JSON line, the attach
- * thread answering {@code status}, the exit hook). A connecting thread only ever asks {@link #ifResolved()}, which
- * never resolves. Nothing here runs in premain.
+ * thread answering {@code status}, the exit hook, the reporting thread committing a JFR event). A connecting thread
+ * never asks for it. Nothing here runs in premain.
  */
 public final class AgentIdentity {
 
@@ -41,11 +41,6 @@ public final class AgentIdentity {
             }
             return resolved;
         }
-    }
-
-    /** The identity if an agent thread has resolved it, else null: for a connecting thread, which must not. */
-    public static ProcessIdentity ifResolved() {
-        return resolved;
     }
 
     private static ProcessIdentity resolve() {

@@ -47,7 +47,7 @@ public final class JfrEventSink implements EventSink {
             jfr.message = event.message;
             jfr.fix = event.fix;
             jfr.applicationFrames = String.join("\n", event.frames);
-            jfr.identify(AgentIdentity.ifResolved(), event.configuredService);
+            jfr.identify(AgentIdentity.current(), event.configuredService); // on the reporting thread
             jfr.commit();
         }
     }

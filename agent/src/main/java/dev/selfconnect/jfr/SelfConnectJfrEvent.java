@@ -9,12 +9,11 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Timestamp;
 
 /**
- * The fields both selfconnect JFR events carry; JFR also records the thread and the time. JFR's own stack trace is
+ * The fields both selfconnect JFR events carry; JFR also records the time. The agent's reporting thread commits them
+ * (JFR's {@code eventThread}); the thread that connected or bound is {@link #threadName}. JFR's own stack trace is
  * off: it would start in the agent's frames, and {@code jfr print} shows only its first five; the stack, from the
  * application's first frame, is {@link #applicationFrames}. The identity fields hold the OpenTelemetry attributes of
- * the JSON Lines record under JFR's field naming ({@code service.name}: {@code serviceName}); they are empty on an
- * event committed before the agent's background thread resolved the identity (in the first second or so after the
- * start), except the service a {@code service} setting names.
+ * the JSON Lines record under JFR's field naming ({@code service.name}: {@code serviceName}).
  */
 @Category({"selfconnect"})
 @StackTrace(false)
@@ -86,14 +85,8 @@ abstract class SelfConnectJfrEvent extends Event {
     @Description("selfconnect.version: the agent's version")
     String agentVersion;
 
-    /** Fills the identity fields from the identity resolved so far (null: not yet) and the service setting. */
+    /** Fills the identity fields from the process's identity and the service setting. */
     void identify(ProcessIdentity identity, String configuredService) {
-        if (identity == null) {
-            serviceName = configuredService;
-            processPid = -1;
-            processStartTime = -1;
-            return;
-        }
         ProcessIdentity shown = identity.withService(configuredService);
         serviceName = shown.serviceName;
         hostName = shown.hostName;

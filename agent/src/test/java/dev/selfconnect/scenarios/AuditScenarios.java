@@ -116,16 +116,17 @@ public final class AuditScenarios {
         long deadline = System.currentTimeMillis() + IDENTITY_WAIT_MILLIS;
         String before = System.getProperty(MARKER, "");
         System.out.println("RESULT identity at start " + identityLine(before));
-        while (!identityLine(System.getProperty(MARKER, "")).startsWith(IDENTITY_LINE + "service.name=")
-                && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
         System.out.println("RESULT pid " + new java.io.File("/proc/self").getCanonicalFile().getName());
+        // At once, before the agent's background thread resolved the identity: the records name it all the same.
         try (Socket s = new Socket()) {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress("127.0.0.1", 40990));
             s.connect(new InetSocketAddress("127.0.0.1", 40990));
             System.out.println("RESULT self-connected " + s.getLocalPort() + " -> " + s.getPort());
+        }
+        while (!identityLine(System.getProperty(MARKER, "")).startsWith(IDENTITY_LINE + "service.name=")
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
         }
         System.out.println("RESULT status " + identityLine(System.getProperty(MARKER, "")));
         printMBean(IDENTITY_ATTRIBUTES);
