@@ -1,5 +1,7 @@
 package dev.selfconnect.cli;
 
+import dev.selfconnect.vocabulary.PlainText;
+
 /**
  * Text that came from a target JVM, its process or its user (a jar name, a main class, a command line, the agent's
  * reply or status), made safe to print on root's terminal and in a service's log: every control character (C0, DEL,
@@ -15,6 +17,8 @@ final class Untrusted {
     static final int LINE = 1000;
     /** The lines of a reply or a status. */
     static final int LINES = 40;
+    /** The last C1 control: it and those below are shown as two hex digits. */
+    private static final char LAST_C1 = 0x9f;
 
     private Untrusted() {
     }
@@ -58,18 +62,12 @@ final class Untrusted {
     private static void appendEscaped(StringBuilder out, char c) {
         if (c == '\\') {
             out.append("\\\\");
-        } else if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
-            out.append(String.format("\\x%02x", (int) c));
-        } else if (reorders(c) || Character.getType(c) == Character.FORMAT || c == '\u2028' || c == '\u2029') {
-            out.append(String.format("\\u%04x", (int) c));
-        } else {
+        } else if (!PlainText.isControl(c)) {
             out.append(c);
+        } else if (c <= LAST_C1) {
+            out.append(String.format("\\x%02x", (int) c));
+        } else {
+            out.append(String.format("\\u%04x", (int) c));
         }
-    }
-
-    /** The bidirectional overrides and isolates, which make a terminal show text in another order than it is. */
-    private static boolean reorders(char c) {
-        return c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069' || c == '\u200e' || c == '\u200f'
-                || c == '\u061c';
     }
 }

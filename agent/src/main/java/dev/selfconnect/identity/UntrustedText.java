@@ -1,5 +1,7 @@
 package dev.selfconnect.identity;
 
+import dev.selfconnect.vocabulary.PlainText;
+
 /**
  * Text from outside the agent (environment variables, files another user may write) made safe to print on one line
  * and bounded in length. JSON output escapes it again; this is for the plain-text lines (status, summary, scan).
@@ -48,9 +50,7 @@ public final class UntrustedText {
     }
 
     private static boolean unsafe(char c) {
-        int type = Character.getType(c);
-        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || type == Character.LINE_SEPARATOR
-                || type == Character.PARAGRAPH_SEPARATOR || type == Character.FORMAT || Character.isSurrogate(c);
+        return PlainText.isControl(c) || Character.isSurrogate(c);
     }
 
     /**

@@ -83,10 +83,20 @@ public final class PlainText {
         return isControl(c);
     }
 
-    /** C0, DEL, C1, the line and paragraph separators, and the bidirectional embeddings, overrides and isolates. */
-    static boolean isControl(char c) {
-        return c < ' ' || (c >= DEL && c <= LAST_C1) || c == '\u2028' || c == '\u2029'
-                || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
+    /**
+     * Whether a character may steer a terminal or a reader rather than show: C0, DEL, C1, the line and paragraph
+     * separators, and the format characters (the bidirectional marks, embeddings, overrides and isolates, zero-width
+     * characters among them). The one rule for text from outside, wherever the agent or its tools print it.
+     */
+    public static boolean isControl(char c) {
+        if (c < DEL) {
+            return c < ' ';
+        }
+        if (c <= LAST_C1) {
+            return true;
+        }
+        int type = Character.getType(c);
+        return type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR || type == Character.FORMAT;
     }
 
     private static void escape(StringBuilder out, char c) {

@@ -80,4 +80,12 @@ class PlainTextTest {
         assertSame(line, PlainText.line(line));
         assertTrue(PlainText.line(line).endsWith("y"));
     }
+
+    @Test
+    void formatCharactersThatHideOrReorderTextAreControlsToo() {
+        // zero-width space, right-to-left mark, Arabic letter mark, byte order mark: invisible, or reordering
+        assertEquals("a\\u200bb\\u200fc\\u061cd\\ufeffe", PlainText.value("a\u200bb\u200fc\u061cd\ufeffe"));
+        assertTrue(PlainText.isControl('\u2066'));
+        assertTrue(!PlainText.isControl('\u00e9') && !PlainText.isControl('~') && !PlainText.isControl('\u00a0'));
+    }
 }
