@@ -241,34 +241,9 @@ class SettingsMatrixIT {
     }
 
     private static List<Family> families(Row row, Result result) {
-        List<Family> families = new ArrayList<>();
-        long[] before = new long[5];
-        for (String name : row.order()) {
-            String prefix = "RESULT family " + name + " ";
-            String outcome = field(result, prefix + "outcome ");
-            String port = field(result, prefix + "port ");
-            String counters = field(result, prefix + "counters ");
-            if (outcome == null || port == null || counters == null) {
-                break;
-            }
-            long[] now = counters.equals("none") ? null
-                    : Arrays.stream(counters.split(" ")).mapToLong(Long::parseLong).toArray();
-            long[] delta = null;
-            if (now != null) {
-                delta = new long[now.length];
-                for (int i = 0; i < now.length; i++) {
-                    delta[i] = now[i] - before[i];
-                }
-                before = now;
-            }
-            families.add(new Family(name, outcome, port, now, delta));
-        }
-        return families;
-    }
-
-    private static String field(Result result, String prefix) {
-        return result.stdout().lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))
-                .findFirst().orElse(null);
+        return AgentOutput.steps(result.stdout(), "family", row.order()).stream()
+                .map(step -> new Family(step.name(), step.outcome(), step.port(), step.counters(), step.delta()))
+                .toList();
     }
 
     private static void checkOutcome(Row row, Family family) {

@@ -1,6 +1,7 @@
 package dev.selfconnect.testsupport;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,6 +14,8 @@ public final class AgentOutput {
     private static final Pattern IDENTITY_SUFFIX = Pattern.compile("; service\\.name=.*$");
     private static final Pattern KIND = Pattern.compile("\"kind\":\"([^\"]+)\"");
     private static final Pattern API = Pattern.compile("\"api\":\"([^\"]+)\"");
+    /** Checks, self-connections, exceptions thrown, risk findings, internal failures. */
+    private static final int COUNTERS = 5;
 
     private AgentOutput() {
     }
@@ -78,5 +81,45 @@ public final class AgentOutput {
             events.add(kind.group(1) + " " + api.group(1));
         }
         return events;
+    }
+
+    /**
+     * One step of a scenario that reports each step as {@code RESULT KIND NAME outcome ...}, {@code ... port ...} and
+     * {@code ... counters ...} (the agent's MBean counters after it, or "none"), with the counters' change since the
+     * step before.
+     */
+    public record Step(String name, String outcome, String port, long[] counters, long[] delta) {
+    }
+
+    /** The steps the scenario reported, in the order named, up to the first it did not report in full. */
+    public static List<Step> steps(String stdout, String kind, List<String> names) {
+        List<Step> steps = new ArrayList<>();
+        long[] before = new long[COUNTERS];
+        for (String name : names) {
+            String prefix = "RESULT " + kind + " " + name + " ";
+            String outcome = field(stdout, prefix + "outcome ");
+            String port = field(stdout, prefix + "port ");
+            String counters = field(stdout, prefix + "counters ");
+            if (outcome == null || port == null || counters == null) {
+                break;
+            }
+            long[] now = counters.equals("none") ? null
+                    : Arrays.stream(counters.split(" ")).mapToLong(Long::parseLong).toArray();
+            long[] delta = null;
+            if (now != null) {
+                delta = new long[now.length];
+                for (int i = 0; i < now.length; i++) {
+                    delta[i] = now[i] - before[i];
+                }
+                before = now;
+            }
+            steps.add(new Step(name, outcome, port, now, delta));
+        }
+        return steps;
+    }
+
+    private static String field(String stdout, String prefix) {
+        return stdout.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))
+                .findFirst().orElse(null);
     }
 }

@@ -198,34 +198,9 @@ class NettySettingsMatrixIT {
     }
 
     private static List<Transport> transports(Result result) {
-        List<Transport> transports = new ArrayList<>();
-        long[] before = new long[5];
-        for (String name : TRANSPORTS) {
-            String prefix = "RESULT transport " + name + " ";
-            String outcome = field(result, prefix + "outcome ");
-            String port = field(result, prefix + "port ");
-            String counters = field(result, prefix + "counters ");
-            if (outcome == null || port == null || counters == null) {
-                break;
-            }
-            long[] now = counters.equals("none") ? null
-                    : Arrays.stream(counters.split(" ")).mapToLong(Long::parseLong).toArray();
-            long[] delta = null;
-            if (now != null) {
-                delta = new long[now.length];
-                for (int i = 0; i < now.length; i++) {
-                    delta[i] = now[i] - before[i];
-                }
-                before = now;
-            }
-            transports.add(new Transport(name, outcome, port, now, delta));
-        }
-        return transports;
-    }
-
-    private static String field(Result result, String prefix) {
-        return result.stdout().lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()))
-                .findFirst().orElse(null);
+        return AgentOutput.steps(result.stdout(), "transport", TRANSPORTS).stream()
+                .map(step -> new Transport(step.name(), step.outcome(), step.port(), step.counters(), step.delta()))
+                .toList();
     }
 
     private static void checkOutcome(Row row, Transport transport) {
