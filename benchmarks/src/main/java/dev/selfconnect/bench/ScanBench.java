@@ -33,7 +33,7 @@ final class ScanBench {
      */
     private static final String HOLDER = String.join("\n",
             "import os, socket, sys, time",
-            "pairs, workers, churn = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])",
+            "pairs, workers, churn, life = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]) / 1000",
             "server = socket.socket(); server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
             "server.bind(('127.0.0.1', 5000)); server.listen(4096)",
             "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
@@ -57,7 +57,7 @@ final class ScanBench {
             "            if child == 0:",
             "                held = [socket.socket() for i in range(3)]",
             "                for h in held: h.bind(('127.0.0.1', 0)); h.listen()",
-            "                time.sleep(0.03); os._exit(0)",
+            "                time.sleep(life); os._exit(0)",
             "            alive.add(child)",
             "        alive.discard(os.wait()[0])",
             "os.write(1, b'READY %d\\n' % os.getpid())",
@@ -68,10 +68,10 @@ final class ScanBench {
      * @param cpuMs the scan JVM's own processor time (user and system, from its parent shell's children's times):
      *              what the scan's work costs, apart from the wait for processors other processes keep busy
      */
-    record Result(int sockets, Churn churn, Stats scanMs, Stats wallMs, Stats cpuMs, String sample) {
+    record Result(int sockets, Churn churn, ChurnRate rate, Stats scanMs, Stats wallMs, Stats cpuMs, String sample) {
     }
 
-    /** Processes the churn case keeps alive beside the socket holders, each living about 30 ms. */
+    /** Processes the churn case keeps alive beside the socket holders. */
     static final int CHURN_PROCESSES = 20;
     /** The churn case's target: within this factor of the quiet scan. */
     static final double MAX_CHURN_FACTOR = 2.0;
@@ -88,6 +88,29 @@ final class ScanBench {
         this.java = java;
         this.agentJar = agentJar;
         this.work = work;
+    }
+
+    /**
+     * How fast the churning processes come and go: each of the {@link #CHURN_PROCESSES} lives this long, then another
+     * takes its place. A busy node (a CI runner's compilers, a Kubernetes node's probes and sidecars) starts about a
+     * hundred processes a second; a fork storm several hundred, enough to keep both processors of a 2-core machine busy
+     * on its own, which every other program on it then waits for.
+     */
+    enum ChurnRate {
+        BUSY_NODE("busy", 200), FORK_STORM("storm", 30);
+
+        final String label;
+        final int lifetimeMs;
+
+        ChurnRate(String label, int lifetimeMs) {
+            this.label = label;
+            this.lifetimeMs = lifetimeMs;
+        }
+
+        /** Processes started per second. */
+        int startsPerSecond() {
+            return CHURN_PROCESSES * 1000 / lifetimeMs;
+        }
     }
 
     /** Where the churning processes run: none, in the scanned namespace, or in a namespace of their own. */
@@ -120,11 +143,12 @@ final class ScanBench {
         }
     }
 
-    private Holders start(Path script, int pairs, int workers, int churn) throws IOException {
+    private Holders start(Path script, int pairs, int workers, int churn, ChurnRate rate) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("unshare", "-rn", "sh", "-c", "ip link set lo up"
                 + " && echo '10000 65000' > /proc/sys/net/ipv4/ip_local_port_range"
-                + " && exec python3 \"$0\" \"$1\" \"$2\" \"$3\"",
-                script.toString(), Integer.toString(pairs), Integer.toString(workers), Integer.toString(churn))
+                + " && exec python3 \"$0\" \"$1\" \"$2\" \"$3\" \"$4\"",
+                script.toString(), Integer.toString(pairs), Integer.toString(workers), Integer.toString(churn),
+                Integer.toString(rate.lifetimeMs))
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         Holders holders = new Holders(builder.start());
         BufferedReader out = new BufferedReader(new InputStreamReader(holders.process.getInputStream(),
@@ -150,19 +174,20 @@ final class ScanBench {
 
     /**
      * @param churn where {@link #CHURN_PROCESSES} short-lived processes are kept alive during the scans (each binds and
-     *              listens on three ephemeral ports and exits about 30 ms later): in the scanned namespace, or in
-     *              another (the same load on the processors, without processes vanishing in the scanned namespace)
+     *              listens on three ephemeral ports and exits after the rate's lifetime): in the scanned namespace, or
+     *              in another (the same load on the processors, without processes vanishing in the scanned namespace)
+     * @param rate  how fast they come and go (ignored without churn)
      */
-    Result run(int sockets, int runs, Churn churn) throws Exception {
+    Result run(int sockets, int runs, Churn churn, ChurnRate rate) throws Exception {
         Path script = Files.writeString(work.resolve("scan-holder.py"), HOLDER);
         int workers = Math.max(1, (sockets + 11_999) / 12_000);
         int pairs = sockets / 2;
         List<Holders> started = new ArrayList<>();
         try {
-            Holders scanned = start(script, pairs, workers, churn == Churn.IN_NAMESPACE ? CHURN_PROCESSES : 0);
+            Holders scanned = start(script, pairs, workers, churn == Churn.IN_NAMESPACE ? CHURN_PROCESSES : 0, rate);
             started.add(scanned);
             if (churn == Churn.ELSEWHERE) {
-                started.add(start(script, 2, 1, CHURN_PROCESSES));
+                started.add(start(script, 2, 1, CHURN_PROCESSES, rate));
             }
             String pid = scanned.target;
             List<Double> scan = new ArrayList<>();
@@ -201,7 +226,7 @@ final class ScanBench {
                 cpu.add((Long.parseLong(fields[CHILDREN_USER_TIME_AFTER_STATE])
                         + Long.parseLong(fields[CHILDREN_USER_TIME_AFTER_STATE + 1])) / TICKS_PER_MS);
             }
-            return new Result(sockets, churn, new Stats(scan), new Stats(wall), new Stats(cpu), sample);
+            return new Result(sockets, churn, rate, new Stats(scan), new Stats(wall), new Stats(cpu), sample);
         } finally {
             for (Holders holders : started) {
                 holders.stop();
