@@ -33,6 +33,8 @@ final class AgentJar {
     private static long lengthSeen = -1;
     private static long modifiedSeen = -1;
     private static String changed;
+    /** The class loader reads the jar from a private copy: what happens to the file at the path changes nothing. */
+    private static volatile boolean readFromPrivateCopy;
 
     /**
      * The class file, read from the agent jar opened directly: the class loader's resource lookup would go through URL
@@ -82,7 +84,7 @@ final class AgentJar {
      */
     static synchronized String changedSinceStart() {
         File jar = jarAtStart;
-        if (jar == null || changed != null) {
+        if (jar == null || changed != null || readFromPrivateCopy) {
             return changed;
         }
         long length = jar.length();
@@ -127,6 +129,20 @@ final class AgentJar {
             }
         }
         return unchanged;
+    }
+
+    /**
+     * Moves the class loader's reading of the jar to a private copy ({@link PrivateAgentJar}); from then on a change
+     * of the file at the jar's path is no problem. On an agent thread.
+     *
+     * @return why it could not, or null
+     */
+    static String readFromPrivateCopy(JavaBaseAccess access) {
+        String notMoved = PrivateAgentJar.moveToPrivateCopy(access, location());
+        if (notMoved == null) {
+            readFromPrivateCopy = true;
+        }
+        return notMoved;
     }
 
     /** The jar this class was loaded from, or null if it was not loaded from a local jar file. */

@@ -495,6 +495,7 @@ public final class ConnectInstrumentation {
             if (!loadTargets) {
                 return;
             }
+            readAgentJarFromPrivateCopy();
             boolean allLoaded = true;
             for (String name : JdkHooks.targetClassNames()) {
                 if (!atStartup && name.equals(MANAGEMENT_FACTORY)) {
@@ -552,6 +553,15 @@ public final class ConnectInstrumentation {
                 return;
             }
             loadAgentClasses();
+        }
+
+        /** Before the agent's remaining classes load: a jar written into from now on changes nothing. */
+        private void readAgentJarFromPrivateCopy() {
+            try {
+                AgentJar.readFromPrivateCopy(JavaBaseAccess.of(instrumentation));
+            } catch (Throwable notPossible) {
+                // the agent jar's changes are watched for instead (Protection.agentJarProblem)
+            }
         }
 
         private void loadAgentClasses() {

@@ -76,6 +76,17 @@ class PremainClassesIT {
             Map.entry("dev.selfconnect.instrumentation.modular.ModularJavaBase "
                             + "java/lang/reflect/AccessibleObject.setAccessible",
                     "only for what JavaBaseAccess reads when a self-connection is closed"),
+            Map.entry("dev.selfconnect.instrumentation.PrivateAgentJar java/lang/Class.getDeclaredFields",
+                    "on the weaver thread, once premain is over: finds the class loader's reader of the agent jar "
+                            + "to move it to a private copy; never on the main thread"),
+            Map.entry("dev.selfconnect.instrumentation.PrivateAgentJar java/lang/reflect/Field.get",
+                    "the same, on the weaver thread"),
+            Map.entry("dev.selfconnect.instrumentation.PrivateAgentJar java/lang/reflect/Field.getName",
+                    "the same, on the weaver thread"),
+            Map.entry("dev.selfconnect.instrumentation.PrivateAgentJar java/lang/reflect/Field.getType",
+                    "the same, on the weaver thread"),
+            Map.entry("dev.selfconnect.instrumentation.PrivateAgentJar java/lang/reflect/Field.set",
+                    "the same, on the weaver thread: the jar loader reads the private copy from then on"),
             Map.entry("dev.selfconnect.instrumentation.modular.ModularJavaBase java/lang/Class.forName",
                     "finds the bridge's host class in java.base by name, without initializing it"),
             Map.entry("dev.selfconnect.instrumentation.modular.ModularJavaBase java/lang/invoke/MethodHandles.lookup",

@@ -16,12 +16,15 @@ import java.util.function.Consumer;
 
 /**
  * {@link JavaBaseAccess} on JDK 9 and later. This class is defined in the agent's isolated loader, and its module
- * (that loader's unnamed module) is the only one to which java.base opens {@code sun.nio.ch}; java.management gets
+ * (that loader's unnamed module) is the only one to which java.base opens {@code sun.nio.ch} and
+ * {@code jdk.internal.loader}; java.management gets
  * the package exported, so that the hooked ManagementFactory can call the bridge. No lambdas or streams: this runs in
  * premain, where each costs.
  */
 public final class ModularJavaBase extends JavaBaseAccess {
 
+    /** The built-in class loaders' package: the agent reads its own jar from a private copy (PrivateAgentJar). */
+    private static final String LOADER_PACKAGE = "jdk.internal.loader";
     /** A class of the package that loads without side effects; it is not initialized. */
     private static final String HOST = PACKAGE + ".Net";
 
@@ -38,8 +41,9 @@ public final class ModularJavaBase extends JavaBaseAccess {
         Optional<Module> management = ModuleLayer.boot().findModule("java.management");
         Map<String, Set<Module>> exports = management.isPresent()
                 ? Map.of(PACKAGE, Set.of(management.get())) : Map.of();
-        instrumentation.redefineModule(javaBase, Set.of(), exports,
-                Map.of(PACKAGE, Set.of(ModularJavaBase.class.getModule())), Set.of(), Map.of());
+        Set<Module> agent = Set.of(ModularJavaBase.class.getModule());
+        instrumentation.redefineModule(javaBase, Set.of(), exports, Map.of(PACKAGE, agent, LOADER_PACKAGE, agent),
+                Set.of(), Map.of());
     }
 
     @Override

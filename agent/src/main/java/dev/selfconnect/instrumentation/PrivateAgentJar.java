@@ -1,0 +1,176 @@
+package dev.selfconnect.instrumentation;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Field;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Moves the class loader's reading of the agent jar to a private copy, so that a jar written into while the JVM runs
+ * (a deploy's {@code cp} over it) changes nothing the JVM reads: the agent's classes not loaded yet still load, and
+ * on JDK 8, whose zip reader maps the jar's directory of entries, no lookup of the application's class loader touches
+ * a file that a truncation made shorter. The copy is made in the JVM's own temporary directory, as the JVM's user,
+ * readable by its owner only, opened, then unlinked: it lives as long as the open jar.
+ *
+ * <p>The loader's {@code URLClassPath} keeps one jar loader per class path entry; only the {@link JarFile} that loader
+ * reads through is replaced, by one over an identical copy. The class path, the URLs and the code sources the
+ * application sees stay what they were. The jar the loader had open is left open, for a lookup already under way.
+ */
+final class PrivateAgentJar {
+
+    private static final String COPY_PREFIX = "selfconnect-agent-";
+    private static final String COPY_SUFFIX = ".jar";
+    /** The built-in class loaders' class path ({@code URLClassLoader} on JDK 8, {@code BuiltinClassLoader} after). */
+    private static final String CLASS_PATH_FIELD = "ucp";
+    /** The class path's loaders, one per entry opened so far. */
+    private static final String LOADERS_FIELD = "loaders";
+    /** A jar loader's entry, as the class path names it. */
+    private static final String ENTRY_FIELD = "csu";
+    private static final String JAR_LOADER = "JarLoader";
+    private static final int BUFFER = 64 * 1024;
+
+    private PrivateAgentJar() {
+    }
+
+    /**
+     * Makes the loader of this class read the agent jar from a private copy.
+     *
+     * @return why it did not (not a built-in loader, no jar, the copy could not be made or differs), or null when it
+     *         did
+     */
+    static String moveToPrivateCopy(JavaBaseAccess access, File agentJar) {
+        if (agentJar == null) {
+            return "the agent was not loaded from a jar";
+        }
+        try {
+            Object classPath = read(access, PrivateAgentJar.class.getClassLoader(), CLASS_PATH_FIELD);
+            if (classPath == null) {
+                return "the agent's class loader is not one of the JDK's";
+            }
+            synchronized (classPath) { // the class path opens its loaders under this lock
+                Object loader = loaderOf(access, classPath, agentJar);
+                if (loader == null) {
+                    return "the class loader has no loader for " + agentJar;
+                }
+                Field jarField = fieldOfType(loader.getClass(), JarFile.class);
+                if (jarField == null) {
+                    return "the jar loader keeps no jar";
+                }
+                access.makeAccessible(jarField);
+                JarFile open = (JarFile) jarField.get(loader);
+                if (open == null) {
+                    return "the jar loader has not opened the jar";
+                }
+                JarFile copy = copyOf(agentJar, open);
+                if (copy == null) {
+                    return "the jar differs from the one the JVM opened";
+                }
+                jarField.set(loader, copy);
+                return null;
+            }
+        } catch (IOException | ReflectiveOperationException | RuntimeException notPossibleHere) {
+            return notPossibleHere.toString();
+        }
+    }
+
+    /** The jar loader of the class path whose entry is the agent jar, or null. */
+    private static Object loaderOf(JavaBaseAccess access, Object classPath, File agentJar)
+            throws ReflectiveOperationException, IOException {
+        Object loaders = read(access, classPath, LOADERS_FIELD);
+        if (!(loaders instanceof List)) {
+            return null;
+        }
+        String wanted = agentJar.getCanonicalPath();
+        for (Object loader : (List<?>) loaders) {
+            if (!loader.getClass().getName().endsWith(JAR_LOADER)) {
+                continue;
+            }
+            Object entry = read(access, loader, ENTRY_FIELD);
+            if (entry instanceof URL && "file".equals(((URL) entry).getProtocol())) {
+                try {
+                    if (new File(((URL) entry).toURI()).getCanonicalPath().equals(wanted)) {
+                        return loader;
+                    }
+                } catch (URISyntaxException | IllegalArgumentException notAFile) {
+                    // another entry
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A private copy of the jar, opened, its file unlinked; null when it does not list the same entries with the same
+     * checksums as the jar the JVM opened (the jar changed before the copy was made).
+     */
+    private static JarFile copyOf(File agentJar, JarFile open) throws IOException {
+        Path copy = Files.createTempFile(COPY_PREFIX, COPY_SUFFIX); // exclusive, owner-only where POSIX
+        try {
+            try (InputStream in = Files.newInputStream(agentJar.toPath());
+                 OutputStream out = Files.newOutputStream(copy, LinkOption.NOFOLLOW_LINKS,
+                         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                byte[] buffer = new byte[BUFFER];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    out.write(buffer, 0, n);
+                }
+            }
+            JarFile opened = new JarFile(copy.toFile());
+            if (!sameEntries(open, opened)) {
+                opened.close();
+                return null;
+            }
+            return opened;
+        } finally {
+            Files.deleteIfExists(copy);
+        }
+    }
+
+    private static boolean sameEntries(JarFile expected, JarFile actual) {
+        if (expected.size() != actual.size()) {
+            return false;
+        }
+        for (Enumeration<JarEntry> entries = expected.entries(); entries.hasMoreElements(); ) {
+            JarEntry entry = entries.nextElement();
+            JarEntry same = actual.getJarEntry(entry.getName());
+            if (same == null || same.getCrc() != entry.getCrc() || same.getSize() != entry.getSize()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The value of the field with this name in the object's class or a superclass; null if there is none. */
+    private static Object read(JavaBaseAccess access, Object owner, String name) throws IllegalAccessException {
+        for (Class<?> type = owner.getClass(); type != null; type = type.getSuperclass()) {
+            for (Field field : type.getDeclaredFields()) {
+                if (field.getName().equals(name)) {
+                    access.makeAccessible(field);
+                    return field.get(owner);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Field fieldOfType(Class<?> owner, Class<?> type) {
+        for (Class<?> c = owner; c != null; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                if (field.getType() == type) {
+                    return field;
+                }
+            }
+        }
+        return null;
+    }
+}
