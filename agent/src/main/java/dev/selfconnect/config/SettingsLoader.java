@@ -51,6 +51,10 @@ public final class SettingsLoader {
         for (Map.Entry<SettingName, RawValue> entry : raw.entrySet()) {
             parse(entry.getKey(), entry.getValue(), parsed, true);
         }
+        RawValue auditFile = raw.get(SettingName.AUDIT_FILE);
+        if (auditFile != null && parsed.auditFile != null && parsed.mode != Mode.OFF) {
+            checkAuditFile(auditFile, parsed);
+        }
         Settings settings = new Settings(parsed.mode, parsed.stackTraces, parsed.ignore, parsed.risks,
                 parsed.auditFile, parsed.reportInterval, parsed.service);
         return parsed.unusableAuditFile == null ? settings : settings.withUnusableAuditFile(parsed.unusableAuditFile);
@@ -81,7 +85,7 @@ public final class SettingsLoader {
 
     /**
      * Parses one value into {@code parsed}. Only the winning audit file is checked for writability, because the
-     * check creates the file. An audit file that is a sound setting, but whose path holds something the agent must
+     * check creates the file, and only after every setting is read ({@link #checkAuditFile}). An audit file that is a sound setting, but whose path holds something the agent must
      * not write (another user may have planted it), does not stop the JVM: the settings say why it is not used.
      */
     private static void parse(SettingName name, RawValue value, Parsed parsed, boolean winner)
@@ -111,14 +115,12 @@ public final class SettingsLoader {
                 parsed.auditFile = auditFile.isEmpty() ? null : auditFile;
                 parsed.unusableAuditFile = null;
                 if (winner && parsed.auditFile != null) {
-                    AuditFileCheck.Problem problem = AuditFileCheck.check(auditFile);
-                    if (problem != null && !problem.foundAtPath) {
-                        throw invalid(name, value, problem.reason);
+                    try {
+                        // shown absolute, it says which file whatever the reader's working directory
+                        parsed.auditFile = Paths.get(auditFile).toAbsolutePath().normalize().toString();
+                    } catch (RuntimeException notAPath) {
+                        throw invalid(name, value, "it is not a valid path (" + notAPath.getMessage() + ")");
                     }
-                    parsed.unusableAuditFile = problem == null ? null : problem.reason;
-                    // The check has shown it is a valid path; shown absolute, it says which file whatever the
-                    // reader's working directory.
-                    parsed.auditFile = Paths.get(auditFile).toAbsolutePath().normalize().toString();
                 }
                 break;
             case REPORT_INTERVAL:
@@ -130,6 +132,18 @@ public final class SettingsLoader {
             default:
                 throw new AssertionError(name);
         }
+    }
+
+    /**
+     * Whether the winning audit file can be written, which creates it: only once the mode is known, since the agent
+     * switched off writes nothing.
+     */
+    private static void checkAuditFile(RawValue value, Parsed parsed) throws InvalidSettingException {
+        AuditFileCheck.Problem problem = AuditFileCheck.check(parsed.auditFile);
+        if (problem != null && !problem.foundAtPath) {
+            throw invalid(SettingName.AUDIT_FILE, value, problem.reason);
+        }
+        parsed.unusableAuditFile = problem == null ? null : problem.reason;
     }
 
     private static int parseSeconds(SettingName name, RawValue value) throws InvalidSettingException {

@@ -388,6 +388,21 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void theAgentSwitchedOffCreatesNoAuditFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("events.jsonl");
+
+        Settings off = SettingsLoader.load("audit.file=" + file + ",mode=off", new Properties(), Map.of());
+        Settings offFromEnvironment = SettingsLoader.load("audit.file=" + file, new Properties(),
+                Map.of("SELFCONNECT_MODE", "off"));
+
+        assertEquals(file.toString(), off.auditFile());
+        assertEquals(file.toString(), offFromEnvironment.auditFile());
+        assertFalse(Files.exists(file), "created by an agent switched off");
+        SettingsLoader.load("mode=log,audit.file=" + file, new Properties(), Map.of());
+        assertTrue(Files.exists(file), "the same settings with the agent on create it");
+    }
+
+    @Test
     void anAuditFilePathIsShownNormalized(@TempDir Path dir) throws Exception {
         Files.createDirectory(dir.resolve("sub"));
         Settings settings = SettingsLoader.load("audit.file=" + dir + "/sub/../events.jsonl", new Properties(),
