@@ -5,6 +5,7 @@ import dev.selfconnect.it.ChildJvm.Result;
 import dev.selfconnect.testsupport.AgentOutput;
 import dev.selfconnect.testsupport.AgentOutput.Record;
 import dev.selfconnect.testsupport.AllPairs;
+import dev.selfconnect.testsupport.NetworkNamespace;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -201,10 +202,8 @@ class SettingsMatrixIT {
     }
 
     private static Result run(Row row, Path audit) {
-        ChildJvm.requireNamespaces();
-        List<String> command = new ArrayList<>(List.of("unshare", "-rn", "sh", "-c",
-                "ip link set lo up && echo 40000 40000 > /proc/sys/net/ipv4/ip_local_port_range && exec \"$@\"",
-                "sh", row.jdk().java().toString(),
+        List<String> command = NetworkNamespace.command(NetworkNamespace.ONE_PORT, "", List.of(
+                row.jdk().java().toString(),
                 "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=" + row.agentArguments(audit),
                 "-cp", TEST_CLASSES.toString(), "dev.selfconnect.scenarios.EveryFamily", row.first()));
         ProcessBuilder builder = new ProcessBuilder(command);
