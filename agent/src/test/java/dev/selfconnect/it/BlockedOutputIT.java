@@ -1,5 +1,6 @@
 package dev.selfconnect.it;
 
+import dev.selfconnect.testsupport.NetworkNamespace;
 import dev.selfconnect.it.ChildJvm.Jdk;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -34,13 +35,11 @@ class BlockedOutputIT {
     }
 
     private static void storm(Jdk jdk) throws IOException, InterruptedException {
-        ChildJvm.requireNamespaces();
-        ProcessBuilder builder = new ProcessBuilder(List.of("unshare", "-rn", "sh", "-c",
-                "ip link set lo up && echo '40000 40000' > /proc/sys/net/ipv4/ip_local_port_range && exec \"$@\"",
-                "sh", jdk.java().toString(), "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=mode=throw",
+        ProcessBuilder builder = new ProcessBuilder(NetworkNamespace.command(NetworkNamespace.ONE_PORT, "", List.of(
+                jdk.java().toString(), "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=mode=throw",
                 "-cp", AttachHarness.TEST_CLASSES.toString(), "dev.selfconnect.scenarios.ConnectStorm",
                 Integer.toString(THREADS), Integer.toString(ENOUGH_TO_FILL_THE_PIPE),
-                Integer.toString(MAX_ATTEMPTS)));
+                Integer.toString(MAX_ATTEMPTS))));
         builder.environment().keySet().removeIf(name -> name.startsWith("SELFCONNECT_"));
         // Standard error stays a pipe that this test never reads.
         Process process = builder.start();

@@ -1,5 +1,6 @@
 package dev.selfconnect.it;
 
+import dev.selfconnect.testsupport.NetworkNamespace;
 import dev.selfconnect.it.ChildJvm.Jdk;
 import dev.selfconnect.it.ChildJvm.Result;
 import org.junit.jupiter.api.DynamicTest;
@@ -113,10 +114,7 @@ class CoexistenceIT {
     }
 
     private static Result run(Jdk jdk, List<String> agents, String... tools) {
-        ChildJvm.requireNamespaces();
-        List<String> command = new ArrayList<>(List.of("unshare", "-rn", "sh", "-c",
-                "ip link set lo up && echo '40000 40000' > /proc/sys/net/ipv4/ip_local_port_range && exec \"$@\"",
-                "sh", jdk.java().toString()));
+        List<String> command = new ArrayList<>(NetworkNamespace.command(NetworkNamespace.ONE_PORT, "", List.of(jdk.java().toString())));
         command.addAll(agents);
         if (agents.stream().anyMatch(a -> a.contains("opentelemetry"))) {
             // Its exporters would connect to a collector on localhost: they export nothing.

@@ -1,5 +1,6 @@
 package dev.selfconnect.it;
 
+import dev.selfconnect.testsupport.NetworkNamespace;
 import dev.selfconnect.it.ChildJvm.Jdk;
 import dev.selfconnect.it.ChildJvm.Result;
 import org.junit.jupiter.api.DynamicTest;
@@ -103,11 +104,9 @@ class StarvedAgentIT {
     }
 
     private static Result run(Jdk jdk, List<String> jvmOptionsAndArguments) {
-        ChildJvm.requireNamespaces();
-        List<String> command = new ArrayList<>(List.of("unshare", "-rn", "sh", "-c",
-                "ip link set lo up && echo '40000 40000' > /proc/sys/net/ipv4/ip_local_port_range && exec \"$@\"",
-                "sh", jdk.java().toString(), "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=mode=throw",
-                "-cp", AttachHarness.TEST_CLASSES.toString()));
+        List<String> command = new ArrayList<>(NetworkNamespace.command(NetworkNamespace.ONE_PORT, "", List.of(
+                jdk.java().toString(), "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=mode=throw",
+                "-cp", AttachHarness.TEST_CLASSES.toString())));
         command.addAll(jvmOptionsAndArguments);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("SELFCONNECT_"));

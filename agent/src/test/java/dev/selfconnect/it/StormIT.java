@@ -1,5 +1,6 @@
 package dev.selfconnect.it;
 
+import dev.selfconnect.testsupport.NetworkNamespace;
 import dev.selfconnect.it.ChildJvm.Jdk;
 import dev.selfconnect.it.ChildJvm.Result;
 import org.junit.jupiter.api.DynamicTest;
@@ -90,14 +91,11 @@ class StormIT {
     }
 
     private static Result storm(Jdk jdk, String mode) {
-        ChildJvm.requireNamespaces();
-        ProcessBuilder builder = new ProcessBuilder(List.of("unshare", "-rn", "sh", "-c",
-                "ip link set lo up && echo \"$SC_RANGE\" > /proc/sys/net/ipv4/ip_local_port_range && exec \"$@\"",
-                "sh", jdk.java().toString(), "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=mode=" + mode,
+        ProcessBuilder builder = new ProcessBuilder(NetworkNamespace.command(RANGE_LOW + " " + RANGE_HIGH, "", List.of(
+                jdk.java().toString(), "-javaagent:" + ChildJvm.AGENT_JAR.toAbsolutePath() + "=mode=" + mode,
                 "-cp", AttachHarness.TEST_CLASSES.toString(), "dev.selfconnect.scenarios.FourApiStorm",
-                THREADS, WARMUP_MILLIS, STORM_MILLIS, RANGE_LOW, RANGE_HIGH));
+                THREADS, WARMUP_MILLIS, STORM_MILLIS, RANGE_LOW, RANGE_HIGH)));
         builder.environment().keySet().removeIf(name -> name.startsWith("SELFCONNECT_"));
-        builder.environment().put("SC_RANGE", RANGE_LOW + " " + RANGE_HIGH);
         return ChildJvm.run(builder);
     }
 
