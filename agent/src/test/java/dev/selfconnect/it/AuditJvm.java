@@ -2,6 +2,7 @@ package dev.selfconnect.it;
 
 import dev.selfconnect.it.ChildJvm.Jdk;
 import dev.selfconnect.it.ChildJvm.Result;
+import dev.selfconnect.testsupport.NetworkNamespace;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -53,18 +54,14 @@ final class AuditJvm {
     }
 
     Result run(String... arguments) {
-        List<String> command = new ArrayList<>(List.of("unshare", "-rn", "sh", "-c",
-                "ip link set lo up && echo \"$SC_RANGE\" > /proc/sys/net/ipv4/ip_local_port_range"
-                        + " && echo \"$SC_RESERVED\" > /proc/sys/net/ipv4/ip_local_reserved_ports && exec \"$@\"",
-                "sh", jdk.java().toString()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", TEST_CLASSES.toString(), "dev.selfconnect.scenarios.AuditScenarios"));
-        command.addAll(Arrays.asList(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command);
+        List<String> program = new ArrayList<>(List.of(jdk.java().toString()));
+        program.addAll(jvmOptions);
+        program.addAll(List.of("-cp", TEST_CLASSES.toString(), "dev.selfconnect.scenarios.AuditScenarios"));
+        program.addAll(Arrays.asList(arguments));
+        ProcessBuilder builder = new ProcessBuilder(NetworkNamespace.command(RANGE,
+                "echo " + RESERVED + " > /proc/sys/net/ipv4/ip_local_reserved_ports", program));
         builder.environment().keySet().removeIf(name -> name.startsWith("SELFCONNECT_"));
         builder.environment().putAll(environment);
-        builder.environment().put("SC_RANGE", RANGE);
-        builder.environment().put("SC_RESERVED", RESERVED);
         return ChildJvm.run(builder);
     }
 

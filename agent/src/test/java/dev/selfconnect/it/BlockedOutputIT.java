@@ -1,7 +1,7 @@
 package dev.selfconnect.it;
 
-import dev.selfconnect.testsupport.NetworkNamespace;
 import dev.selfconnect.it.ChildJvm.Jdk;
+import dev.selfconnect.testsupport.NetworkNamespace;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 

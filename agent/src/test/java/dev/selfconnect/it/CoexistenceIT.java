@@ -1,8 +1,8 @@
 package dev.selfconnect.it;
 
-import dev.selfconnect.testsupport.NetworkNamespace;
 import dev.selfconnect.it.ChildJvm.Jdk;
 import dev.selfconnect.it.ChildJvm.Result;
+import dev.selfconnect.testsupport.NetworkNamespace;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.parallel.Execution;
