@@ -46,6 +46,8 @@ public final class AgentInstaller {
     private static final Findings findings = new Findings();
     private static final PlatformRegistration registration = new PlatformRegistration();
     private static ConnectInstrumentation installation;
+    /** The installation a detach or a switch-off left inert, for the next attach to reuse; null otherwise. */
+    private static ConnectInstrumentation suspended;
     private static InternalAccess internalAccess;
     private static Families families;
     private static KernelPortFiles kernelFiles;
@@ -163,12 +165,12 @@ public final class AgentInstaller {
                     return reply;
                 }
                 if (newSettings.mode() == Mode.OFF) {
-                    boolean removed = installation != null;
-                    uninstall();
-                    enter(new AgentState(AgentState.Phase.OFF, version(), newSettings, statistics, null, null));
+                    boolean suspendedNow = suspend();
+                    enter(new AgentState(AgentState.Phase.OFF, version(), newSettings, statistics, null,
+                            inertProtection()));
                     status = AttachReply.Status.OFF;
-                    text = agent + (removed ? " removed its instrumentation: " : " installed nothing: ")
-                            + newSettings.describe();
+                    text = agent + (suspendedNow ? " switched off: " + newSettings.describe() + "; " + INERT
+                            : " installed nothing: " + newSettings.describe());
                 } else if (installation != null) {
                     Settings before = AgentState.current().settings();
                     unchanged = newSettings.equals(before);
@@ -182,6 +184,23 @@ public final class AgentInstaller {
                     status = AttachReply.Status.RECONFIGURED;
                     text = agent + " reconfigured: " + newSettings.describe() + "; " + protection.describe()
                             + "; changed: " + newSettings.changesFrom(before);
+                } else if (suspended != null) {
+                    ConnectGuard guard = guard(newSettings, instrumentation);
+                    ConnectInstrumentation reused = suspended;
+                    suspended = null;
+                    boolean inPlace = reused.resume(listeners(guard));
+                    installation = reused;
+                    Protection protection = reused.protection();
+                    enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
+                            protection));
+                    registration.registerAgain();
+                    ReportQueue.enable(new ExitSummary());
+                    ExistingSockets.auditAtAttach(guard.audit(), new KernelFilesWhenNeeded());
+                    status = AttachReply.Status.INSTALLED;
+                    text = agent + " active on Java " + System.getProperty("java.version") + ": "
+                            + newSettings.describe() + "; " + protection.describe() + (inPlace
+                            ? "; reuses the hooks left in place" : "; the hooks left in place were gone: the JDK classes"
+                            + " are woven again");
                 } else {
                     ConnectGuard guard = guard(newSettings, instrumentation);
                     ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
@@ -442,25 +461,26 @@ public final class AgentInstaller {
         }
     }
 
+    /** What a detach or a switch-off leaves behind. */
+    private static final String INERT = "nothing is checked any more; the woven JDK classes keep a hook that does"
+            + " nothing until the next attach";
+
     /**
-     * Removes the instrumentation, if any: nothing is checked any more, and the JDK classes woven by
-     * retransformation (all of them after an attach) return to their original form.
+     * Leaves the instrumentation inert, if any: nothing is checked any more, and the woven JDK classes keep their
+     * hooks, for the next attach to reuse.
      */
     static AttachReply detach() {
         String agent = "selfconnect " + version();
         synchronized (lock) {
             try {
-                boolean active = installation != null;
-                boolean restored = uninstall();
+                boolean active = suspend();
                 AgentState previous = AgentState.current();
                 if (previous != null) {
                     enter(new AgentState(AgentState.Phase.DETACHED, version(), previous.settings(), statistics,
-                            null, null));
+                            null, inertProtection()));
                 }
-                String outcome = !active ? agent + " was not active in this JVM: nothing to detach"
-                        : restored ? agent + " detached: the JDK classes are restored and nothing is checked any more"
-                        : agent + " detached: nothing is checked any more; the JDK classes woven as they loaded at "
-                        + "startup keep a hook that does nothing";
+                String outcome = active ? agent + " detached: " + INERT
+                        : agent + " was not active in this JVM: nothing to detach";
                 AgentLog.info(outcome);
                 return new AttachReply(active ? AttachReply.Status.DETACHED : AttachReply.Status.NOT_ACTIVE, outcome);
             } catch (Throwable failure) {
@@ -501,14 +521,20 @@ public final class AgentInstaller {
         }
     }
 
-    /** @return true if the JDK classes are back in their original form (also when nothing was installed) */
-    private static boolean uninstall() {
+    /** The protection of the hooks left inert, which a state not active names; null if none were woven. */
+    private static Protection inertProtection() {
+        return suspended == null ? null : suspended.protection();
+    }
+
+    /** @return true if an installation was active and is now inert */
+    private static boolean suspend() {
         if (installation == null) {
-            return true;
+            return false;
         }
-        boolean restored = installation.uninstall();
+        installation.suspend();
+        suspended = installation;
         installation = null;
-        return restored;
+        return true;
     }
 
     /**

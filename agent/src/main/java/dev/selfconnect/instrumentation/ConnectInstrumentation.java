@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's hold on the JVM: the bridge in the bootstrap loader, the listeners behind it, and the transformers that
- * weave the JDK's hook points ({@link JdkHooks}). It can swap the listeners and undo what can be undone.
+ * weave the JDK's hook points ({@link JdkHooks}). It can swap the listeners, leave the hooks inert (a detach) and give
+ * them listeners again (the next attach).
  * <p>
  * Weaving costs the application nothing once it is done, because no transformer of the agent stays registered
  * without need: while one is, the JVM calls it for every class it loads, which cost about 25 µs a class on JDK 17
@@ -54,9 +55,12 @@ public final class ConnectInstrumentation {
     private final Protection protection;
     /** Weaves the target classes as they load; removed once all are loaded. Null on an attach. */
     private final ConnectTransformer loadTimeWeaver;
-    /** Weaves target classes loaded before the agent, by retransformation; null if there were none at startup. */
-    private final ConnectTransformer retransformer;
-    private final NettyStart nettyStart;
+    /**
+     * Weaves target classes loaded before the agent, by retransformation, and keeps the hooks through another tool's
+     * retransformation or redefinition; null if there were none at startup, until the first {@link #resume}.
+     */
+    private ConnectTransformer retransformer;
+    private volatile NettyStart nettyStart;
 
     private ConnectInstrumentation(Instrumentation instrumentation, JavaBaseAccess javaBase, Protection protection,
                                    ConnectTransformer loadTimeWeaver, ConnectTransformer retransformer,
@@ -217,14 +221,57 @@ public final class ConnectInstrumentation {
     }
 
     /**
-     * Empties the bridge, so that no hook checks anything any more, removes the transformers and retransforms the
-     * target classes: those woven by retransformation return to their original form; those woven as they loaded
-     * keep their hooks, which then do nothing (undoing them would take a redefinition from the original class
-     * files, which would also drop what other agents wove).
-     *
-     * @return true if every woven class was restored
+     * Empties the bridge, so that no hook checks anything any more: each woven hook is then a null check. The woven
+     * JDK classes keep their hooks and the transformers stay registered (a retransformation or redefinition by
+     * another tool keeps the hooks too), so that the next attach reuses them ({@link #resume}). Restoring the classes
+     * would make the JVM define a new version of each, at every detach and again at every attach, and it never frees
+     * the native memory of those versions.
      */
-    public boolean uninstall() {
+    public void suspend() {
+        javaBase.uninstallBridge();
+        if (nettyStart.stop()) {
+            // Netty's hooks, like the JDK's, stay woven and do nothing; a transport that loads meanwhile gets its
+            // hook as well, so that the next attach checks it without looking for it.
+            NettyTransports.replaceListeners(null, null);
+            javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
+        }
+    }
+
+    /**
+     * Gives the hooks left by {@link #suspend} these listeners, and Netty's watch too (started now if it had not
+     * started before). The hooks are then verified by a probe of {@code java.net.Socket.connect}: found gone (another
+     * tool redefined the class while no transformer of the agent could see it), every target class is woven again by
+     * retransformation.
+     *
+     * @return true if the hooks were found in place; false if they had to be woven again
+     */
+    public boolean resume(BridgeListeners listeners) {
+        javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
+        if (retransformer == null) {
+            retransformer = new ConnectTransformer(POINTS, protection);
+            instrumentation.addTransformer(retransformer, true);
+        }
+        NettyStart previous = nettyStart;
+        if (previous.started()) {
+            previous.listeners = listeners;
+            NettyTransports.replaceListeners(listeners.connects, listeners.binds);
+        } else {
+            NettyStart netty = new NettyStart(instrumentation, javaBase, listeners);
+            nettyStart = netty;
+            netty.run();
+        }
+        if (new SocketProbe().probe() != HookWatch.Outcome.GONE) {
+            return true;
+        }
+        retransform(instrumentation, loadedTargets(instrumentation), protection);
+        return false;
+    }
+
+    /**
+     * Undoes a failed installation: empties the bridge, removes the transformers and retransforms the target classes,
+     * so that those woven by retransformation return to their original form.
+     */
+    private void uninstall() {
         javaBase.uninstallBridge();
         nettyStart.cancel();
         NettyTransports.uninstall();
@@ -235,7 +282,6 @@ public final class ConnectInstrumentation {
             instrumentation.removeTransformer(retransformer);
         }
         retransform(instrumentation, loadedTargets(instrumentation), null);
-        return loadTimeWeaver == null || loadTimeWeaver.wovenCount() == 0;
     }
 
     /**
@@ -383,6 +429,16 @@ public final class ConnectInstrumentation {
         /** From now on {@link #run()} does nothing; one under way is waited for, so that it can be undone. */
         synchronized void cancel() {
             cancelled = true;
+        }
+
+        /** Cancels, and tells whether the watch had started. */
+        synchronized boolean stop() {
+            cancelled = true;
+            return started;
+        }
+
+        synchronized boolean started() {
+            return started;
         }
     }
 

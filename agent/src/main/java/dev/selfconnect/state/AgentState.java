@@ -52,7 +52,7 @@ public final class AgentState {
     private final AgentStatistics statistics;
     /** Null unless active. */
     private final Audit audit;
-    /** Null unless active. */
+    /** Active: the hooks in force; otherwise those left woven and inert, if any; else null. */
     private final Protection protection;
 
     public AgentState(Phase phase, String version, Settings settings, AgentStatistics statistics, Audit audit,
@@ -106,7 +106,12 @@ public final class AgentState {
 
     /** The protection line: "protects Socket, ...", or why nothing is. */
     public String protection() {
-        return protection != null ? protection.describe() : "protects nothing (" + phase.label() + ")";
+        if (active() && protection != null) {
+            return protection.describe();
+        }
+        boolean inertHooks = protection != null && !active();
+        return "protects nothing (" + phase.label() + ")" + (inertHooks ? "; the woven JDK classes keep a hook that"
+                + " does nothing until the next attach" : "");
     }
 
     /** The audit's endpoints, as the summary lists them. */
@@ -121,7 +126,7 @@ public final class AgentState {
      */
     public List<String> summary() {
         List<String> lines = new ArrayList<String>();
-        String agentJar = protection == null ? null : protection.agentJarProblem();
+        String agentJar = protection == null || !active() ? null : protection.agentJarProblem();
         if (agentJar != null) {
             lines.add("NOT protected: " + agentJar + "; " + Protection.AGENT_JAR_FIX);
         }
@@ -171,7 +176,7 @@ public final class AgentState {
                 + "settings: " + settings.describe() + "\n"
                 + "identity: " + (resolved == null ? "not resolved yet (it is once the application's first steps"
                 + " are past)" : identity(resolved).describe()) + "\n"
-                + "protection: " + protection() + (protection != null && protection.verified()
+                + "protection: " + protection() + (active() && protection != null && protection.verified()
                 && !protection.agentClassesLoaded() ? " (the agent's own classes still loading: a jar replaced now"
                 + " could stop the checks)" : "") + "\n"
                 + "counters: " + statistics.describe();

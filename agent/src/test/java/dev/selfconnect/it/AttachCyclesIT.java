@@ -24,26 +24,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Fifty attach/detach cycles into one JVM with the real jar and the tool's protocol (each load a request with a fresh
  * id, answered in the reply property): each answer is the agent's, and the later loads reuse the agent already there:
- * no agent class is defined again (the JVM's class count grows by the new versions of the JDK classes an attach weaves
- * and a detach restores, 16 a cycle, and by nothing else) and no thread of the agent's is added. The RSS is measured
- * (the line starting with MEASURE) with the target's heap fixed and touched in advance ({@code -XX:+AlwaysPreTouch}),
- * so that the heap's pages being touched for the first time, as an idle JVM's garbage fills its young generation, do
- * not count. What grows then (14 MB over 50 cycles on JDK 17 and 25, 30 MB on JDK 8) is the JVM's native memory
- * around those redefinitions (native memory tracking: JDK 8's class metadata, JDK 17's arena chunks), above the 10 MB
- * the cycles should stay within: the bound here, {@value #RSS_GROWTH_LIMIT_KB_PER_CYCLE} KB a cycle, catches an agent
- * defined again per load, not that.
+ * no agent class is defined again, no thread of the agent's is added, and no JDK class is woven again (a detach leaves
+ * the hooks inert, the next attach reuses them), so the JVM's class count, which counts each new version of a
+ * redefined class, stays as it was after the first cycle. The RSS is measured (the line starting with MEASURE) with
+ * the target's heap fixed and touched in advance ({@code -XX:+AlwaysPreTouch}), so that the heap's pages being
+ * touched for the first time, as an idle JVM's garbage fills its young generation, do not count: the 49 cycles after
+ * the first stay within {@value #RSS_GROWTH_LIMIT_KB} KB. (Restoring the classes at each detach and weaving them again
+ * at each attach cost 14-32 MB over 50 cycles on JDK 17 and 25, 30-40 MB on JDK 8: the JVM's native memory of each
+ * new class version, never freed.)
  */
 @Timeout(600)
 class AttachCyclesIT {
 
     private static final int CYCLES = 50;
-    private static final long RSS_GROWTH_LIMIT_KB_PER_CYCLE = 1024;
+    private static final long RSS_GROWTH_LIMIT_KB = 10 * 1024;
     private static final String REPLY_PROPERTY = "dev.selfconnect.agent.reply";
     private static final String LOADED_CLASSES = "java.cls.loadedClasses";
     /** Thread names as /proc shows them, cut to 15 characters. */
     private static final List<String> TRANSIENT_THREADS = List.of("selfconnect-wea", "selfconnect-jmx");
-    /** The JDK classes the agent weaves on an attach and restores on a detach, each a new class version per load. */
-    private static final int MOST_CLASSES_REDEFINED_PER_LOAD = 12;
+    /** Classes the JVM may load for its own part of the cycles (the attach listener's, the instrument library's). */
+    private static final int MOST_CLASSES_LOADED_BY_THE_JVM = 20;
 
     @TestFactory
     List<DynamicNode> cycles() {
@@ -51,7 +51,7 @@ class AttachCyclesIT {
         for (Jdk jdk : ChildJvm.jdks()) {
             if (jdk.feature() == 8 || jdk.feature() == 17 || jdk.feature() == 25) {
                 nodes.add(DynamicTest.dynamicTest(jdk + ": " + CYCLES + " attach/detach cycles reuse the agent, RSS "
-                        + "within " + RSS_GROWTH_LIMIT_KB_PER_CYCLE + " KB a cycle", () -> cycles(jdk)));
+                        + "within " + RSS_GROWTH_LIMIT_KB + " KB after the first", () -> cycles(jdk)));
             }
         }
         return nodes;
@@ -78,10 +78,10 @@ class AttachCyclesIT {
                         + " KB); classes loaded " + classesFirst + " -> " + classesLast + "; agent threads "
                         + threadsFirst + " -> " + threadsLast);
 
-                assertTrue(classesLast - classesFirst <= (long) (CYCLES - 1) * 2 * MOST_CLASSES_REDEFINED_PER_LOAD,
-                        "agent classes defined again: " + classesFirst + " -> " + classesLast);
+                assertTrue(classesLast - classesFirst <= MOST_CLASSES_LOADED_BY_THE_JVM, "agent classes defined again"
+                        + " or JDK classes woven again: " + classesFirst + " -> " + classesLast);
                 assertEquals(threadsFirst, threadsLast, "the agent's threads");
-                assertTrue(rssLast - rssFirst < (CYCLES - 1) * RSS_GROWTH_LIMIT_KB_PER_CYCLE, "RSS " + rssFirst
+                assertTrue(rssLast - rssFirst < RSS_GROWTH_LIMIT_KB, "RSS " + rssFirst
                         + " KB after the first cycle, " + rssLast + " KB after the " + CYCLES + "th");
             } finally {
                 vm.detach();

@@ -17,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The attach lifecycle, on each JDK: an application started without the agent, in a namespace whose ephemeral
  * range is the one port 40000, self-connects; {@code attach PID mode=throw} protects it (already-loaded Socket and
  * SocketChannel classes are retransformed), the port stays free, {@code status} counts, a second attach reconfigures
- * without instrumenting twice, {@code list} shows it, and {@code detach} gives the application back its old behaviour.
+ * without instrumenting twice, {@code list} shows it, {@code detach} gives the application back its old behaviour
+ * (the hooks stay woven and do nothing: a self-connection is neither rejected nor reported), and attaching again
+ * reuses those hooks and rejects again.
  */
 class AttachLifecycleIT {
 
@@ -93,16 +95,27 @@ class AttachLifecycleIT {
                     + "+dev\\.selfconnect\\.scenarios\\.ConnectOnDemand";
             assertTrue(list.stdout().lines().anyMatch(l -> l.matches(listed)), list::toString);
 
-            // Detached: the application self-connects again, as it did before the agent came.
+            // Detached: the application self-connects again, as it did before the agent came, and nothing reports it.
             CliRun detach = AttachHarness.cli(jdk, "detach", pid);
             assertEquals(0, detach.exitCode(), detach::toString);
-            assertTrue(detach.stdout().contains(" detached: the JDK classes are restored"), detach::toString);
+            assertTrue(detach.stdout().contains(" detached: nothing is checked any more; the woven JDK classes keep a"
+                    + " hook that does nothing until the next attach"), detach::toString);
             assertEquals(SELF_CONNECTED, app.send("socket"), app::toString);
             assertEquals(SELF_CONNECTED, app.send("channel"), app::toString);
             CliRun after = AttachHarness.cli(jdk, "status", pid);
             assertTrue(after.stdout().contains(" not active (detached) on Java "), after::toString);
+            assertTrue(after.stdout().contains("protection: protects nothing (detached); the woven JDK classes keep a"
+                    + " hook that does nothing until the next attach"), after::toString);
             assertTrue(after.stdout().contains("self-connections=3, exceptions-thrown=2"), after::toString);
             assertEquals(warnings + 1, count(settledStderr(app), AGENT_WARNING), app::toString);
+
+            // Attached again: the hooks left in place are reused, and reject again.
+            CliRun reattach = AttachHarness.cli(jdk, "attach", pid, "mode=throw");
+            assertEquals(0, reattach.exitCode(), reattach::toString);
+            assertTrue(reattach.stdout().contains(ChildJvm.PROTECTS + "; reuses the hooks left in"
+                    + " place"), reattach::toString);
+            assertTrue(app.send("socket").startsWith(REJECTED), app::toString);
+            assertTrue(app.send("channel").startsWith(REJECTED), app::toString);
 
             // JDK 21+ warns in the target at each dynamic load, and the tool says how to allow it silently.
             boolean warns = jdk.atLeast(21);

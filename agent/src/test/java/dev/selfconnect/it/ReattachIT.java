@@ -13,12 +13,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Attach, detach, attach again: every attach weaves the JDK classes again and protects, however often. (A JVM may keep
- * the bridge's name in the constant pool of a class restored by a detach; only a hooked method counts as woven.)
+ * Attach, detach, attach again: every attach protects again, however often (a detach leaves the hooks inert, the next
+ * attach gives them listeners again), and every detach lets the next self-connection through.
  */
 class ReattachIT {
 
-    /** Where the re-weaving was broken (JDK 25 keeps the bridge's name after a detach) and on 17; fewer elsewhere. */
+    /** More on 17 and 25, fewer elsewhere. */
     private static final int CYCLES_ON_17_AND_25 = 20;
     private static final int CYCLES_ELSEWHERE = 5;
     private static final String REJECTED = "RESULT exception dev.selfconnect.SelfConnectException";
