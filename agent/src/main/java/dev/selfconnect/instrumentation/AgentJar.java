@@ -137,7 +137,10 @@ final class AgentJar {
      *
      * @return why it could not, or null
      */
-    static String readFromPrivateCopy(JavaBaseAccess access) {
+    static synchronized String readFromPrivateCopy(JavaBaseAccess access) {
+        if (readFromPrivateCopy) {
+            return null; // an earlier attach made it
+        }
         String notMoved = PrivateAgentJar.moveToPrivateCopy(access, location());
         if (notMoved == null) {
             readFromPrivateCopy = true;
