@@ -33,6 +33,7 @@ final class AgentJar {
     private static long lengthSeen = -1;
     private static long modifiedSeen = -1;
     private static String changed;
+    private static final Object COPYING = new Object();
     /** The class loader reads the jar from a private copy: what happens to the file at the path changes nothing. */
     private static volatile boolean readFromPrivateCopy;
 
@@ -137,15 +138,17 @@ final class AgentJar {
      *
      * @return why it could not, or null
      */
-    static synchronized String readFromPrivateCopy(JavaBaseAccess access) {
-        if (readFromPrivateCopy) {
-            return null; // an earlier attach made it
+    static String readFromPrivateCopy(JavaBaseAccess access) {
+        synchronized (COPYING) { // not the lock of changedSinceStart, which a thread failing to load a class takes
+            if (readFromPrivateCopy) {
+                return null; // an earlier attach made it
+            }
+            String notMoved = PrivateAgentJar.moveToPrivateCopy(access, location());
+            if (notMoved == null) {
+                readFromPrivateCopy = true;
+            }
+            return notMoved;
         }
-        String notMoved = PrivateAgentJar.moveToPrivateCopy(access, location());
-        if (notMoved == null) {
-            readFromPrivateCopy = true;
-        }
-        return notMoved;
     }
 
     /** The jar this class was loaded from, or null if it was not loaded from a local jar file. */
