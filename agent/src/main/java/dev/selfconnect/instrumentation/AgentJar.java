@@ -34,8 +34,11 @@ final class AgentJar {
     private static long modifiedSeen = -1;
     private static String changed;
     private static final Object COPYING = new Object();
-    /** The class loader reads the jar from a private copy: what happens to the file at the path changes nothing. */
-    private static volatile boolean readFromPrivateCopy;
+    /**
+     * Once the class loader reads the jar from a private copy, the jar it read before, kept open (never read again);
+     * from then on what happens to the file at the path changes nothing.
+     */
+    private static volatile JarFile replacedByPrivateCopy;
 
     /**
      * The class file, read from the agent jar opened directly: the class loader's resource lookup would go through URL
@@ -85,7 +88,7 @@ final class AgentJar {
      */
     static synchronized String changedSinceStart() {
         File jar = jarAtStart;
-        if (jar == null || changed != null || readFromPrivateCopy) {
+        if (jar == null || changed != null || replacedByPrivateCopy != null) {
             return changed;
         }
         long length = jar.length();
@@ -133,21 +136,14 @@ final class AgentJar {
     }
 
     /**
-     * Moves the class loader's reading of the jar to a private copy ({@link PrivateAgentJar}); from then on a change
-     * of the file at the jar's path is no problem. On an agent thread.
-     *
-     * @return why it could not, or null
+     * Moves the class loader's reading of the jar to a private copy ({@link PrivateAgentJar}), once per JVM. On an
+     * agent thread.
      */
-    static String readFromPrivateCopy(JavaBaseAccess access) {
+    static void readFromPrivateCopy(JavaBaseAccess access) {
         synchronized (COPYING) { // not the lock of changedSinceStart, which a thread failing to load a class takes
-            if (readFromPrivateCopy) {
-                return null; // an earlier attach made it
+            if (replacedByPrivateCopy == null) {
+                replacedByPrivateCopy = PrivateAgentJar.moveToPrivateCopy(access, location());
             }
-            String notMoved = PrivateAgentJar.moveToPrivateCopy(access, location());
-            if (notMoved == null) {
-                readFromPrivateCopy = true;
-            }
-            return notMoved;
         }
     }
 

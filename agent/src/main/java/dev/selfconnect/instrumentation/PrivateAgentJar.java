@@ -25,7 +25,8 @@ import java.util.jar.JarFile;
  *
  * <p>The loader's {@code URLClassPath} keeps one jar loader per class path entry; only the {@link JarFile} that loader
  * reads through is replaced, by one over an identical copy. The class path, the URLs and the code sources the
- * application sees stay what they were. The jar the loader had open is left open, for a lookup already under way.
+ * application sees stay what they were. The jar the loader had open stays open, unread: for a lookup already under
+ * way, and as the sign the attach tool looks for that this JVM opened the jar it was given.
  */
 final class PrivateAgentJar {
 
@@ -46,41 +47,35 @@ final class PrivateAgentJar {
     /**
      * Makes the loader of this class read the agent jar from a private copy.
      *
-     * @return why it did not (not a built-in loader, no jar, the copy could not be made or differs), or null when it
-     *         did
+     * @return the jar the loader read before, still open; null when the loader was left as it was (not one of the
+     *         JDK's, no loader for the jar, no copy could be made, or the jar changed before the copy was made)
      */
-    static String moveToPrivateCopy(JavaBaseAccess access, File agentJar) {
+    static JarFile moveToPrivateCopy(JavaBaseAccess access, File agentJar) {
         if (agentJar == null) {
-            return "the agent was not loaded from a jar";
+            return null;
         }
         try {
             Object classPath = read(access, PrivateAgentJar.class.getClassLoader(), CLASS_PATH_FIELD);
             if (classPath == null) {
-                return "the agent's class loader is not one of the JDK's";
+                return null;
             }
             synchronized (classPath) { // the class path opens its loaders under this lock
                 Object loader = loaderOf(access, classPath, agentJar);
-                if (loader == null) {
-                    return "the class loader has no loader for " + agentJar;
-                }
-                Field jarField = fieldOfType(loader.getClass(), JarFile.class);
+                Field jarField = loader == null ? null : fieldOfType(loader.getClass(), JarFile.class);
                 if (jarField == null) {
-                    return "the jar loader keeps no jar";
+                    return null;
                 }
                 access.makeAccessible(jarField);
                 JarFile open = (JarFile) jarField.get(loader);
-                if (open == null) {
-                    return "the jar loader has not opened the jar";
-                }
-                JarFile copy = copyOf(agentJar, open);
+                JarFile copy = open == null ? null : copyOf(agentJar, open);
                 if (copy == null) {
-                    return "the jar differs from the one the JVM opened";
+                    return null;
                 }
                 jarField.set(loader, copy);
-                return null;
+                return open;
             }
         } catch (IOException | ReflectiveOperationException | RuntimeException notPossibleHere) {
-            return notPossibleHere.toString();
+            return null;
         }
     }
 
