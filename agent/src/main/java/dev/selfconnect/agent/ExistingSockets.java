@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * while the hooks were there: the hooks report those (a bind to port 0, which they leave out on purpose, would
  * otherwise come back as a finding here). Runs on the agent's own threads only (the weaver thread after an install,
  * the attach's thread on a reconfiguration), never on an application thread; a failure is counted and reported, and
- * the agent goes on.
+ * the agent goes on. The installation has one, made on the first of those threads that needs it.
  */
 final class ExistingSockets {
 
@@ -30,10 +30,7 @@ final class ExistingSockets {
     static final long SETTLE_MILLIS = 250;
 
     /** The sockets found held before the agent looked, for a reconfiguration to audit again; null before any. */
-    private static volatile OwnSockets heldBefore;
-
-    private ExistingSockets() {
-    }
+    private volatile OwnSockets heldBefore;
 
     /**
      * On an attach that installs the agent: every listener and self-connection the JVM holds now, unless it came or
@@ -42,7 +39,7 @@ final class ExistingSockets {
      * @param audit the audit in force; it applies the settings (risk findings on or off, the ignore list)
      * @param kernelFiles the kernel's range and reserved ports, asked for only to word a self-connection's record
      */
-    static void auditAtAttach(Audit audit, Supplier<KernelPortFiles> kernelFiles) {
+    void auditAtAttach(Audit audit, Supplier<KernelPortFiles> kernelFiles) {
         try {
             OwnSockets first = OwnSockets.ofThisProcess(OwnSockets.PROC);
             if (first == null || first.isEmpty()) {
@@ -67,7 +64,7 @@ final class ExistingSockets {
      *
      * @param atStart their inodes; null when they are not known, and then nothing is reported
      */
-    static void auditAtStartup(Audit audit, Supplier<KernelPortFiles> kernelFiles, Set<Long> atStart) {
+    void auditAtStartup(Audit audit, Supplier<KernelPortFiles> kernelFiles, Set<Long> atStart) {
         if (atStart == null || atStart.isEmpty()) {
             return;
         }
@@ -82,7 +79,7 @@ final class ExistingSockets {
     }
 
     /** On a reconfiguration: those sockets again, the ones still held, under the new settings. */
-    static void auditAgain(Audit audit, Supplier<KernelPortFiles> kernelFiles) {
+    void auditAgain(Audit audit, Supplier<KernelPortFiles> kernelFiles) {
         OwnSockets before = heldBefore;
         if (before == null || before.isEmpty()) {
             return;
@@ -97,7 +94,7 @@ final class ExistingSockets {
         }
     }
 
-    private static void report(OwnSockets held, Audit audit, Supplier<KernelPortFiles> kernelFiles) {
+    private void report(OwnSockets held, Audit audit, Supplier<KernelPortFiles> kernelFiles) {
         heldBefore = held;
         for (InetSocketAddress listener : held.listeners()) {
             audit.existingListener(listener.getAddress(), listener.getPort());

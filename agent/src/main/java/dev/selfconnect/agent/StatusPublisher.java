@@ -26,6 +26,9 @@ final class StatusPublisher implements Runnable {
     interface Marker {
         void mark(AgentState state);
 
+        /** The status text of this state, as the marker shows it. */
+        String describe(AgentState state);
+
         void checkHooks();
     }
 
@@ -91,7 +94,7 @@ final class StatusPublisher implements Runnable {
             if (state == null) {
                 return;
             }
-            String text = state.describe();
+            String text = marker.describe(state);
             if (!text.equals(published)) {
                 marker.mark(state);
             }

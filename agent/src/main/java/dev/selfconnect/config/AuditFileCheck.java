@@ -243,8 +243,6 @@ public final class AuditFileCheck {
 
     /** What lstat(2) says of a path: the type, owner, links and identity of what is there, never what it links to. */
     static final class Stat {
-        private static volatile Integer effectiveUid;
-
         final int type;
         final int uid;
         final int nlink;
@@ -338,22 +336,17 @@ public final class AuditFileCheck {
 
         /** The uid files this JVM creates belong to, from /proc/self/status; -1 where that cannot be read. */
         static int effectiveUid() {
-            Integer uid = effectiveUid;
-            if (uid == null) {
-                uid = -1;
-                try {
-                    List<String> lines = Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.UTF_8);
-                    for (String line : lines) {
-                        if (line.startsWith("Uid:")) {
-                            uid = Integer.valueOf(line.substring(4).trim().split("\\s+")[1]);
-                        }
+            try {
+                List<String> lines = Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.UTF_8);
+                for (String line : lines) {
+                    if (line.startsWith("Uid:")) {
+                        return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
                     }
-                } catch (IOException | RuntimeException notLinux) {
-                    uid = -1;
                 }
-                effectiveUid = uid;
+            } catch (IOException | RuntimeException notLinux) {
+                // as unknown
             }
-            return uid;
+            return -1;
         }
     }
 }

@@ -1,33 +1,34 @@
 package dev.selfconnect.hooks;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
 /**
- * The address the agent's hook probe connects to. Where a hook reports a refused connect, this address is recognised
- * by identity and only counted as a sighting: no record, no count, no report. Only the probe's own thread passes it,
- * and the hook calls its listener on that same thread.
+ * The address the agent's hook probe connects to: an address of this class is the probe's, and where a hook reports
+ * a refused connect to it, it is only counted as a sighting of that address: no record, no count, no report. Only the
+ * probe's own thread passes it, and the hook calls its listener on that same thread.
  */
-public final class ProbeAddress {
+public final class ProbeAddress extends InetSocketAddress {
 
-    private static volatile Object address;
-    private static volatile long sightings;
+    private static final long serialVersionUID = 1L;
 
-    private ProbeAddress() {
+    /** One writer: the probe's thread. */
+    private transient volatile long sightings;
+
+    public ProbeAddress() {
+        super(InetAddress.getLoopbackAddress(), 0);
     }
 
-    /** The probe's address, from now on. */
-    public static void use(Object probeAddress) {
-        address = probeAddress;
-    }
-
-    /** True, and counted as a sighting, if {@code requested} is the probe's own address. */
+    /** True, and counted as a sighting, if {@code requested} is a probe's address. */
     public static boolean seen(Object requested) {
-        if (requested == null || requested != address) {
+        if (!(requested instanceof ProbeAddress)) {
             return false;
         }
-        sightings++; // one writer: the probe's thread
+        ((ProbeAddress) requested).sightings++;
         return true;
     }
 
-    public static long sightings() {
+    public long sightings() {
         return sightings;
     }
 }

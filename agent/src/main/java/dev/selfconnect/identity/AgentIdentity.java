@@ -24,6 +24,10 @@ public final class AgentIdentity {
     /** The 22nd field of /proc/PID/stat; counted from the state, the 3rd, after the command's closing ')'. */
     private static final int START_TIME_AFTER_STATE = 22 - 3;
 
+    /**
+     * The process's identity, resolved once: static because the audit's sinks, the MBean and the summary at exit ask
+     * for it on their own threads, and none of them holds the installation.
+     */
     private static volatile ProcessIdentity resolved;
 
     private AgentIdentity() {

@@ -23,22 +23,41 @@ final class AgentJar {
     /** How /proc/self/fd names a file that was unlinked since it was opened. */
     private static final String DELETED = " (deleted)";
 
-    /** The jar as premain first read it: its path, size and modification time, from java.io.File (no class loaded). */
-    private static volatile File jarAtStart;
-    private static long lengthAtStart;
-    private static long modifiedAtStart;
+    /**
+     * The jar as premain first read it: static because the protection asks it, from any thread, whether the jar was
+     * written into since, and the jar is the JVM's, whichever installation reads it.
+     */
+    private static volatile AgentJar atStart;
+
+    /** Its path, size and modification time, from java.io.File (no class loaded). */
+    private final File jar;
+    private final long lengthAtStart;
+    private final long modifiedAtStart;
     /** The file the path named then, links resolved: a link re-pointed later must not hide it. */
-    private static String canonicalAtStart;
+    private final String canonicalAtStart;
     /** The size and time of the file at the jar's path when they last differed but the JVM's open jar did not. */
-    private static long lengthSeen = -1;
-    private static long modifiedSeen = -1;
-    private static String changed;
-    private static final Object COPYING = new Object();
+    private long lengthSeen = -1;
+    private long modifiedSeen = -1;
+    private String changed;
+    private final Object copying = new Object();
     /**
      * Once the class loader reads the jar from a private copy, the jar it read before, kept open (never read again);
      * from then on what happens to the file at the path changes nothing.
      */
-    private static volatile JarFile replacedByPrivateCopy;
+    private volatile JarFile replacedByPrivateCopy;
+
+    private AgentJar(File jar) {
+        this.jar = jar;
+        lengthAtStart = jar.length();
+        modifiedAtStart = jar.lastModified();
+        String canonical;
+        try {
+            canonical = jar.getCanonicalPath();
+        } catch (IOException e) {
+            canonical = jar.getAbsolutePath();
+        }
+        canonicalAtStart = canonical;
+    }
 
     /**
      * The class file, read from the agent jar opened directly: the class loader's resource lookup would go through URL
@@ -68,15 +87,8 @@ final class AgentJar {
     }
 
     private static synchronized void remember(File agentJar) {
-        if (jarAtStart == null) {
-            lengthAtStart = agentJar.length();
-            modifiedAtStart = agentJar.lastModified();
-            try {
-                canonicalAtStart = agentJar.getCanonicalPath();
-            } catch (IOException e) {
-                canonicalAtStart = agentJar.getAbsolutePath();
-            }
-            jarAtStart = agentJar;
+        if (atStart == null) {
+            atStart = new AgentJar(agentJar);
         }
     }
 
@@ -86,9 +98,13 @@ final class AgentJar {
      * another file, while the JVM goes on reading the one it opened: then the files the JVM holds open under the
      * jar's path are what is compared. A change once found stays: the JVM's reader cannot recover from it.
      */
-    static synchronized String changedSinceStart() {
-        File jar = jarAtStart;
-        if (jar == null || changed != null || replacedByPrivateCopy != null) {
+    static String changedSinceStart() {
+        AgentJar read = atStart;
+        return read == null ? null : read.changed();
+    }
+
+    private synchronized String changed() {
+        if (changed != null || replacedByPrivateCopy != null) {
             return changed;
         }
         long length = jar.length();
@@ -113,7 +129,7 @@ final class AgentJar {
      * Whether every file the JVM holds open under the jar's path (the class loader's jar, renamed or deleted since
      * perhaps) has the size and time premain saw; null when none is found (no /proc, or the jar is not held open).
      */
-    private static Boolean openJarUnchanged(String path) {
+    private Boolean openJarUnchanged(String path) {
         File[] descriptors = new File("/proc/self/fd").listFiles();
         if (descriptors == null) {
             return null;
@@ -140,9 +156,16 @@ final class AgentJar {
      * agent thread.
      */
     static void readFromPrivateCopy(JavaBaseAccess access) {
-        synchronized (COPYING) { // not the lock of changedSinceStart, which a thread failing to load a class takes
+        AgentJar read = atStart;
+        if (read != null) {
+            read.moveToPrivateCopy(access);
+        }
+    }
+
+    private void moveToPrivateCopy(JavaBaseAccess access) {
+        synchronized (copying) { // not the lock of changed(), which a thread failing to load a class takes
             if (replacedByPrivateCopy == null) {
-                replacedByPrivateCopy = PrivateAgentJar.moveToPrivateCopy(access, location());
+                replacedByPrivateCopy = PrivateAgentJar.moveToPrivateCopy(access, jar);
             }
         }
     }

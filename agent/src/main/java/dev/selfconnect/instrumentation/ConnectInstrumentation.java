@@ -73,17 +73,22 @@ public final class ConnectInstrumentation {
         this.retransformer = retransformer;
     }
 
-    /** The agent's access to java.base, made once: the bridge's access and what the families need of the JDK. */
+    /**
+     * The agent's access to java.base: the bridge's access and what the families need of the JDK. Its owner makes it
+     * once and hands it to {@link #install}.
+     */
     public static InternalAccess internalAccess(Instrumentation instrumentation) throws Exception {
-        return JavaBaseAccess.of(instrumentation);
+        return JavaBaseAccess.make(instrumentation);
     }
 
     /**
      * True when a bridge in the bootstrap loader has listeners that no instance of this class installed: another copy
      * of the agent, loaded by another class loader, is active.
+     *
+     * @param access made by {@link #internalAccess}
      */
-    public static boolean anotherCopyIsActive(Instrumentation instrumentation) throws Exception {
-        JavaBaseAccess javaBase = JavaBaseAccess.of(instrumentation);
+    public static boolean anotherCopyIsActive(InternalAccess access) {
+        JavaBaseAccess javaBase = (JavaBaseAccess) access;
         return javaBase.bridgeDefined() && javaBase.bridgeInstalled();
     }
 
@@ -113,10 +118,9 @@ public final class ConnectInstrumentation {
      * Starts what can start before the settings are known: the weaver thread, which loads ASM's classes meanwhile.
      * Hand the result to {@link #install}, or {@link Preparation#cancel() cancel} it.
      *
-     * @param atStartup true from premain: weave as the classes load (see the class comment); false on an attach
+     * @param preparation {@link StartupPreparation} from premain, {@link AttachPreparation} on an attach
      */
-    public static Preparation prepare(Instrumentation instrumentation, boolean atStartup) {
-        Preparation preparation = new Preparation(instrumentation, atStartup);
+    public static <P extends Preparation> P prepare(P preparation) {
         preparation.start();
         return preparation;
     }
@@ -128,20 +132,18 @@ public final class ConnectInstrumentation {
      *
      * @param steps run on the weaver thread as the installation goes on
      */
-    public static ConnectInstrumentation install(Preparation preparation, BridgeListeners listeners, Steps steps)
-            throws Exception {
+    public static ConnectInstrumentation install(Preparation preparation, InternalAccess access,
+                                                 BridgeListeners listeners, Steps steps) throws Exception {
         try {
-            return installWith(preparation, listeners, steps);
+            return installWith(preparation, (JavaBaseAccess) access, listeners, steps);
         } finally {
             preparation.cancel(); // lets the weaver go on: with the targets if they were handed over, or to its end
         }
     }
 
-    private static ConnectInstrumentation installWith(Preparation preparation, BridgeListeners listeners,
-                                                      Steps steps) throws Exception {
+    private static ConnectInstrumentation installWith(Preparation preparation, JavaBaseAccess javaBase,
+                                                      BridgeListeners listeners, Steps steps) throws Exception {
         Instrumentation instrumentation = preparation.instrumentation;
-        boolean atStartup = preparation.atStartup;
-        JavaBaseAccess javaBase = JavaBaseAccess.of(instrumentation);
         if (!javaBase.bridgeDefined()) {
             javaBase.defineBridge(instrumentation, AgentJar.classFile(JavaBaseAccess.BRIDGE));
         }
@@ -151,22 +153,15 @@ public final class ConnectInstrumentation {
         }
         javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
         NettyStart nettyStart = new NettyStart(instrumentation, javaBase, listeners);
-        if (atStartup) {
-            preparation.nettyWatch = nettyStart;
-        } else {
-            nettyStart.run();
-        }
+        preparation.startNettyWatch(nettyStart);
         Protection protection = new Protection(POINTS, javaFeature());
         ConnectTransformer loadTimeWeaver = null;
         ConnectTransformer retransformer = null;
         List<Class<?>> loaded;
         try {
-            if (atStartup) {
-                loadTimeWeaver = new ConnectTransformer(POINTS, protection);
-                instrumentation.addTransformer(loadTimeWeaver, false);
-            }
+            loadTimeWeaver = preparation.loadTimeWeaver(protection);
             loaded = loadedTargets(instrumentation);
-            if (!atStartup || !loaded.isEmpty()) {
+            if (preparation.retransforms(loaded)) {
                 retransformer = new ConnectTransformer(POINTS, protection);
                 instrumentation.addTransformer(retransformer, true);
                 retransform(instrumentation, loaded, protection);
@@ -179,10 +174,9 @@ public final class ConnectInstrumentation {
         }
         ConnectInstrumentation installation = new ConnectInstrumentation(instrumentation, javaBase, protection,
                 loadTimeWeaver, retransformer, nettyStart);
+        preparation.javaBase = javaBase;
         preparation.loadTargets(loadTimeWeaver, protection, steps);
-        if (!atStartup && listeners.platformServer != null && contains(loaded, MANAGEMENT_FACTORY)) {
-            fetchPlatformServerInTheBackground();
-        }
+        preparation.installed(listeners, loaded);
         return installation;
     }
 
@@ -448,30 +442,27 @@ public final class ConnectInstrumentation {
      * it loads (without initializing) the target classes the JVM has not loaded yet, so that their weaving does not
      * fall on the application's first connect, verifies the protection, and, at startup, removes the load-time
      * transformer. Nothing is missed: the transformers are registered before, and an application thread that needs
-     * one of these classes meanwhile waits for the load in progress, as class loading does. ManagementFactory is
-     * loaded too at startup, or its transformer could not go; on an attach it is left to the application, whose use
-     * of JMX has nothing to do with connects.
+     * one of these classes meanwhile waits for the load in progress, as class loading does.
+     * <p>
+     * Startup ({@link StartupPreparation}) and attach ({@link AttachPreparation}) are two schedules of these steps:
+     * each says in {@link #weave()} which run, in which order, and what the installation does differently.
      */
-    public static final class Preparation implements Runnable {
-        private final Instrumentation instrumentation;
-        private final boolean atStartup;
+    public abstract static class Preparation implements Runnable {
+        final Instrumentation instrumentation;
         private final CountDownLatch installed = new CountDownLatch(1);
         private final CountDownLatch done = new CountDownLatch(1);
         private volatile boolean loadTargets;
         private volatile ConnectTransformer loadTimeWeaver;
-        private volatile Protection protection;
-        private volatile Steps steps;
-        /** At startup: Netty's watch, run on this thread once the JDK's classes are woven. */
-        private volatile NettyStart nettyWatch;
-        /** At startup: the sockets the JVM held before its main method could open any; null if not known. */
-        private volatile Set<Long> socketsAtStart;
+        volatile Protection protection;
+        volatile Steps steps;
+        /** The installation's access to java.base, once it is made. */
+        volatile JavaBaseAccess javaBase;
 
-        private Preparation(Instrumentation instrumentation, boolean atStartup) {
+        Preparation(Instrumentation instrumentation) {
             this.instrumentation = instrumentation;
-            this.atStartup = atStartup;
         }
 
-        private void start() {
+        final void start() {
             Thread thread = new Thread(this, "selfconnect-weaver");
             thread.setDaemon(true);
             thread.start();
@@ -489,6 +480,21 @@ public final class ConnectInstrumentation {
             }
         }
 
+        /** The weaver thread's steps, in this schedule's order. */
+        abstract void weave();
+
+        /** The transformer that weaves the target classes as they load, registered now; null for none. */
+        abstract ConnectTransformer loadTimeWeaver(Protection protection);
+
+        /** Whether these target classes, loaded already, are woven by retransformation (by a transformer that stays). */
+        abstract boolean retransforms(List<Class<?>> loaded);
+
+        /** Netty's watch: started now, or handed to the weaver thread. */
+        abstract void startNettyWatch(NettyStart nettyStart);
+
+        /** The installation is done, with these target classes loaded before it. */
+        abstract void installed(BridgeListeners listeners, List<Class<?>> loaded);
+
         void loadTargets(ConnectTransformer transformerToRemove, Protection toVerify, Steps installationSteps) {
             loadTimeWeaver = transformerToRemove;
             protection = toVerify;
@@ -501,60 +507,45 @@ public final class ConnectInstrumentation {
             installed.countDown();
         }
 
-        /**
-         * At startup, the inodes of the sockets the JVM held while premain ran (inherited from the parent process,
-         * or opened by the JVM before the agent): none of them is the application's, whose hooks see its own. Null
-         * on an attach, where not Linux, or when this thread could not look before premain was over.
-         */
-        public Set<Long> socketsAtStart() {
-            return socketsAtStart;
-        }
-
-        /**
-         * The first thing this thread does at startup, while premain goes on: a reading taken once premain is over
-         * could hold the application's first sockets, and is dropped.
-         */
-        private void readSocketsAtStart() {
-            try {
-                File descriptors = new File(OWN_DESCRIPTORS);
-                Set<Long> inodes = descriptors.isDirectory() ? SocketInodes.in(descriptors) : null;
-                if (installed.getCount() > 0) {
-                    socketsAtStart = inodes;
-                }
-            } catch (SecurityException denied) {
-                // a policy that denies the agent this denies it more: the installation says what, once
-            } catch (Throwable failure) {
-                AgentLog.internalFailure("reading the sockets the JVM held at its start (they are not audited)",
-                        failure);
-            }
-        }
-
         /** Waits until the weaver thread has verified the protection; false if it has not within the time. */
         public boolean await(long millis) throws InterruptedException {
             return done.await(millis, TimeUnit.MILLISECONDS);
         }
 
-        private void weave() {
-            if (atStartup) {
-                readSocketsAtStart();
-            }
+        /** True while the installation has not handed over the targets (or cancelled). */
+        final boolean installing() {
+            return installed.getCount() > 0;
+        }
+
+        final void warmUp() {
             try {
                 ConnectTransformer.warmUp();
             } catch (Throwable warmUpFailure) {
                 // only the first connects may be slower; the weaving itself reports its own failures
             }
+        }
+
+        /** @return false if the installation was cancelled, or this thread is asked to end */
+        final boolean awaitTargets() {
             try {
                 installed.await();
             } catch (InterruptedException e) {
-                return;
+                return false;
             }
-            if (!loadTargets) {
-                return;
-            }
+            return loadTargets;
+        }
+
+        /**
+         * Loads the target classes not loaded yet (not initialized), which weaves them; the load-time transformer,
+         * if any, is removed once every one is woven.
+         *
+         * @param skipped a target left to the application, or null
+         */
+        final void loadTargetClasses(String skipped) {
             readAgentJarFromPrivateCopy();
             boolean allLoaded = true;
             for (String name : JdkHooks.targetClassNames()) {
-                if (!atStartup && name.equals(MANAGEMENT_FACTORY)) {
+                if (name.equals(skipped)) {
                     continue;
                 }
                 try {
@@ -566,13 +557,15 @@ public final class ConnectInstrumentation {
                     protection.classAbsent(name);
                 }
             }
-            if (loadTimeWeaver != null && allLoaded) {
+            ConnectTransformer weaver = loadTimeWeaver;
+            if (weaver != null && allLoaded) {
                 // Every target is woven; a target that failed to load keeps the transformer for its next attempt.
-                instrumentation.removeTransformer(loadTimeWeaver);
+                instrumentation.removeTransformer(weaver);
             }
-            if (!atStartup) {
-                loadAgentClasses(); // an attach answers once this is done too
-            }
+        }
+
+        /** The protection is verified, the steps told, and {@link #await} returns. */
+        final void verify() {
             protection.verify();
             try {
                 steps.verified(protection);
@@ -580,29 +573,77 @@ public final class ConnectInstrumentation {
                 // the steps report their own failures
             }
             done.countDown();
-            if (atStartup) {
-                try {
-                    NettyStart netty = nettyWatch;
-                    if (netty != null) {
-                        if (!NettyStart.nettyOnClassPath()) {
-                            // After the targets, which the first connects need: one class woven as it loads.
-                            netty.watchExtraction();
-                            Thread.sleep(NETTY_WATCH_DELAY_MILLIS);
-                        }
-                        netty.run();
-                    }
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
+        }
+
+        final void settled() {
             try {
                 steps.settled();
             } catch (Throwable ignored) {
                 // the steps report their own failures
             }
-            if (!atStartup) {
+        }
+
+        /** Before the agent's remaining classes load: a jar written into from now on changes nothing. */
+        private void readAgentJarFromPrivateCopy() {
+            JavaBaseAccess javaBase = this.javaBase;
+            if (javaBase == null) {
                 return;
             }
+            try {
+                AgentJar.readFromPrivateCopy(javaBase);
+            } catch (Throwable notPossible) {
+                // the agent jar's changes are watched for instead (Protection.agentJarProblem)
+            }
+        }
+
+        final void loadAgentClasses() {
+            try {
+                steps.loadAgentClasses();
+            } catch (Throwable ignored) {
+                // it reports its own failures
+            }
+            protection.markAgentClassesLoaded();
+        }
+    }
+
+    /**
+     * From premain: the target classes are woven as they load, and the work the protection does not need waits until
+     * the application's first steps are past. ManagementFactory is loaded too, or the load-time transformer could not
+     * go.
+     */
+    public static final class StartupPreparation extends Preparation {
+        /** Netty's watch, run on this thread once the JDK's classes are woven. */
+        private volatile NettyStart nettyWatch;
+        /** The sockets the JVM held before its main method could open any; null if not known. */
+        private volatile Set<Long> socketsAtStart;
+
+        public StartupPreparation(Instrumentation instrumentation) {
+            super(instrumentation);
+        }
+
+        @Override
+        void weave() {
+            readSocketsAtStart();
+            warmUp();
+            if (!awaitTargets()) {
+                return;
+            }
+            loadTargetClasses(null);
+            verify();
+            try {
+                NettyStart netty = nettyWatch;
+                if (netty != null) {
+                    if (!NettyStart.nettyOnClassPath()) {
+                        // After the targets, which the first connects need: one class woven as it loads.
+                        netty.watchExtraction();
+                        Thread.sleep(NETTY_WATCH_DELAY_MILLIS);
+                    }
+                    netty.run();
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            settled();
             try {
                 Thread.sleep(STARTUP_QUIET_MILLIS);
             } catch (InterruptedException e) {
@@ -611,22 +652,101 @@ public final class ConnectInstrumentation {
             loadAgentClasses();
         }
 
-        /** Before the agent's remaining classes load: a jar written into from now on changes nothing. */
-        private void readAgentJarFromPrivateCopy() {
-            try {
-                AgentJar.readFromPrivateCopy(JavaBaseAccess.of(instrumentation));
-            } catch (Throwable notPossible) {
-                // the agent jar's changes are watched for instead (Protection.agentJarProblem)
-            }
+        @Override
+        ConnectTransformer loadTimeWeaver(Protection protection) {
+            ConnectTransformer weaver = new ConnectTransformer(POINTS, protection);
+            instrumentation.addTransformer(weaver, false);
+            return weaver;
         }
 
-        private void loadAgentClasses() {
+        @Override
+        boolean retransforms(List<Class<?>> loaded) {
+            return !loaded.isEmpty();
+        }
+
+        @Override
+        void startNettyWatch(NettyStart nettyStart) {
+            nettyWatch = nettyStart;
+        }
+
+        @Override
+        void installed(BridgeListeners listeners, List<Class<?>> loaded) {
+            // the platform MBean server is met as ManagementFactory loads, woven
+        }
+
+        /**
+         * The inodes of the sockets the JVM held while premain ran (inherited from the parent process, or opened by
+         * the JVM before the agent): none of them is the application's, whose hooks see its own. Null where not Linux,
+         * or when this thread could not look before premain was over.
+         */
+        public Set<Long> socketsAtStart() {
+            return socketsAtStart;
+        }
+
+        /**
+         * The first thing this thread does, while premain goes on: a reading taken once premain is over could hold
+         * the application's first sockets, and is dropped.
+         */
+        private void readSocketsAtStart() {
             try {
-                steps.loadAgentClasses();
-            } catch (Throwable ignored) {
-                // it reports its own failures
+                File descriptors = new File(OWN_DESCRIPTORS);
+                Set<Long> inodes = descriptors.isDirectory() ? SocketInodes.in(descriptors) : null;
+                if (installing()) {
+                    socketsAtStart = inodes;
+                }
+            } catch (SecurityException denied) {
+                // a policy that denies the agent this denies it more: the installation says what, once
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("reading the sockets the JVM held at its start (they are not audited)",
+                        failure);
             }
-            protection.markAgentClassesLoaded();
+        }
+    }
+
+    /**
+     * On an attach: every target class loaded already is woven by retransformation, the agent's own classes are loaded
+     * before the verification, and the attach is answered once it is done. ManagementFactory is left to the
+     * application, whose use of JMX has nothing to do with connects.
+     */
+    public static final class AttachPreparation extends Preparation {
+
+        public AttachPreparation(Instrumentation instrumentation) {
+            super(instrumentation);
+        }
+
+        @Override
+        void weave() {
+            warmUp();
+            if (!awaitTargets()) {
+                return;
+            }
+            loadTargetClasses(MANAGEMENT_FACTORY);
+            loadAgentClasses();
+            verify();
+            settled();
+        }
+
+        @Override
+        ConnectTransformer loadTimeWeaver(Protection protection) {
+            return null;
+        }
+
+        @Override
+        boolean retransforms(List<Class<?>> loaded) {
+            return true;
+        }
+
+        @Override
+        void startNettyWatch(NettyStart nettyStart) {
+            nettyStart.run();
+        }
+
+        /** ManagementFactory in use already: the platform MBean server is fetched once, so the listener sees it. */
+        @Override
+        void installed(BridgeListeners listeners, List<Class<?>> loaded) {
+            if (listeners.platformServer != null && contains(loaded, MANAGEMENT_FACTORY)) {
+                fetchPlatformServerInTheBackground();
+            }
         }
     }
 }

@@ -26,34 +26,33 @@ public abstract class JavaBaseAccess implements InternalAccess {
     private static final String MODULAR = "dev.selfconnect.instrumentation.modular.ModularJavaBase";
     private static final String NET = PACKAGE + ".Net";
 
-    private static volatile JavaBaseAccess current;
     private volatile Linger linger;
     private volatile PreClose preClose;
 
     /**
-     * The access of this JVM, made once. The modular implementation registers itself when its class is initialized:
-     * a reflective constructor call would cost JDK 25 some method-handle set-up.
+     * The access of this JVM: its owner makes it once. The modular implementation registers itself with its loader
+     * when its class is initialized: a reflective constructor call would cost JDK 25 some method-handle set-up.
      */
-    static synchronized JavaBaseAccess of(Instrumentation instrumentation) throws Exception {
-        if (current == null) {
-            if (hasModules()) {
-                IsolatedLoader loader = new IsolatedLoader(JavaBaseAccess.class.getClassLoader());
-                loader.define(MODULAR, AgentJar.classFile(MODULAR));
-                Class.forName(MODULAR, true, loader);
-                if (current == null) {
-                    throw new ClassNotFoundException(MODULAR + " did not register itself");
-                }
-            } else {
-                current = LegacyJavaBase.create();
+    static JavaBaseAccess make(Instrumentation instrumentation) throws Exception {
+        JavaBaseAccess made;
+        if (hasModules()) {
+            IsolatedLoader loader = new IsolatedLoader(JavaBaseAccess.class.getClassLoader());
+            loader.define(MODULAR, AgentJar.classFile(MODULAR));
+            Class.forName(MODULAR, true, loader);
+            made = loader.registered;
+            if (made == null) {
+                throw new ClassNotFoundException(MODULAR + " did not register itself");
             }
-            current.open(instrumentation);
+        } else {
+            made = LegacyJavaBase.create();
         }
-        return current;
+        made.open(instrumentation);
+        return made;
     }
 
-    /** Called by the modular implementation's static initializer. */
-    protected static void register(JavaBaseAccess access) {
-        current = access;
+    /** Called by the modular implementation's static initializer, with its own class's loader. */
+    protected static void register(JavaBaseAccess access, ClassLoader isolatedLoader) {
+        ((IsolatedLoader) isolatedLoader).registered = access;
     }
 
     private static boolean hasModules() {
@@ -227,6 +226,9 @@ public abstract class JavaBaseAccess implements InternalAccess {
 
     /** The agent's own loader for its privileged class: its unnamed module is the only one java.base opens to. */
     static final class IsolatedLoader extends ClassLoader {
+        /** The implementation the defined class made of itself as it was initialized. */
+        volatile JavaBaseAccess registered;
+
         IsolatedLoader(ClassLoader parent) {
             super(parent);
         }

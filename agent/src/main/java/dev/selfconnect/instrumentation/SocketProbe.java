@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
@@ -25,11 +24,7 @@ import java.security.PrivilegedAction;
  */
 final class SocketProbe implements HookWatch.Probe {
 
-    private final InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-
-    SocketProbe() {
-        ProbeAddress.use(address);
-    }
+    private final ProbeAddress address = new ProbeAddress();
 
     @Override
     @SuppressWarnings("removal")
@@ -46,7 +41,7 @@ final class SocketProbe implements HookWatch.Probe {
     }
 
     private HookWatch.Outcome connect() {
-        long before = ProbeAddress.sightings();
+        long before = address.sightings();
         RefusingImpl impl = new RefusingImpl();
         try (Socket socket = new ProbeSocket(impl)) {
             socket.connect(address, 0);
@@ -55,7 +50,7 @@ final class SocketProbe implements HookWatch.Probe {
             if (!impl.reached) {
                 return HookWatch.Outcome.UNKNOWN;
             }
-            return ProbeAddress.sightings() != before ? HookWatch.Outcome.HOOKED : HookWatch.Outcome.GONE;
+            return address.sightings() != before ? HookWatch.Outcome.HOOKED : HookWatch.Outcome.GONE;
         } catch (Throwable other) {
             return HookWatch.Outcome.UNKNOWN;
         }

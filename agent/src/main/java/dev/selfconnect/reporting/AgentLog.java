@@ -38,10 +38,11 @@ public final class AgentLog implements Runnable {
             AgentLog.warn(message);
         }
     };
-    /** Null for standard error. */
-    private static volatile Sink sink;
-    /** Told of a failure to load one of the agent's classes (its jar may have changed); null for nobody. */
-    private static volatile Runnable classesUnreadable;
+    /**
+     * The agent's output in this JVM, made with its first line: static because every part of the agent writes lines,
+     * on any thread, and none of them holds the installation.
+     */
+    private static volatile ReportQueue output;
     private static final Set<String> reportedFailures =
             Collections.newSetFromMap(new ConcurrentHashMap<String, Boolean>());
     private static final AtomicLong failures = new AtomicLong();
@@ -52,12 +53,26 @@ public final class AgentLog implements Runnable {
      * must be an instance of a class loaded already, and cheap.
      */
     public static void whenClassesUnreadable(Runnable check) {
-        classesUnreadable = check;
+        output().classesUnreadable = check;
     }
 
     /** Sends the lines to this sink instead of standard error; null restores standard error. */
     public static void captureTo(Sink capture) {
-        sink = capture;
+        output().sink = capture;
+    }
+
+    /** The agent's output: its queue, and where its lines go. */
+    static ReportQueue output() {
+        ReportQueue made = output;
+        if (made != null) {
+            return made;
+        }
+        synchronized (AgentLog.class) {
+            if (output == null) {
+                output = new ReportQueue();
+            }
+            return output;
+        }
     }
 
     public static void info(String message) {
@@ -79,11 +94,12 @@ public final class AgentLog implements Runnable {
 
     /** Queues the line (see {@link ReportQueue}); it is written on the agent's own thread. */
     private static void write(String tag, String text) {
-        if (!ReportQueue.queueing()) {
+        ReportQueue queue = output();
+        if (!queue.queueing()) {
             writeNow(tag, text);
             return;
         }
-        ReportQueue.submit(new AgentLog(tag, text));
+        queue.submitReport(new AgentLog(tag, text));
     }
 
     /**
@@ -106,7 +122,7 @@ public final class AgentLog implements Runnable {
     /** Writes the line on this thread. */
     static void writeNow(String tag, String text) {
         try {
-            Sink capture = sink;
+            Sink capture = output().sink;
             String line = PlainText.line(PREFIX + tag + text);
             if (capture == null) {
                 PrintStream err = System.err;
@@ -129,7 +145,7 @@ public final class AgentLog implements Runnable {
      */
     public static void internalFailure(String where, Throwable failure) {
         failures.incrementAndGet();
-        Runnable check = classesUnreadable;
+        Runnable check = output().classesUnreadable;
         if (check != null && failure instanceof LinkageError) {
             try {
                 check.run();

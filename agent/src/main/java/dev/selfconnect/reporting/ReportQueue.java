@@ -12,52 +12,69 @@ import java.util.concurrent.atomic.AtomicLong;
  * counted, and the count is reported once output moves again. Before {@link #start()} (premain, the tests of plain
  * classes) reports are written at once.
  * <p>
- * The writer thread, the exit hook and the drain marker are instances of this class, loaded in premain, rather than
- * classes of their own: they must work when the agent jar was overwritten before the first report, which is when
- * a class not loaded yet can no longer be read from it.
+ * One instance is the agent's output in this JVM ({@link AgentLog#output()}): its queue, its writer thread, where the
+ * lines go. The writer thread, the exit hook and the drain marker are instances of this class too, loaded in premain,
+ * rather than classes of their own: they must work when the agent jar was overwritten before the first report, which
+ * is when a class not loaded yet can no longer be read from it.
  */
 public final class ReportQueue implements Runnable {
 
-    private static final int WRITER = 0;
-    private static final int EXIT_HOOK = 1;
-    private static final int DRAINED = 2;
+    private static final int OUTPUT = 0;
+    private static final int WRITER = 1;
+    private static final int EXIT_HOOK = 2;
+    private static final int DRAINED = 3;
 
     public static final int CAPACITY = 4096;
     /** How long the JVM's exit waits for the queue to drain before it goes on without the rest. */
     public static final long EXIT_DRAIN_MILLIS = 2000;
 
-    /** Made with the writer thread, before it is published: until then nothing is queued. */
-    private static BlockingQueue<Runnable> queue;
-    private static final AtomicLong dropped = new AtomicLong();
-    private static final AtomicLong droppedReported = new AtomicLong();
-    private static volatile Thread writer;
-    private static volatile boolean enabled;
-    /** Written last at the JVM's exit (the agent's summary); null for nothing. */
-    private static volatile Runnable lastAtExit;
-
-    /** What this instance does when run: {@link #WRITER}, {@link #EXIT_HOOK} or {@link #DRAINED}. */
+    /** What this instance is, or does when run: {@link #OUTPUT}, {@link #WRITER}, {@link #EXIT_HOOK} or {@link #DRAINED}. */
     private final int role;
+    /** For the writer and the exit hook: the output they serve. */
+    private final ReportQueue output;
     /** For {@link #DRAINED}: set once everything queued before it was written. */
     private boolean written;
 
-    private ReportQueue(int role) {
+    /** Made with the writer thread, before it is published: until then nothing is queued. */
+    private BlockingQueue<Runnable> queue;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong droppedReported = new AtomicLong();
+    private volatile Thread writer;
+    private volatile boolean enabled;
+    /** Written last at the JVM's exit (the agent's summary); null for nothing. */
+    private volatile Runnable lastAtExit;
+    /** Where the lines go; null for standard error. */
+    volatile AgentLog.Sink sink;
+    /** Told of a failure to load one of the agent's classes (its jar may have changed); null for nobody. */
+    volatile Runnable classesUnreadable;
+
+    /** The agent's output: reports are written at once until {@link #enable}. */
+    ReportQueue() {
+        this(OUTPUT, null);
+    }
+
+    private ReportQueue(int role, ReportQueue output) {
         this.role = role;
+        this.output = output;
     }
 
     @Override
     public void run() {
         switch (role) {
             case WRITER:
-                write();
+                output.write();
                 break;
             case EXIT_HOOK:
-                drainAtExit(lastAtExit);
+                output.drainAtExit(output.lastAtExit);
                 break;
-            default:
+            case DRAINED:
                 synchronized (this) {
                     written = true;
                     notifyAll();
                 }
+                break;
+            default:
+                // the output itself is never run
         }
     }
 
@@ -67,30 +84,34 @@ public final class ReportQueue implements Runnable {
      * {@code atExit} last ({@link #drainAtExit}): a JVM that reported nothing exits without one.
      */
     public static void enable(Runnable atExit) {
+        AgentLog.output().enableQueue(atExit);
+    }
+
+    private void enableQueue(Runnable atExit) {
         lastAtExit = atExit;
         enabled = true;
     }
 
     /** Whether {@link #submit} queues reports from now on, rather than running them on the caller's thread. */
-    static boolean queueing() {
+    boolean queueing() {
         return enabled || writer != null;
     }
 
-    private static synchronized void start() {
+    private synchronized void start() {
         if (writer != null) {
             return;
         }
         queue = new ArrayBlockingQueue<Runnable>(CAPACITY);
-        Thread thread = new Thread(new ReportQueue(WRITER), "selfconnect-reporter");
+        Thread thread = new Thread(new ReportQueue(WRITER, this), "selfconnect-reporter");
         thread.setDaemon(true);
         thread.start();
         writer = thread;
         registerExitHook();
     }
 
-    private static void registerExitHook() {
+    private void registerExitHook() {
         try {
-            Runtime.getRuntime().addShutdownHook(new Thread(new ReportQueue(EXIT_HOOK), "selfconnect-summary"));
+            Runtime.getRuntime().addShutdownHook(new Thread(new ReportQueue(EXIT_HOOK, this), "selfconnect-summary"));
         } catch (RuntimeException shuttingDownOrDenied) {
             // the JVM is already exiting, or a security manager forbids it: the queue is not waited for at exit
         }
@@ -101,6 +122,10 @@ public final class ReportQueue implements Runnable {
      * blocks once it runs.
      */
     public static void submit(Runnable report) {
+        AgentLog.output().submitReport(report);
+    }
+
+    void submitReport(Runnable report) {
         Thread thread = writer;
         if (thread == null && enabled) {
             start();
@@ -115,24 +140,24 @@ public final class ReportQueue implements Runnable {
 
     /** Whether this is the agent's reporting thread. */
     public static boolean onWriterThread() {
-        return writer == Thread.currentThread();
+        return AgentLog.output().writer == Thread.currentThread();
     }
 
     /** Reports dropped because the queue was full, since the JVM started. */
     public static long dropped() {
-        return dropped.get();
+        return AgentLog.output().dropped.get();
     }
 
     /**
      * At the JVM's exit: queues the last report, if any, and waits, at most {@link #EXIT_DRAIN_MILLIS}, for everything
      * queued to be written.
      */
-    private static void drainAtExit(Runnable last) {
-        ReportQueue marker = new ReportQueue(DRAINED);
+    private void drainAtExit(Runnable last) {
+        ReportQueue marker = new ReportQueue(DRAINED, this);
         if (last != null) {
-            submit(last);
+            submitReport(last);
         }
-        submit(marker);
+        submitReport(marker);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(EXIT_DRAIN_MILLIS);
         synchronized (marker) {
             while (!marker.written) {
@@ -149,7 +174,7 @@ public final class ReportQueue implements Runnable {
         }
     }
 
-    private static void write() {
+    private void write() {
         while (true) {
             Runnable report;
             try {

@@ -43,8 +43,11 @@ public final class AgentState {
         }
     }
 
+    /**
+     * The state in force: static because the MBean, which the platform MBean server calls on its own threads, reads
+     * it at each call, and the management package does not know the installation.
+     */
     private static volatile AgentState current;
-    private static volatile ProcessIdentity resolvedIdentity;
 
     private final Phase phase;
     private final String version;
@@ -157,20 +160,13 @@ public final class AgentState {
     }
 
     /**
-     * The identity the status shows from now on: resolved by an agent thread ({@code AgentIdentity.current()}).
-     * Kept here, not asked of the identity package, because the status is written in premain too, which must load
-     * no class the status does not need.
-     */
-    public static void identityResolved(ProcessIdentity identity) {
-        resolvedIdentity = identity;
-    }
-
-    /**
      * The status as {@code selfconnect.jar status} prints it. Its identity line shows the identity once an agent
-     * thread resolved it.
+     * thread resolved it: the caller, which holds it, says so; the status is written in premain too, which must load
+     * no class of the identity package.
+     *
+     * @param resolved the identity resolved by an agent thread ({@code AgentIdentity.current()}); null if none yet
      */
-    public String describe() {
-        ProcessIdentity resolved = resolvedIdentity;
+    public String describe(ProcessIdentity resolved) {
         return "selfconnect " + version + " " + (phase == Phase.ACTIVE ? "active" : "not active (" + phase.label()
                 + ")") + " on Java " + System.getProperty("java.version") + "\n"
                 + "settings: " + settings.describe() + "\n"

@@ -29,7 +29,7 @@ public final class ModularJavaBase extends JavaBaseAccess {
     private static final String HOST = PACKAGE + ".Net";
 
     static {
-        register(new ModularJavaBase());
+        register(new ModularJavaBase(), ModularJavaBase.class.getClassLoader());
     }
 
     private ModularJavaBase() {
