@@ -8,13 +8,10 @@ import dev.selfconnect.config.Mode;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.detection.ConnectGuard;
-import dev.selfconnect.hooks.ConnectionFamily;
 import dev.selfconnect.identity.AgentIdentity;
 import dev.selfconnect.hooks.Families;
 import dev.selfconnect.hooks.InternalAccess;
-import dev.selfconnect.hooks.JdkHooks;
-import dev.selfconnect.hooks.ServerFamily;
-import dev.selfconnect.netty.NettyHooks;
+import dev.selfconnect.hooks.ModuleFamilies;
 import dev.selfconnect.instrumentation.BridgeListeners;
 import dev.selfconnect.instrumentation.ConnectInstrumentation;
 import dev.selfconnect.instrumentation.HookWatch;
@@ -187,7 +184,8 @@ public final class AgentInstaller {
                     ConnectInstrumentation.Preparation preparation = atStartup ? startupPreparation
                             : ConnectInstrumentation.prepare(instrumentation, false);
                     InstallationSteps steps = new InstallationSteps(atStartup, preparation);
-                    installation = ConnectInstrumentation.install(preparation, listeners(guard), steps);
+                    installation = ConnectInstrumentation.install(preparation, HookModules.all(), listeners(guard),
+                            steps);
                     AgentLog.whenClassesUnreadable(steps);
                     Protection protection = installation.protection();
                     enter(new AgentState(AgentState.Phase.ACTIVE, version(), newSettings, statistics, guard.audit(),
@@ -233,7 +231,7 @@ public final class AgentInstaller {
     private static ConnectGuard guard(Settings settings, Instrumentation instrumentation) throws Exception {
         if (internalAccess == null) {
             internalAccess = ConnectInstrumentation.internalAccess(instrumentation);
-            families = new InstalledFamilies(internalAccess);
+            families = new ModuleFamilies(HookModules.all(), internalAccess);
         }
         Supplier<KernelPortFiles> kernelFiles = new Supplier<KernelPortFiles>() {
             @Override
@@ -247,34 +245,6 @@ public final class AgentInstaller {
 
     private static BridgeListeners listeners(ConnectGuard guard) {
         return new BridgeListeners(guard, guard.bindWatcher(), registration, guard.refusalWatcher());
-    }
-
-    /** The JDK's families and Netty's, made when first needed (at startup by the weaver thread, after main began). */
-    private static final class InstalledFamilies extends Families {
-        private final InternalAccess access;
-
-        InstalledFamilies(InternalAccess access) {
-            super(NettyHooks.CONNECTION_FAMILIES, NettyHooks.SERVER_FAMILIES);
-            this.access = access;
-        }
-
-        @Override
-        protected void makeConnection(int id, ConnectionFamily[] families) {
-            if (id < JdkHooks.CONNECTION_FAMILIES) {
-                JdkHooks.makeConnectionFamily(id, access, families);
-            } else {
-                NettyHooks.makeConnectionFamily(id, families);
-            }
-        }
-
-        @Override
-        protected void makeServer(int id, ServerFamily[] families) {
-            if (id < JdkHooks.SERVER_FAMILIES) {
-                JdkHooks.makeServerFamily(id, families);
-            } else {
-                NettyHooks.makeServerFamily(id, families);
-            }
-        }
     }
 
     /** The kernel's port files, read when first needed: at startup only where risk findings are on. */
