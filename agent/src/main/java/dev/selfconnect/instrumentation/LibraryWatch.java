@@ -23,8 +23,9 @@ final class LibraryWatch implements BiConsumer<Object, Object> {
     private final JavaBaseAccess javaBase;
     private final Protection protection;
     private final HookModule[] libraries;
-    private final LibraryHooks[] started;
     private final boolean[] tried;
+    /** Made by the first start: its element class, like the other classes of a started library, loads after main. */
+    private LibraryHooks[] started;
     /** The listeners in force, which the libraries' hooks go to through their {@link LibrarySite}. */
     private volatile BridgeListeners listeners;
     private boolean cancelled;
@@ -49,7 +50,6 @@ final class LibraryWatch implements BiConsumer<Object, Object> {
                 libraries[count++] = module;
             }
         }
-        started = new LibraryHooks[count];
         tried = new boolean[count];
     }
 
@@ -127,12 +127,15 @@ final class LibraryWatch implements BiConsumer<Object, Object> {
     /** The library's hooks, started now if they were not; null if cancelled or they failed to start. */
     private synchronized LibraryHooks start(int index) {
         if (cancelled || tried[index]) {
-            return started[index];
+            return started == null ? null : started[index];
         }
         tried[index] = true;
+        if (started == null) {
+            started = new LibraryHooks[libraries.length];
+        }
         HookModule library = libraries[index];
         try {
-            started[index] = library.start(new Site(library.name()));
+            started[index] = Site.start(this, library);
         } catch (Throwable failure) {
             AgentLog.internalFailure("starting the hooks of " + library.name() + " (its connects are not checked)",
                     failure);
@@ -149,7 +152,7 @@ final class LibraryWatch implements BiConsumer<Object, Object> {
     synchronized void uninstall() {
         cancelled = true;
         listeners = null;
-        for (int i = 0; i < started.length; i++) {
+        for (int i = 0; started != null && i < started.length; i++) {
             LibraryHooks hooks = started[i];
             started[i] = null;
             if (hooks == null) {
@@ -163,39 +166,45 @@ final class LibraryWatch implements BiConsumer<Object, Object> {
         }
     }
 
-    /** One library's view of the installation. */
-    private final class Site implements LibrarySite {
+    /** One library's view of the installation; its class loads with the first library that starts. */
+    private static final class Site implements LibrarySite {
+        private final LibraryWatch watch;
         private final String library;
 
-        Site(String library) {
+        private Site(LibraryWatch watch, String library) {
+            this.watch = watch;
             this.library = library;
+        }
+
+        static LibraryHooks start(LibraryWatch watch, HookModule library) throws Exception {
+            return library.start(new Site(watch, library.name()));
         }
 
         @Override
         public Instrumentation instrumentation() {
-            return instrumentation;
+            return watch.instrumentation;
         }
 
         @Override
         public BiFunction<Object, Integer, IOException> connects() {
-            BridgeListeners current = listeners;
+            BridgeListeners current = watch.listeners;
             return current == null ? null : current.connects;
         }
 
         @Override
         public BiConsumer<Object, Integer> binds() {
-            BridgeListeners current = listeners;
+            BridgeListeners current = watch.listeners;
             return current == null ? null : current.binds;
         }
 
         @Override
         public void hooked(String family) {
-            protection.libraryHooked(family);
+            watch.protection.libraryHooked(family);
         }
 
         @Override
         public void notHooked(String family, String why) {
-            protection.libraryNotHooked(family, why);
+            watch.protection.libraryNotHooked(family, why);
         }
 
         @Override
