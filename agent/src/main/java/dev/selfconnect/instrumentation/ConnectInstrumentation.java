@@ -124,8 +124,8 @@ public final class ConnectInstrumentation {
     /**
      * Installs: the bridge gets the listeners, every module's hook point in the JDK is woven, now (retransformation)
      * or as its class loads, and the libraries' hooks start (at startup on the weaver thread, or when a library
-     * announces itself). The platform MBean server is not created here; if the JVM had loaded ManagementFactory already (an
-     * attach), it is fetched once in the background, so the listener sees it.
+     * announces itself). The platform MBean server is not created here; if the JVM had loaded ManagementFactory
+     * already (an attach), it is fetched once in the background, so the listener sees it.
      *
      * @param steps run on the weaver thread as the installation goes on
      */
@@ -151,8 +151,12 @@ public final class ConnectInstrumentation {
                     + "not call it");
         }
         javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
-        List<HookPoint> points = pointsOf(modules);
+        List<String> failedModules = new ArrayList<String>();
+        List<HookPoint> points = pointsOf(modules, failedModules);
         Protection protection = new Protection(points, javaFeature());
+        for (String module : failedModules) {
+            protection.libraryNotHooked(module, "its hook points could not be read");
+        }
         LibraryWatch libraries = new LibraryWatch(instrumentation, javaBase, protection, modules, listeners);
         libraries.watchNames();
         ConnectTransformer loadTimeWeaver = null;
@@ -189,11 +193,20 @@ public final class ConnectInstrumentation {
         return installation;
     }
 
-    /** Every module's hook points in the JDK's classes, the JDK's first. */
-    private static List<HookPoint> pointsOf(HookModule[] modules) {
+    /**
+     * Every module's hook points in the JDK's classes, the JDK's first; a module that fails to give them is reported,
+     * counted and named in {@code failed}, and the others go on.
+     */
+    private static List<HookPoint> pointsOf(HookModule[] modules, List<String> failed) {
         List<HookPoint> points = new ArrayList<HookPoint>();
         for (HookModule module : modules) {
-            points.addAll(module.points());
+            try {
+                points.addAll(module.points());
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("reading the hook points of " + module.name() + " (its connects are not"
+                        + " checked)", failure);
+                failed.add(module.name());
+            }
         }
         return points;
     }

@@ -23,6 +23,8 @@ final class LibraryWatch implements BiConsumer<Object, Object> {
     private final JavaBaseAccess javaBase;
     private final Protection protection;
     private final HookModule[] libraries;
+    /** Each library's announcing names, read once. */
+    private final String[][] announcingNames;
     private final boolean[] tried;
     /** Made by the first start: its element class, like the other classes of a started library, loads after main. */
     private LibraryHooks[] started;
@@ -37,32 +39,47 @@ final class LibraryWatch implements BiConsumer<Object, Object> {
         this.javaBase = javaBase;
         this.protection = protection;
         this.listeners = listeners;
+        String[][] names = new String[modules.length][];
         int count = 0;
-        for (HookModule module : modules) {
-            if (module.announcingNames().length > 0) {
-                count++;
-            }
+        for (int i = 0; i < modules.length; i++) {
+            names[i] = namesOf(modules[i]);
+            count += names[i].length > 0 ? 1 : 0;
         }
         libraries = new HookModule[count];
+        announcingNames = new String[count][];
         count = 0;
-        for (HookModule module : modules) {
-            if (module.announcingNames().length > 0) {
-                libraries[count++] = module;
+        for (int i = 0; i < modules.length; i++) {
+            if (names[i].length > 0) {
+                announcingNames[count] = names[i];
+                libraries[count++] = modules[i];
             }
         }
         tried = new boolean[count];
     }
 
+    /** The module's announcing names; none if it fails to give them (reported and counted). */
+    private String[] namesOf(HookModule module) {
+        try {
+            String[] names = module.announcingNames();
+            return names == null ? new String[0] : names.clone();
+        } catch (Throwable failure) {
+            AgentLog.internalFailure("reading the names of " + module.name() + " (its connects are not checked)",
+                    failure);
+            protection.libraryNotHooked(module.name(), "its announcing names could not be read");
+            return new String[0];
+        }
+    }
+
     /** Hands the bridge every library's names, and this as their listener. */
     void watchNames() {
         int count = 0;
-        for (HookModule library : libraries) {
-            count += library.announcingNames().length;
+        for (String[] names : announcingNames) {
+            count += names.length;
         }
         String[] names = new String[count];
         count = 0;
-        for (HookModule library : libraries) {
-            for (String name : library.announcingNames()) {
+        for (String[] libraryNames : announcingNames) {
+            for (String name : libraryNames) {
                 names[count++] = name;
             }
         }
@@ -82,8 +99,8 @@ final class LibraryWatch implements BiConsumer<Object, Object> {
                 continue;
             }
             String lowerCase = path.toLowerCase(Locale.ROOT);
-            for (HookModule library : libraries) {
-                for (String name : library.announcingNames()) {
+            for (String[] names : announcingNames) {
+                for (String name : names) {
                     if (lowerCase.contains(name.toLowerCase(Locale.ROOT))) {
                         return true;
                     }
@@ -107,7 +124,7 @@ final class LibraryWatch implements BiConsumer<Object, Object> {
             return;
         }
         for (int i = 0; i < libraries.length; i++) {
-            for (String part : libraries[i].announcingNames()) {
+            for (String part : announcingNames[i]) {
                 if (((String) name).indexOf(part) < 0) {
                     continue;
                 }

@@ -72,8 +72,30 @@ class LibraryWatchTest {
         assertEquals(1, broken.starts, "a library that failed is not started again");
     }
 
+    @Test
+    void aLibraryWhoseNamesCannotBeReadIsCountedAndRecordedAndTheOthersAreWatched() {
+        Library nameless = new Library("nameless", false) {
+            @Override
+            public String[] announcingNames() {
+                throw new IllegalStateException("no names");
+            }
+        };
+        Library working = new Library("working", false);
+        long failuresBefore = AgentLog.internalFailures();
+
+        LibraryWatch watch = new LibraryWatch(null, null, protection, new HookModule[] {nameless, working},
+                listeners);
+        watch.accept(null, "/tmp/libworking123.so");
+
+        assertEquals(failuresBefore + 1, AgentLog.internalFailures());
+        assertEquals(List.of("nameless (its announcing names could not be read)"), protection.librariesNotProtected());
+        assertEquals(1, working.starts);
+        watch.startAll();
+        assertEquals(0, nameless.starts, "a library whose names cannot be read is not started");
+    }
+
     /** A library module that records what the watch does with it. */
-    private static final class Library implements HookModule, LibraryHooks {
+    private static class Library implements HookModule, LibraryHooks {
         private final String name;
         private final boolean fails;
         int starts;
