@@ -141,24 +141,27 @@ final class LibraryWatch implements BiConsumer<Object, Object> {
         }
     }
 
-    /** The library's hooks, started now if they were not; null if cancelled or they failed to start. */
+    /**
+     * The library's hooks, started now if they were not; null if cancelled or they failed to start. Never throws: a
+     * failure (a class of the agent unreadable, the library's own) is reported, counted and recorded.
+     */
     private synchronized LibraryHooks start(int index) {
         if (cancelled || tried[index]) {
             return started == null ? null : started[index];
         }
         tried[index] = true;
-        if (started == null) {
-            started = new LibraryHooks[libraries.length];
-        }
-        HookModule library = libraries[index];
+        String name = libraries[index].name();
         try {
-            started[index] = Site.start(this, library);
+            if (started == null) {
+                started = new LibraryHooks[libraries.length];
+            }
+            started[index] = Site.start(this, libraries[index]);
+            return started[index];
         } catch (Throwable failure) {
-            AgentLog.internalFailure("starting the hooks of " + library.name() + " (its connects are not checked)",
-                    failure);
-            protection.libraryNotHooked(library.name(), "its hooks failed to start: " + failure);
+            AgentLog.internalFailure("starting the hooks of " + name + " (its connects are not checked)", failure);
+            protection.libraryNotHooked(name, "its hooks failed to start: " + failure);
+            return null;
         }
-        return started[index];
     }
 
     void replaceListeners(BridgeListeners replacement) {
