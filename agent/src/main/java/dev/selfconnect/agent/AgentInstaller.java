@@ -8,14 +8,11 @@ import dev.selfconnect.config.Mode;
 import dev.selfconnect.config.Settings;
 import dev.selfconnect.config.SettingsLoader;
 import dev.selfconnect.detection.ConnectGuard;
-import dev.selfconnect.hooks.ConnectionFamily;
 import dev.selfconnect.identity.AgentIdentity;
 import dev.selfconnect.identity.ProcessIdentity;
 import dev.selfconnect.hooks.Families;
 import dev.selfconnect.hooks.InternalAccess;
-import dev.selfconnect.hooks.JdkHooks;
-import dev.selfconnect.hooks.ServerFamily;
-import dev.selfconnect.netty.NettyHooks;
+import dev.selfconnect.hooks.ModuleFamilies;
 import dev.selfconnect.instrumentation.BridgeListeners;
 import dev.selfconnect.instrumentation.ConnectInstrumentation;
 import dev.selfconnect.instrumentation.ConnectInstrumentation.AttachPreparation;
@@ -226,7 +223,8 @@ public final class AgentInstaller {
                 } else {
                     ConnectGuard guard = guard(newSettings);
                     ConnectInstrumentation.Preparation preparation = schedule.preparation();
-                    hooks = ConnectInstrumentation.install(preparation, internalAccess, listeners(guard), schedule);
+                    hooks = ConnectInstrumentation.install(preparation, internalAccess, HookModules.all(), listeners(guard),
+                            schedule);
                     checking = true;
                     AgentLog.whenClassesUnreadable(schedule);
                     Protection protection = hooks.protection();
@@ -264,7 +262,7 @@ public final class AgentInstaller {
     /** The guard for these settings, with a new audit. */
     private ConnectGuard guard(Settings settings) {
         if (families == null) {
-            families = new InstalledFamilies(internalAccess);
+            families = new ModuleFamilies(HookModules.all(), internalAccess);
         }
         KernelFilesWhenNeeded kernelFiles = new KernelFilesWhenNeeded();
         Audit audit = new Audit(settings, statistics, findings, settings.risks() ? kernelFiles() : null, kernelFiles);
@@ -273,34 +271,6 @@ public final class AgentInstaller {
 
     private BridgeListeners listeners(ConnectGuard guard) {
         return new BridgeListeners(guard, guard.bindWatcher(), registration, guard.refusalWatcher());
-    }
-
-    /** The JDK's families and Netty's, made when first needed (at startup by the weaver thread, after main began). */
-    private static final class InstalledFamilies extends Families {
-        private final InternalAccess access;
-
-        InstalledFamilies(InternalAccess access) {
-            super(NettyHooks.CONNECTION_FAMILIES, NettyHooks.SERVER_FAMILIES);
-            this.access = access;
-        }
-
-        @Override
-        protected void makeConnection(int id, ConnectionFamily[] families) {
-            if (id < JdkHooks.CONNECTION_FAMILIES) {
-                JdkHooks.makeConnectionFamily(id, access, families);
-            } else {
-                NettyHooks.makeConnectionFamily(id, families);
-            }
-        }
-
-        @Override
-        protected void makeServer(int id, ServerFamily[] families) {
-            if (id < JdkHooks.SERVER_FAMILIES) {
-                JdkHooks.makeServerFamily(id, families);
-            } else {
-                NettyHooks.makeServerFamily(id, families);
-            }
-        }
     }
 
     /** The kernel's port files, read when first needed: at startup only where risk findings are on. */

@@ -1,6 +1,9 @@
 package dev.selfconnect.hooks;
 
-/** What has just happened when a hooked method returns normally; the bridge has one entry per kind. */
+/**
+ * What has just happened when a hooked method returns normally (or, for a name, is about to run); the bridge has one
+ * entry per kind, and no kind names a library.
+ */
 public enum HookKind {
     /**
      * A TCP connect has completed: the hooked instance method's {@code this} is the connection. A method returning
@@ -13,5 +16,11 @@ public enum HookKind {
      */
     SERVER_BOUND,
     /** A static method returned the platform MBean server: the hook receives the returned object. */
-    PLATFORM_MBEAN_SERVER
+    PLATFORM_MBEAN_SERVER,
+    /**
+     * A static method is about to use a name that may say a library is here (a temporary file's prefix): at its
+     * entry the hook hands the name (the parameter in {@link HookPoint#nameLocal()}) to the bridge, whose listener
+     * passes on only names that contain a module's {@link HookModule#announcingNames() announcing names}.
+     */
+    NAME_SEEN
 }

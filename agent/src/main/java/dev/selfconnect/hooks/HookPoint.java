@@ -17,6 +17,7 @@ public final class HookPoint {
     private final int sinceFeature;
     private final int untilFeature;
     private final boolean watchesRefusals;
+    private final int nameLocal;
 
     public HookPoint(String owner, String method, String descriptor, HookKind kind, int family, String familyName,
                      int sinceFeature, int untilFeature) {
@@ -30,6 +31,12 @@ public final class HookPoint {
      */
     public HookPoint(String owner, String method, String descriptor, HookKind kind, int family, String familyName,
                      int sinceFeature, int untilFeature, boolean watchesRefusals) {
+        this(owner, method, descriptor, kind, family, familyName, sinceFeature, untilFeature, watchesRefusals, -1);
+    }
+
+    private HookPoint(String owner, String method, String descriptor, HookKind kind, int family, String familyName,
+                      int sinceFeature, int untilFeature, boolean watchesRefusals, int nameLocal) {
+        this.nameLocal = nameLocal;
         this.watchesRefusals = watchesRefusals;
         this.owner = owner;
         this.method = method;
@@ -39,6 +46,18 @@ public final class HookPoint {
         this.familyName = familyName;
         this.sinceFeature = sinceFeature;
         this.untilFeature = untilFeature;
+    }
+
+    /**
+     * A {@link HookKind#NAME_SEEN} point: the entry of a static method hands its parameter in local {@code nameLocal}
+     * to the bridge.
+     *
+     * @param announces how the reports name what a missing point leaves late: "Netty's first connects"
+     */
+    public static HookPoint nameSeen(String owner, String method, String descriptor, int nameLocal, String announces,
+                                     int sinceFeature) {
+        return new HookPoint(owner, method, descriptor, HookKind.NAME_SEEN, NO_FAMILY, announces, sinceFeature,
+                ANY_LATER, false, nameLocal);
     }
 
     /** The internal name of the class, "java/net/Socket". */
@@ -82,7 +101,12 @@ public final class HookPoint {
     }
 
     public boolean isStatic() {
-        return kind == HookKind.PLATFORM_MBEAN_SERVER;
+        return kind == HookKind.PLATFORM_MBEAN_SERVER || kind == HookKind.NAME_SEEN;
+    }
+
+    /** The local that holds the name a {@link HookKind#NAME_SEEN} point hands over; -1 for other kinds. */
+    public int nameLocal() {
+        return nameLocal;
     }
 
     public boolean returnsBoolean() {

@@ -14,8 +14,11 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
-/** The JDK's API families and their hook points, on JDK 8 to 25. */
-public final class JdkHooks {
+/** The JDK's API families and their hook points, on JDK 8 to 25: the first {@link HookModule}. */
+public final class JdkHooks implements HookModule {
+
+    /** The JDK's module; its families' ids come first. */
+    public static final HookModule MODULE = new JdkHooks();
 
     public static final int SOCKET = 0;
     public static final int SOCKET_CHANNEL = 1;
@@ -70,6 +73,50 @@ public final class JdkHooks {
                 HookPoint.ANY_LATER)));
 
     private JdkHooks() {
+    }
+
+    @Override
+    public String name() {
+        return "JDK";
+    }
+
+    @Override
+    public int connectionFamiliesEnd() {
+        return CONNECTION_FAMILIES;
+    }
+
+    @Override
+    public int serverFamiliesEnd() {
+        return SERVER_FAMILIES;
+    }
+
+    @Override
+    public void makeConnection(int id, InternalAccess access, ConnectionFamily[] families) {
+        if (id < CONNECTION_FAMILIES) {
+            makeConnectionFamily(id, access, families);
+        }
+    }
+
+    @Override
+    public void makeServer(int id, ServerFamily[] families) {
+        if (id < SERVER_FAMILIES) {
+            makeServerFamily(id, families);
+        }
+    }
+
+    @Override
+    public List<HookPoint> points() {
+        return POINTS;
+    }
+
+    @Override
+    public String[] announcingNames() {
+        return new String[0];
+    }
+
+    @Override
+    public LibraryHooks start(LibrarySite site) {
+        return null;
     }
 
     private static HookPoint connect(String owner, String method, String descriptor, int family, String api,

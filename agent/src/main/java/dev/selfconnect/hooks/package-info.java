@@ -1,9 +1,14 @@
 /**
  * The hook model: where in the JDK (or a library) the agent hooks, and how it reads and resets what it finds there.
  * <ul>
+ *   <li>A {@link dev.selfconnect.hooks.HookModule} is what the agent installs: the JDK's families
+ *   ({@link dev.selfconnect.hooks.JdkHooks}) or a library's, with their hook points and, for a library, the names that
+ *   say it is here and how its own hooks start ({@link dev.selfconnect.hooks.LibrarySite},
+ *   {@link dev.selfconnect.hooks.LibraryHooks}).</li>
  *   <li>A {@link dev.selfconnect.hooks.HookPoint} is one method whose normal return the agent hooks. It says its
  *   {@link dev.selfconnect.hooks.HookKind kind} (a connect completed, a server bound, the platform MBean server
- *   created), the API family it belongs to and the JDK feature versions it fits. The bridge has one entry per kind.</li>
+ *   created, a name seen), the API family it belongs to and the JDK feature versions it fits. The bridge has one
+ *   entry per kind.</li>
  *   <li>An API family ({@link dev.selfconnect.hooks.ConnectionFamily}, {@link dev.selfconnect.hooks.ServerFamily})
  *   is the strategy that reads a hooked object's endpoints and resets a connection. Adding a family is one new
  *   strategy plus its hook points in {@link dev.selfconnect.hooks.JdkHooks} (or a catalogue like it).</li>

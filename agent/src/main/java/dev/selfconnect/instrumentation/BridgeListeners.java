@@ -5,7 +5,11 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
-/** What the bridge hands each kind of hook to: one listener per {@link dev.selfconnect.hooks.HookKind}. */
+/**
+ * What the bridge hands each kind of hook to: one listener per {@link dev.selfconnect.hooks.HookKind}, but the names
+ * that announce a library, which go to the installation's {@link LibraryWatch}. A library's hooks reach the connect
+ * and bind listeners in force through it too.
+ */
 public final class BridgeListeners {
 
     final BiFunction<Object, Integer, IOException> connects;

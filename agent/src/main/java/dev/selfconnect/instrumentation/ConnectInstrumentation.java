@@ -1,9 +1,9 @@
 package dev.selfconnect.instrumentation;
 
+import dev.selfconnect.hooks.HookModule;
 import dev.selfconnect.hooks.HookPoint;
 import dev.selfconnect.hooks.InternalAccess;
 import dev.selfconnect.hooks.JdkHooks;
-import dev.selfconnect.netty.NettyTransports;
 import dev.selfconnect.reporting.AgentLog;
 import dev.selfconnect.scan.SocketInodes;
 
@@ -12,14 +12,14 @@ import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The agent's hold on the JVM: the bridge in the bootstrap loader, the listeners behind it, and the transformers that
- * weave the JDK's hook points ({@link JdkHooks}). It can swap the listeners, leave the hooks inert (a detach) and give
+ * The agent's hold on the JVM: the bridge in the bootstrap loader, the listeners behind it, the transformers that
+ * weave the hook points every {@link HookModule} has in the JDK's classes ({@link JdkHooks}, a library's trigger), and
+ * the libraries' own hooks ({@link LibraryWatch}). It can swap the listeners, leave the hooks inert (a detach) and give
  * them listeners again (the next attach).
  * <p>
  * Weaving costs the application nothing once it is done, because no transformer of the agent stays registered
@@ -36,23 +36,25 @@ public final class ConnectInstrumentation {
     private static final String MANAGEMENT_FACTORY = "java.lang.management.ManagementFactory";
     /** Where the kernel lists the JVM's descriptors (Linux). */
     private static final String OWN_DESCRIPTORS = "/proc/self/fd";
-    private static final List<HookPoint> POINTS = JdkHooks.POINTS;
     /**
      * At startup, how long the weaver thread waits after the verification before it loads the agent's own classes,
      * so that this does not compete with the application's own start.
      */
     private static final long STARTUP_QUIET_MILLIS = 3_000;
     /**
-     * At startup, with no Netty on the class path, how long the weaver thread waits before it weaves the JDK's
-     * library loading for Netty (a retransformation, which would otherwise fall on the application's first steps).
-     * A Netty that extracts its native library meanwhile starts the watch itself, on its own thread, before it loads
-     * the library; one whose library loaded otherwise is found by the look at the loaded classes that follows.
+     * At startup, with no library of a module named on the class path, how long the weaver thread waits before it
+     * starts the libraries' hooks (Netty's: a retransformation of the JDK's library loading, which would otherwise
+     * fall on the application's first steps). A library that announces itself meanwhile (Netty extracting its native
+     * library) starts its hooks on its own thread, before it loads the library; one that loaded otherwise is found by
+     * the look at the loaded classes its start makes.
      */
-    private static final long NETTY_WATCH_DELAY_MILLIS = 1_000;
+    private static final long LIBRARY_WATCH_DELAY_MILLIS = 1_000;
 
     private final Instrumentation instrumentation;
     private final JavaBaseAccess javaBase;
     private final Protection protection;
+    /** Every module's hook points in the JDK's classes. */
+    private final List<HookPoint> points;
     /** Weaves the target classes as they load; removed once all are loaded. Null on an attach. */
     private final ConnectTransformer loadTimeWeaver;
     /**
@@ -60,12 +62,13 @@ public final class ConnectInstrumentation {
      * retransformation or redefinition; null if there were none at startup, until the first {@link #resume}.
      */
     private ConnectTransformer retransformer;
-    private volatile NettyStart nettyStart;
+    private final LibraryWatch libraries;
 
     private ConnectInstrumentation(Instrumentation instrumentation, JavaBaseAccess javaBase, Protection protection,
-                                   ConnectTransformer loadTimeWeaver, ConnectTransformer retransformer,
-                                   NettyStart nettyStart) {
-        this.nettyStart = nettyStart;
+                                   List<HookPoint> points, ConnectTransformer loadTimeWeaver,
+                                   ConnectTransformer retransformer, LibraryWatch libraries) {
+        this.points = points;
+        this.libraries = libraries;
         this.instrumentation = instrumentation;
         this.javaBase = javaBase;
         this.protection = protection;
@@ -103,7 +106,8 @@ public final class ConnectInstrumentation {
 
         /**
          * Work that the protection does not need may start: on an attach right after {@link #verified}; at startup
-         * once Netty's watch has started (at the latest {@link #NETTY_WATCH_DELAY_MILLIS} after the verification).
+         * once the libraries' hooks have started (at the latest {@link #LIBRARY_WATCH_DELAY_MILLIS} after the
+         * verification).
          */
         void settled();
 
@@ -126,23 +130,25 @@ public final class ConnectInstrumentation {
     }
 
     /**
-     * Installs: the bridge gets the listeners, and every JDK hook point is woven, now (retransformation) or as its
-     * class loads. The platform MBean server is not created here; if the JVM had loaded ManagementFactory already (an
-     * attach), it is fetched once in the background, so the listener sees it.
+     * Installs: the bridge gets the listeners, every module's hook point in the JDK is woven, now (retransformation)
+     * or as its class loads, and the libraries' hooks start (at startup on the weaver thread, or when a library
+     * announces itself). The platform MBean server is not created here; if the JVM had loaded ManagementFactory
+     * already (an attach), it is fetched once in the background, so the listener sees it.
      *
      * @param steps run on the weaver thread as the installation goes on
      */
-    public static ConnectInstrumentation install(Preparation preparation, InternalAccess access,
+    public static ConnectInstrumentation install(Preparation preparation, InternalAccess access, HookModule[] modules,
                                                  BridgeListeners listeners, Steps steps) throws Exception {
         try {
-            return installWith(preparation, (JavaBaseAccess) access, listeners, steps);
+            return installWith(preparation, (JavaBaseAccess) access, modules, listeners, steps);
         } finally {
             preparation.cancel(); // lets the weaver go on: with the targets if they were handed over, or to its end
         }
     }
 
     private static ConnectInstrumentation installWith(Preparation preparation, JavaBaseAccess javaBase,
-                                                      BridgeListeners listeners, Steps steps) throws Exception {
+                                                      HookModule[] modules, BridgeListeners listeners, Steps steps)
+            throws Exception {
         Instrumentation instrumentation = preparation.instrumentation;
         if (!javaBase.bridgeDefined()) {
             javaBase.defineBridge(instrumentation, AgentJar.classFile(JavaBaseAccess.BRIDGE));
@@ -152,32 +158,67 @@ public final class ConnectInstrumentation {
                     + "not call it");
         }
         javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
-        NettyStart nettyStart = new NettyStart(instrumentation, javaBase, listeners);
-        preparation.startNettyWatch(nettyStart);
-        Protection protection = new Protection(POINTS, javaFeature());
+        List<String> failedModules = new ArrayList<String>();
+        List<HookPoint> points = pointsOf(modules, failedModules);
+        Protection protection = new Protection(points, javaFeature());
+        for (String module : failedModules) {
+            protection.libraryNotHooked(module, "its hook points could not be read");
+        }
+        LibraryWatch libraries = new LibraryWatch(instrumentation, javaBase, protection, modules, listeners);
+        libraries.watchNames();
         ConnectTransformer loadTimeWeaver = null;
         ConnectTransformer retransformer = null;
         List<Class<?>> loaded;
         try {
-            loadTimeWeaver = preparation.loadTimeWeaver(protection);
-            loaded = loadedTargets(instrumentation);
+            loadTimeWeaver = preparation.loadTimeWeaver(points, protection);
+            loaded = loadedTargets(instrumentation, points);
             if (preparation.retransforms(loaded)) {
-                retransformer = new ConnectTransformer(POINTS, protection);
+                retransformer = new ConnectTransformer(points, protection);
                 instrumentation.addTransformer(retransformer, true);
-                retransform(instrumentation, loaded, protection);
+                retransform(instrumentation, loaded, points, protection);
             }
         } catch (RuntimeException | Error failure) {
             // Leave nothing half-installed: the caller reports that the agent is not active.
-            new ConnectInstrumentation(instrumentation, javaBase, protection, loadTimeWeaver, retransformer,
-                    nettyStart).uninstall();
+            new ConnectInstrumentation(instrumentation, javaBase, protection, points, loadTimeWeaver, retransformer,
+                    libraries).uninstall();
             throw failure;
         }
         ConnectInstrumentation installation = new ConnectInstrumentation(instrumentation, javaBase, protection,
-                loadTimeWeaver, retransformer, nettyStart);
+                points, loadTimeWeaver, retransformer, libraries);
+        preparation.startLibraries(libraries);
         preparation.javaBase = javaBase;
-        preparation.loadTargets(loadTimeWeaver, protection, steps);
+        preparation.loadTargets(loadTimeWeaver, protection, targetClassNames(points), steps);
         preparation.installed(listeners, loaded);
         return installation;
+    }
+
+    /**
+     * Every module's hook points in the JDK's classes, the JDK's first; a module that fails to give them is reported,
+     * counted and named in {@code failed}, and the others go on.
+     */
+    private static List<HookPoint> pointsOf(HookModule[] modules, List<String> failed) {
+        List<HookPoint> points = new ArrayList<HookPoint>();
+        for (HookModule module : modules) {
+            try {
+                points.addAll(module.points());
+            } catch (Throwable failure) {
+                AgentLog.internalFailure("reading the hook points of " + module.name() + " (its connects are not"
+                        + " checked)", failure);
+                failed.add(module.name());
+            }
+        }
+        return points;
+    }
+
+    /** The names of the classes that hold these points, each once. */
+    private static List<String> targetClassNames(List<HookPoint> points) {
+        List<String> names = new ArrayList<String>();
+        for (HookPoint point : points) {
+            if (!names.contains(point.ownerClassName())) {
+                names.add(point.ownerClassName());
+            }
+        }
+        return names;
     }
 
     /** 8 on Java 8 ("1.8"), else the feature version. */
@@ -196,8 +237,7 @@ public final class ConnectInstrumentation {
 
     public void replaceListeners(BridgeListeners listeners) {
         javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
-        nettyStart.listeners = listeners;
-        NettyTransports.replaceListeners(listeners.connects, listeners.binds);
+        libraries.replaceListeners(listeners);
     }
 
     /**
@@ -205,7 +245,7 @@ public final class ConnectInstrumentation {
      * tool's redefinition replaced its woven bytes, and a retransformation starts from the redefined ones.
      */
     public void rehook(Class<?> type) throws UnmodifiableClassException {
-        ConnectTransformer transformer = new ConnectTransformer(POINTS, protection);
+        ConnectTransformer transformer = new ConnectTransformer(points, protection);
         instrumentation.addTransformer(transformer, true);
         try {
             instrumentation.retransformClasses(type);
@@ -223,17 +263,15 @@ public final class ConnectInstrumentation {
      */
     public void suspend() {
         javaBase.uninstallBridge();
-        if (nettyStart.stop()) {
-            // Netty's hooks, like the JDK's, stay woven and do nothing; a transport that loads meanwhile gets its
-            // hook as well, so that the next attach checks it without looking for it.
-            NettyTransports.replaceListeners(null, null);
-            javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
-        }
+        // The libraries' hooks, like the JDK's, stay and do nothing; a library that announces itself meanwhile gets
+        // its hooks as well, so that the next attach checks it without looking for it.
+        libraries.replaceListeners(null);
+        libraries.watchNames();
     }
 
     /**
-     * Gives the hooks left by {@link #suspend} these listeners, and Netty's watch too (started now if it had not
-     * started before). The hooks are then verified by a probe of {@code java.net.Socket.connect}: found gone (another
+     * Gives the hooks left by {@link #suspend} these listeners, and the libraries' hooks too (started now if they had
+     * not started before). The hooks are then verified by a probe of {@code java.net.Socket.connect}: found gone (another
      * tool redefined the class while no transformer of the agent could see it), every target class is woven again by
      * retransformation.
      *
@@ -242,22 +280,16 @@ public final class ConnectInstrumentation {
     public boolean resume(BridgeListeners listeners) {
         javaBase.installBridge(listeners.connects, listeners.binds, listeners.platformServer, listeners.refusals);
         if (retransformer == null) {
-            retransformer = new ConnectTransformer(POINTS, protection);
+            retransformer = new ConnectTransformer(points, protection);
             instrumentation.addTransformer(retransformer, true);
         }
-        NettyStart previous = nettyStart;
-        if (previous.started()) {
-            previous.listeners = listeners;
-            NettyTransports.replaceListeners(listeners.connects, listeners.binds);
-        } else {
-            NettyStart netty = new NettyStart(instrumentation, javaBase, listeners);
-            nettyStart = netty;
-            netty.run();
-        }
+        libraries.replaceListeners(listeners);
+        libraries.watchNames();
+        libraries.startAll();
         if (new SocketProbe().probe() != HookWatch.Outcome.GONE) {
             return true;
         }
-        retransform(instrumentation, loadedTargets(instrumentation), protection);
+        retransform(instrumentation, loadedTargets(instrumentation, points), points, protection);
         return false;
     }
 
@@ -267,23 +299,22 @@ public final class ConnectInstrumentation {
      */
     private void uninstall() {
         javaBase.uninstallBridge();
-        nettyStart.cancel();
-        NettyTransports.uninstall();
+        libraries.uninstall();
         if (loadTimeWeaver != null) {
             instrumentation.removeTransformer(loadTimeWeaver);
         }
         if (retransformer != null) {
             instrumentation.removeTransformer(retransformer);
         }
-        retransform(instrumentation, loadedTargets(instrumentation), null);
+        retransform(instrumentation, loadedTargets(instrumentation, points), points, null);
     }
 
     /**
      * The target classes the JVM has loaded. In premain this looks at every class loaded so far, so the cheapest test
      * comes first: the length of the name, then the name, then the loader.
      */
-    private static List<Class<?>> loadedTargets(Instrumentation instrumentation) {
-        List<String> names = JdkHooks.targetClassNames();
+    private static List<Class<?>> loadedTargets(Instrumentation instrumentation, List<HookPoint> points) {
+        List<String> names = targetClassNames(points);
         int longest = 0;
         for (String name : names) {
             longest = Math.max(longest, name.length());
@@ -307,14 +338,15 @@ public final class ConnectInstrumentation {
     }
 
     /** With a retransformable transformer of the agent registered, this weaves them; without, it restores them. */
-    private static void retransform(Instrumentation instrumentation, List<Class<?>> classes, Protection protection) {
+    private static void retransform(Instrumentation instrumentation, List<Class<?>> classes, List<HookPoint> all,
+                                    Protection protection) {
         for (Class<?> type : classes) {
             try {
                 instrumentation.retransformClasses(type);
             } catch (UnmodifiableClassException | RuntimeException | LinkageError failure) {
                 if (protection != null) {
                     List<HookPoint> points = new ArrayList<HookPoint>();
-                    for (HookPoint point : POINTS) {
+                    for (HookPoint point : all) {
                         if (point.ownerClassName().equals(type.getName())) {
                             points.add(point);
                         }
@@ -351,92 +383,6 @@ public final class ConnectInstrumentation {
     }
 
     /**
-     * Starts watching for Netty's native transports: on an attach at once, at startup on the weaver thread, so that
-     * none of the Netty support's classes loads before main.
-     */
-    private static final class NettyStart implements Runnable {
-        private final Instrumentation instrumentation;
-        private final JavaBaseAccess javaBase;
-        volatile BridgeListeners listeners;
-        private boolean cancelled;
-        private boolean started;
-
-        NettyStart(Instrumentation instrumentation, JavaBaseAccess javaBase, BridgeListeners listeners) {
-            this.instrumentation = instrumentation;
-            this.javaBase = javaBase;
-            this.listeners = listeners;
-        }
-
-        /**
-         * True when the class path or module path names a jar or directory of Netty's (any copy, relocated ones
-         * included, is in an artifact whose name says netty): the application may use it from its first steps. It
-         * looks at the properties only: the Netty support's classes load once the watch starts.
-         */
-        static boolean nettyOnClassPath() {
-            for (String property : new String[] {"java.class.path", "jdk.module.path"}) {
-                String path = System.getProperty(property);
-                if (path != null && path.toLowerCase(Locale.ROOT).contains("netty")) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /**
-         * At startup, until the watch starts: a Netty that extracts its native library starts it on its own thread,
-         * before the library loads. Never throws.
-         */
-        synchronized void watchExtraction() {
-            if (cancelled || started) {
-                return;
-            }
-            try {
-                javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
-                // False when another agent created a temporary file before this one: the watch then starts on time.
-                NettyTransports.watchExtraction(instrumentation, this);
-            } catch (Throwable failure) {
-                AgentLog.internalFailure("watching for Netty's native library (it is met when the watch starts)",
-                        failure);
-            }
-        }
-
-        /**
-         * Starts the watch, once (the weaver thread, or a Netty extracting its native library, whichever comes first).
-         * Never throws: Netty's transports then go unchecked, and the failure is counted and reported.
-         */
-        @Override
-        public synchronized void run() {
-            if (cancelled || started) {
-                return; // uninstalled while the weaver thread waited, or started already
-            }
-            started = true;
-            try {
-                BridgeListeners current = listeners;
-                javaBase.installNativeLibraryListener(NettyTransports.libraryListener());
-                NettyTransports.prepare(instrumentation, current.connects, current.binds).run();
-            } catch (Throwable failure) {
-                AgentLog.internalFailure("starting the checks of Netty's native transports (they are not checked)",
-                        failure);
-            }
-        }
-
-        /** From now on {@link #run()} does nothing; one under way is waited for, so that it can be undone. */
-        synchronized void cancel() {
-            cancelled = true;
-        }
-
-        /** Cancels, and tells whether the watch had started. */
-        synchronized boolean stop() {
-            cancelled = true;
-            return started;
-        }
-
-        synchronized boolean started() {
-            return started;
-        }
-    }
-
-    /**
      * The "selfconnect-weaver" daemon thread, started first thing: it loads ASM's classes while the settings are read
      * and the installation goes on ({@link ConnectTransformer#warmUp()}); then, once the transformers are registered,
      * it loads (without initializing) the target classes the JVM has not loaded yet, so that their weaving does not
@@ -453,6 +399,7 @@ public final class ConnectInstrumentation {
         private final CountDownLatch done = new CountDownLatch(1);
         private volatile boolean loadTargets;
         private volatile ConnectTransformer loadTimeWeaver;
+        private volatile List<String> targetClassNames;
         volatile Protection protection;
         volatile Steps steps;
         /** The installation's access to java.base, once it is made. */
@@ -484,18 +431,20 @@ public final class ConnectInstrumentation {
         abstract void weave();
 
         /** The transformer that weaves the target classes as they load, registered now; null for none. */
-        abstract ConnectTransformer loadTimeWeaver(Protection protection);
+        abstract ConnectTransformer loadTimeWeaver(List<HookPoint> points, Protection protection);
 
         /** Whether these target classes, loaded already, are woven by retransformation (by a transformer that stays). */
         abstract boolean retransforms(List<Class<?>> loaded);
 
-        /** Netty's watch: started now, or handed to the weaver thread. */
-        abstract void startNettyWatch(NettyStart nettyStart);
+        /** The libraries' hooks: started now, or handed to the weaver thread. */
+        abstract void startLibraries(LibraryWatch libraries);
 
         /** The installation is done, with these target classes loaded before it. */
         abstract void installed(BridgeListeners listeners, List<Class<?>> loaded);
 
-        void loadTargets(ConnectTransformer transformerToRemove, Protection toVerify, Steps installationSteps) {
+        void loadTargets(ConnectTransformer transformerToRemove, Protection toVerify, List<String> classNames,
+                         Steps installationSteps) {
+            targetClassNames = classNames;
             loadTimeWeaver = transformerToRemove;
             protection = toVerify;
             steps = installationSteps;
@@ -544,7 +493,7 @@ public final class ConnectInstrumentation {
         final void loadTargetClasses(String skipped) {
             readAgentJarFromPrivateCopy();
             boolean allLoaded = true;
-            for (String name : JdkHooks.targetClassNames()) {
+            for (String name : targetClassNames) {
                 if (name.equals(skipped)) {
                     continue;
                 }
@@ -612,8 +561,8 @@ public final class ConnectInstrumentation {
      * go.
      */
     public static final class StartupPreparation extends Preparation {
-        /** Netty's watch, run on this thread once the JDK's classes are woven. */
-        private volatile NettyStart nettyWatch;
+        /** The libraries' hooks, started on this thread once the JDK's classes are woven. */
+        private volatile LibraryWatch libraries;
         /** The sockets the JVM held before its main method could open any; null if not known. */
         private volatile Set<Long> socketsAtStart;
 
@@ -631,14 +580,12 @@ public final class ConnectInstrumentation {
             loadTargetClasses(null);
             verify();
             try {
-                NettyStart netty = nettyWatch;
-                if (netty != null) {
-                    if (!NettyStart.nettyOnClassPath()) {
-                        // After the targets, which the first connects need: one class woven as it loads.
-                        netty.watchExtraction();
-                        Thread.sleep(NETTY_WATCH_DELAY_MILLIS);
+                LibraryWatch watch = libraries;
+                if (watch != null) {
+                    if (!watch.namedOnClassPath()) {
+                        Thread.sleep(LIBRARY_WATCH_DELAY_MILLIS);
                     }
-                    netty.run();
+                    watch.startAll();
                 }
             } catch (InterruptedException e) {
                 return;
@@ -653,8 +600,8 @@ public final class ConnectInstrumentation {
         }
 
         @Override
-        ConnectTransformer loadTimeWeaver(Protection protection) {
-            ConnectTransformer weaver = new ConnectTransformer(POINTS, protection);
+        ConnectTransformer loadTimeWeaver(List<HookPoint> points, Protection protection) {
+            ConnectTransformer weaver = new ConnectTransformer(points, protection);
             instrumentation.addTransformer(weaver, false);
             return weaver;
         }
@@ -665,8 +612,8 @@ public final class ConnectInstrumentation {
         }
 
         @Override
-        void startNettyWatch(NettyStart nettyStart) {
-            nettyWatch = nettyStart;
+        void startLibraries(LibraryWatch watch) {
+            libraries = watch;
         }
 
         @Override
@@ -727,7 +674,7 @@ public final class ConnectInstrumentation {
         }
 
         @Override
-        ConnectTransformer loadTimeWeaver(Protection protection) {
+        ConnectTransformer loadTimeWeaver(List<HookPoint> points, Protection protection) {
             return null;
         }
 
@@ -737,8 +684,8 @@ public final class ConnectInstrumentation {
         }
 
         @Override
-        void startNettyWatch(NettyStart nettyStart) {
-            nettyStart.run();
+        void startLibraries(LibraryWatch watch) {
+            watch.startAll();
         }
 
         /** ManagementFactory in use already: the platform MBean server is fetched once, so the listener sees it. */

@@ -40,6 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  *   refusal:           handler: dup; aload_1; push FAMILY; invokestatic afterConnectFailed; athrow
  * </pre>
+ * A name point (a library's trigger) is hooked at its entry instead, with the name as what the method gave:
+ * <pre>
+ *   name seen:         entry: aload NAME; aconst_null; aload NAME; invokestatic nameSeen
+ * </pre>
  */
 final class ConnectTransformer implements ClassFileTransformer {
 
@@ -48,6 +52,7 @@ final class ConnectTransformer implements ClassFileTransformer {
     private static final String BIND_DESCRIPTOR = "(Ljava/lang/Object;Ljava/lang/Object;I)V";
     private static final String SERVER_DESCRIPTOR = "(Ljava/lang/Object;)V";
     private static final String FAILED_DESCRIPTOR = "(Ljava/lang/Throwable;Ljava/lang/Object;I)V";
+    private static final String NAME_DESCRIPTOR = "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)V";
     private static final String IO_EXCEPTION = "java/io/IOException";
     /** The exit block's deepest stack: the returned value, 'this', the requested address and the family. */
     private static final int EXIT_BLOCK_STACK = 4;
@@ -211,7 +216,30 @@ final class ConnectTransformer implements ClassFileTransformer {
                 return next;
             }
             found.add(point);
-            return new ExitHook(next, owner, point);
+            return point.kind() == HookKind.NAME_SEEN ? new NameHook(next, point) : new ExitHook(next, owner, point);
+        }
+    }
+
+    private static final class NameHook extends MethodVisitor {
+        private final int nameLocal;
+
+        NameHook(MethodVisitor next, HookPoint point) {
+            super(Opcodes.ASM9, next);
+            this.nameLocal = point.nameLocal();
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            super.visitVarInsn(Opcodes.ALOAD, nameLocal);
+            super.visitInsn(Opcodes.ACONST_NULL);
+            super.visitVarInsn(Opcodes.ALOAD, nameLocal);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "nameSeen", NAME_DESCRIPTOR, false);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(Math.max(maxStack, 3), maxLocals);
         }
     }
 

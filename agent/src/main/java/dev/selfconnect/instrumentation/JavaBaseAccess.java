@@ -81,8 +81,8 @@ public abstract class JavaBaseAccess implements InternalAccess {
 
     protected abstract void uninstallBridge();
 
-    /** The bridge tells this listener when a class loader loads a native library of Netty's. */
-    protected abstract void installNativeLibraryListener(BiConsumer<Object, Object> listener);
+    /** The bridge tells this listener of a name that contains one of these parts (a library is here). */
+    protected abstract void watchNames(String[] names, BiConsumer<Object, Object> listener);
 
     protected abstract boolean bridgeInstalled();
 

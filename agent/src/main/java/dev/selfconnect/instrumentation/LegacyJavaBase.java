@@ -55,8 +55,8 @@ final class LegacyJavaBase extends JavaBaseAccess {
     }
 
     @Override
-    protected void installNativeLibraryListener(BiConsumer<Object, Object> listener) {
-        SelfConnectBridge.installNativeLibraryListener(listener);
+    protected void watchNames(String[] names, BiConsumer<Object, Object> listener) {
+        SelfConnectBridge.watchNames(names, listener);
     }
 
     @Override

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Which hook points are in place on this JVM, as the weaving finds them: a point that fits this JDK but whose class
  * or method was not found, or whose weaving failed, leaves its API family unprotected, and the startup line,
- * {@code status} and the MBean say so.
+ * {@code status} and the MBean say so. A library's families join as the library appears, one entry per copy
+ * ("Netty epoll (io.grpc.netty.shaded)"), protected or not, with the reason.
  */
 public final class Protection {
 
@@ -21,6 +22,10 @@ public final class Protection {
     private final List<HookPoint> hooked = new ArrayList<HookPoint>();
     /** Hooks another tool removed by redefining their class, until they are woven again. */
     private final Map<HookPoint, String> removed = new LinkedHashMap<HookPoint, String>();
+    /** Library families hooked in one copy each, in the order they appeared. */
+    private final List<String> libraryFamilies = new ArrayList<String>();
+    /** Library families (or whole library modules) that could not be hooked, with the reason. */
+    private final Map<String, String> libraryProblems = new LinkedHashMap<String, String>();
     private int removals;
     private int restorations;
     private volatile boolean verified;
@@ -62,6 +67,30 @@ public final class Protection {
                 problems.put(point, "no class " + className);
             }
         }
+    }
+
+    /** A library's family is hooked in one copy: "Netty epoll (io.grpc.netty.shaded)". */
+    synchronized void libraryHooked(String family) {
+        if (!libraryFamilies.contains(family)) {
+            libraryFamilies.add(family);
+        }
+        libraryProblems.remove(family);
+    }
+
+    /** A library's family, or a whole library module ("Netty"), is not hooked, for this reason. */
+    synchronized void libraryNotHooked(String family, String why) {
+        if (!libraryFamilies.contains(family)) {
+            libraryProblems.put(family, why);
+        }
+    }
+
+    /** "Netty epoll (io.grpc.netty.shaded) (why)", one per library family not hooked; empty if none. */
+    public synchronized List<String> librariesNotProtected() {
+        List<String> missing = new ArrayList<String>();
+        for (Map.Entry<String, String> problem : libraryProblems.entrySet()) {
+            missing.add(problem.getKey() + " (" + problem.getValue() + ")");
+        }
+        return missing;
     }
 
     /** Every expected class has been loaded (and so woven, if it could be): what is not hooked now is missing. */
@@ -168,7 +197,7 @@ public final class Protection {
     public static final String AGENT_JAR_FIX = "restart the JVM; upgrade the jar by renaming a new file over it"
             + " (mv), never by writing into it (cp), see docs/install.md";
 
-    /** The client API families whose every expected connect hook is in place. */
+    /** The client API families whose every expected connect hook is in place, then the libraries' hooked ones. */
     public synchronized List<String> protectedFamilies() {
         List<String> families = new ArrayList<String>();
         for (HookPoint point : expected) {
@@ -182,6 +211,7 @@ public final class Protection {
         for (HookPoint point : removed.keySet()) {
             families.remove(point.familyName());
         }
+        families.addAll(libraryFamilies);
         if (agentJarProblem() != null) {
             families.clear();
         }
@@ -205,6 +235,7 @@ public final class Protection {
                         + ")");
             }
         }
+        missing.addAll(librariesNotProtected());
         return missing;
     }
 

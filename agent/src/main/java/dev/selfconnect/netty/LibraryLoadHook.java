@@ -16,14 +16,14 @@ import java.security.ProtectionDomain;
  * How the agent learns that Netty appeared, without a transformer registered for every class load: Netty's native
  * transports load their native library before any of their channels exists, through System.load, which ends in one
  * JDK method per class loader and library. Its return gets a call to the bridge's
- * {@code afterLoadLibrary(Object library, Object fromClass, Object path)}:
+ * {@code nameSeen(Object library, Object fromClass, Object path)}, which passes on a path that names Netty:
  * <ul>
  * <li>JDK 15 and later: {@code jdk.internal.loader.NativeLibraries.loadLibrary(Class, String, boolean)}, which returns
  * the library or null:
- * <pre>  exit: dup; aload_1; aload_2; invokestatic afterLoadLibrary; areturn</pre>
+ * <pre>  exit: dup; aload_1; aload_2; invokestatic nameSeen; areturn</pre>
  * <li>JDK 8 to 14: {@code private static boolean java.lang.ClassLoader.loadLibrary0(Class, File)}, which returns
  * whether the file is loaded in the class loader of the class; the file stands for the library:
- * <pre>  exit: dup; ifeq done; aload_1; aload_0; aload_1; invokevirtual File.getPath; invokestatic afterLoadLibrary;
+ * <pre>  exit: dup; ifeq done; aload_1; aload_0; aload_1; invokevirtual File.getPath; invokestatic nameSeen;
  *  done: ireturn</pre>
  * </ul>
  * Every return of the method jumps to that one exit block, placed after the method's code and outside its try and
@@ -35,7 +35,7 @@ import java.security.ProtectionDomain;
 final class LibraryLoadHook implements ClassFileTransformer {
 
     private static final String BRIDGE = "sun/nio/ch/SelfConnectBridge";
-    private static final String BRIDGE_METHOD = "afterLoadLibrary";
+    private static final String BRIDGE_METHOD = "nameSeen";
     private static final String BRIDGE_DESCRIPTOR = "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)V";
 
     /** A JDK method to hook: its class, name and descriptor. */

@@ -1,5 +1,6 @@
 package dev.selfconnect.netty;
 
+import dev.selfconnect.hooks.LibrarySite;
 import dev.selfconnect.reporting.AgentLog;
 
 import java.net.InetSocketAddress;
@@ -26,9 +27,15 @@ final class NettyBindCheck implements BiFunction<Object, Object, Object> {
         }
     };
 
+    private final LibrarySite site;
+
+    NettyBindCheck(LibrarySite site) {
+        this.site = site;
+    }
+
     @Override
     public Object apply(Object channel, Object requested) {
-        BiConsumer<Object, Integer> binds = NettyTransports.binds();
+        BiConsumer<Object, Integer> binds = site.binds();
         if (binds == null || channel == null || !(requested instanceof InetSocketAddress)
                 || ((InetSocketAddress) requested).getPort() == 0) {
             return null;

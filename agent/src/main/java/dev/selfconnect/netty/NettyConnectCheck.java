@@ -1,5 +1,6 @@
 package dev.selfconnect.netty;
 
+import dev.selfconnect.hooks.LibrarySite;
 import dev.selfconnect.reporting.AgentLog;
 
 import java.io.IOException;
@@ -23,9 +24,15 @@ final class NettyConnectCheck implements BiFunction<Object, Object, Object> {
         }
     };
 
+    private final LibrarySite site;
+
+    NettyConnectCheck(LibrarySite site) {
+        this.site = site;
+    }
+
     @Override
     public Object apply(Object unsafe, Object promise) {
-        BiFunction<Object, Integer, IOException> connects = NettyTransports.connects();
+        BiFunction<Object, Integer, IOException> connects = site.connects();
         if (connects == null || unsafe == null || promise == null) {
             return null;
         }

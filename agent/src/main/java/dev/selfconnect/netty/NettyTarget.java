@@ -9,15 +9,16 @@ package dev.selfconnect.netty;
 enum NettyTarget {
     EPOLL("io.netty.channel.epoll.AbstractEpollChannel", "$AbstractEpollUnsafe", "io.netty.channel.epoll.Native",
             "io.netty.channel.epoll.EpollServerSocketChannel", "netty_transport_native_epoll", NettyHooks.EPOLL,
-            NettyHooks.EPOLL_SERVER),
+            NettyHooks.EPOLL_SERVER, "Netty epoll"),
     // Netty 4.2's io_uring; its library name also starts with the incubator's, so it is matched first.
     IO_URING("io.netty.channel.uring.AbstractIoUringChannel", "$AbstractUringUnsafe", "io.netty.channel.uring.Native",
             "io.netty.channel.uring.IoUringServerSocketChannel", "netty_transport_native_io_uring42",
-            NettyHooks.IO_URING, NettyHooks.IO_URING_SERVER),
+            NettyHooks.IO_URING, NettyHooks.IO_URING_SERVER, "Netty io_uring"),
     // The incubator transport for Netty 4.1 (io.netty.incubator:netty-incubator-transport-*-io_uring 0.0.x).
     IO_URING_INCUBATOR("io.netty.incubator.channel.uring.AbstractIOUringChannel", "$AbstractUringUnsafe",
             "io.netty.incubator.channel.uring.Native", "io.netty.incubator.channel.uring.IOUringServerSocketChannel",
-            "netty_transport_native_io_uring", NettyHooks.IO_URING, NettyHooks.IO_URING_SERVER);
+            "netty_transport_native_io_uring", NettyHooks.IO_URING, NettyHooks.IO_URING_SERVER,
+            "Netty io_uring");
 
     static final String HOOKED_METHOD = "fulfillConnectPromise";
     /** The hooked method's descriptor ends with this; before it comes the (relocated) package prefix. */
@@ -39,9 +40,12 @@ enum NettyTarget {
     /** The ids of its connection and server families ({@link NettyHooks}). */
     final int family;
     final int serverFamily;
+    /** How the protection names it, before the copy's package: "Netty epoll". */
+    final String familyName;
 
     NettyTarget(String channelClass, String unsafeSuffix, String nativeClass, String serverClass, String library,
-                int family, int serverFamily) {
+                int family, int serverFamily, String familyName) {
+        this.familyName = familyName;
         this.channelClass = channelClass;
         this.unsafeClass = channelClass + unsafeSuffix;
         this.nativeClass = nativeClass;

@@ -133,6 +133,10 @@ public final class AgentState {
         if (agentJar != null) {
             lines.add("NOT protected: " + agentJar + "; " + Protection.AGENT_JAR_FIX);
         }
+        for (String library : protection == null ? Collections.<String>emptyList()
+                : protection.librariesNotProtected()) {
+            lines.add("NOT protected: " + library);
+        }
         try {
             if (audit != null && audit.foundAnything()) {
                 lines.addAll(audit.summary());

@@ -23,7 +23,9 @@ public final class SelfConnectBridge {
     private static volatile BiConsumer<Object, Integer> bindListener;
     private static volatile Consumer<Object> platformServerListener;
     private static volatile BiConsumer<Object, Integer> refusalListener;
-    private static volatile BiConsumer<Object, Object> nativeLibraryListener;
+    private static volatile BiConsumer<Object, Object> nameListener;
+    /** The parts of a name that the name listener is told of; set before the listener. */
+    private static volatile String[] watchedNames;
 
     private SelfConnectBridge() {
     }
@@ -48,50 +50,42 @@ public final class SelfConnectBridge {
         bindListener = null;
         refusalListener = null;
         platformServerListener = null;
-        nativeLibraryListener = null;
+        nameListener = null;
+        watchedNames = null;
     }
 
     /**
-     * Receives (class that asked, library path) when a class loader loads a native library whose name names Netty, and
-     * (null, name prefix) when a temporary file whose prefix names Netty is about to be created.
+     * @param names    the parts of a name that say a library is here; a name that contains none is not passed on
+     * @param listener receives (subject, name) for such a name: the class for whose loader a native library was
+     *                 loaded and the library's path, or null and a name about to be used (a temporary file's prefix)
      */
-    public static void installNativeLibraryListener(BiConsumer<Object, Object> listener) {
-        nativeLibraryListener = listener;
+    public static void watchNames(String[] names, BiConsumer<Object, Object> listener) {
+        watchedNames = names.clone();
+        nameListener = listener;
     }
 
     /**
-     * The JDK has loaded (or found loaded) a native library for the class loader of {@code fromClass}; never throws.
+     * A hooked method met a name that may say a library is here; never throws.
      *
-     * @param library the loaded library, null if it was not loaded
-     * @param name    the library's path
+     * @param outcome what the method gave: null when it failed (a library not loaded), and nothing is passed on
+     * @param subject what the name is about (the class a native library was loaded for), or null
+     * @param name    a native library's path, a temporary file's prefix
      */
-    public static void afterLoadLibrary(Object library, Object fromClass, Object name) {
-        BiConsumer<Object, Object> listener = nativeLibraryListener;
-        if (listener == null || library == null || !(name instanceof String) || ((String) name).indexOf("netty") < 0) {
+    public static void nameSeen(Object outcome, Object subject, Object name) {
+        BiConsumer<Object, Object> listener = nameListener;
+        String[] names = watchedNames;
+        if (listener == null || names == null || outcome == null || !(name instanceof String)) {
             return;
         }
-        try {
-            listener.accept(fromClass, name);
-        } catch (Throwable listenerFailure) {
-            // The listener reports its own failures; whatever escapes it must not reach the application.
-        }
-    }
-
-    /**
-     * A temporary file is about to be created (java.nio.file.Files.createTempFile): how a library extracts its native
-     * code from its jar before it loads it; never throws.
-     *
-     * @param prefix the file name's prefix
-     */
-    public static void beforeTempFile(Object prefix) {
-        BiConsumer<Object, Object> listener = nativeLibraryListener;
-        if (listener == null || !(prefix instanceof String) || ((String) prefix).indexOf("netty") < 0) {
-            return;
-        }
-        try {
-            listener.accept(null, prefix);
-        } catch (Throwable listenerFailure) {
-            // The listener reports its own failures; whatever escapes it must not reach the application.
+        for (String part : names) {
+            if (((String) name).indexOf(part) >= 0) {
+                try {
+                    listener.accept(subject, name);
+                } catch (Throwable listenerFailure) {
+                    // The listener reports its own failures; whatever escapes it must not reach the application.
+                }
+                return;
+            }
         }
     }
 

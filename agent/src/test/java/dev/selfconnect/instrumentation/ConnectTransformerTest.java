@@ -2,6 +2,7 @@ package dev.selfconnect.instrumentation;
 
 import dev.selfconnect.hooks.HookPoint;
 import dev.selfconnect.hooks.JdkHooks;
+import dev.selfconnect.netty.NettyModule;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -103,6 +104,39 @@ class ConnectTransformerTest {
         assertNull(transformer.transform(null, null, null, null, socket));
         assertArrayEquals(classFile("java/net/Socket"), socket, "the input is not modified");
         assertEquals(0, transformer.wovenCount());
+    }
+
+    @Test
+    void aLibrarysNamePointIsWovenAtTheEntryOfTheJdksMethod() throws IOException {
+        List<HookPoint> points = NettyModule.MODULE.points();
+        Protection libraryProtection = new Protection(points, ConnectInstrumentation.javaFeature());
+        ConnectTransformer library = new ConnectTransformer(points, libraryProtection);
+        String owner = points.get(0).owner();
+        byte[] original = classFile(owner);
+
+        byte[] woven = library.transform(null, owner, null, null, original);
+
+        assertNotNull(woven, points.get(0) + " not found on this JDK");
+        assertEquals(List.of(points.get(0).method() + points.get(0).descriptor()), methodsCallingTheBridge(woven));
+        assertEquals(List.of(), methodsCallingTheBridge(original));
+        assertTrue(ConnectTransformer.hookedPoints(woven, points, new ArrayList<>()));
+        libraryProtection.verify();
+        assertEquals(List.of(), libraryProtection.missing());
+        assertNull(library.transform(null, "java/nio/file/Files", null, null, classFile("java/nio/file/Files")));
+        assertNull(library.transform(ClassLoader.getSystemClassLoader(), owner, null, null, original));
+    }
+
+    @Test
+    void aLibrarysFamiliesJoinTheProtectionAsTheyAreHooked() {
+        Protection protection = new Protection(List.of(), ConnectInstrumentation.javaFeature());
+        protection.verify();
+        protection.libraryHooked("Netty epoll (io.grpc.netty.shaded)");
+        protection.libraryNotHooked("Netty io_uring (io.netty)", "fulfillConnectPromise not found");
+        protection.libraryNotHooked("Netty epoll (io.grpc.netty.shaded)", "ignored: that copy is hooked");
+
+        assertEquals("protects Netty epoll (io.grpc.netty.shaded); NOT protected: Netty io_uring (io.netty) (fulfillConnectPromise not found)", protection.describe());
+        protection.libraryHooked("Netty io_uring (io.netty)");
+        assertEquals(List.of(), protection.librariesNotProtected());
     }
 
     @Test

@@ -98,15 +98,6 @@ class PremainClassesIT {
             Map.entry("dev.selfconnect.instrumentation.modular.ModularJavaBase "
                             + "java/lang/invoke/MethodHandles$Lookup.defineClass",
                     "the same: the call that defines the bridge"),
-            Map.entry("dev.selfconnect.netty.ExtractionHook java/lang/Class.forName",
-                    "the weaver thread loads the JDK's temporary-file class by name, without initializing it, so that "
-                            + "it is woven as it loads"),
-            Map.entry("dev.selfconnect.netty.NettyTransports java/lang/Class.forName",
-                    "loads a Netty transport's classes in its loader, only once a Netty transport appears"),
-            Map.entry("dev.selfconnect.netty.NettyTransports java/lang/Class.getField",
-                    "sets the checks of the hook class defined in Netty's package, only once a Netty transport "
-                            + "appears"),
-            Map.entry("dev.selfconnect.netty.NettyTransports java/lang/reflect/Field.set", "the same"),
             Map.entry("dev.selfconnect.shaded.bytebuddy.jar.asm.ClassWriter java/lang/Class.forName",
                     "ASM's getCommonSuperClass, used only for COMPUTE_FRAMES, which no writer of the agent asks for"),
             Map.entry("dev.selfconnect.shaded.bytebuddy.jar.asm.Type java/lang/reflect/Method.getParameterTypes",

@@ -65,8 +65,8 @@ public final class ModularJavaBase extends JavaBaseAccess {
     }
 
     @Override
-    protected void installNativeLibraryListener(BiConsumer<Object, Object> listener) {
-        SelfConnectBridge.installNativeLibraryListener(listener);
+    protected void watchNames(String[] names, BiConsumer<Object, Object> listener) {
+        SelfConnectBridge.watchNames(names, listener);
     }
 
     @Override

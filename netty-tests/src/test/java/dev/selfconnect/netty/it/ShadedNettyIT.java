@@ -75,6 +75,12 @@ class ShadedNettyIT {
         assertRejected(client(jdk, "mode=throw", CONNECT_AFTER_MILLIS));
     }
 
+    @ParameterizedTest(name = "{0}: mode=throw rejects a connect made as soon as the relocated Netty is up at main")
+    @MethodSource("jdks")
+    void throwModeRejectsAConnectAtMainsStart(Jdk jdk) {
+        assertRejected(client(jdk, "mode=throw", "0"));
+    }
+
     private static void assertRejected(Result result) {
         assertTrue(result.has("failed dev.selfconnect.SelfConnectException"), result::toString);
         assertEquals(1, result.warnings().size(), result::toString);

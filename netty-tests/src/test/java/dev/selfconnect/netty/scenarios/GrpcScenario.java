@@ -7,18 +7,22 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real gRPC unary call through grpc-netty-shaded (its relocated Netty picks epoll on Linux) to 127.0.0.1:40000,
  * where nothing listens: {@code RESULT status=CODE description}. With the argument {@code late}, gRPC loads once the
- * agent's startup is over.
+ * agent's startup is over; with {@code wait}, the JVM then prints {@code READY pid=PID} and runs until its input
+ * says {@code quit} or ends.
  */
 public final class GrpcScenario {
 
@@ -39,6 +43,14 @@ public final class GrpcScenario {
                     + " cause=" + e.getStatus().getCause());
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+        if (args.length > 0 && args[0].equals("wait")) {
+            String jvm = ManagementFactory.getRuntimeMXBean().getName();
+            System.out.println("READY pid=" + jvm.substring(0, jvm.indexOf('@')));
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null && !line.equals("quit"); ) {
+                // waits
+            }
         }
         System.exit(0);
     }
