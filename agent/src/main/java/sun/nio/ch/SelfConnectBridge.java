@@ -19,13 +19,20 @@ import java.util.function.Consumer;
  */
 public final class SelfConnectBridge {
 
-    private static volatile BiFunction<Object, Integer, IOException> connectListener;
-    private static volatile BiConsumer<Object, Integer> bindListener;
-    private static volatile Consumer<Object> platformServerListener;
-    private static volatile BiConsumer<Object, Integer> refusalListener;
-    private static volatile BiConsumer<Object, Object> nameListener;
-    /** The parts of a name that the name listener is told of; set before the listener. */
-    private static volatile String[] watchedNames;
+    private static final int CONNECT = 0;
+    private static final int BIND = 1;
+    private static final int PLATFORM_SERVER = 2;
+    private static final int REFUSAL = 3;
+    private static final int NAME = 4;
+    /** The parts of a name that the name listener is told of. */
+    private static final int WATCHED_NAMES = 5;
+    private static final int SLOTS = 6;
+
+    /**
+     * The listeners in force, by the slots above, replaced as a whole so that a hook never sees some of one set and
+     * some of another; null when there are none. Static: the JDK's hooked methods, in any class, call the bridge.
+     */
+    private static volatile Object[] listeners;
 
     private SelfConnectBridge() {
     }
@@ -37,21 +44,19 @@ public final class SelfConnectBridge {
      * @param platform receives each platform MBean server that ManagementFactory returns; null for none
      * @param refusals receives (address asked for, family id) after a connect refused or timed out
      */
-    public static void install(BiFunction<Object, Integer, IOException> connects, BiConsumer<Object, Integer> binds,
-                               Consumer<Object> platform, BiConsumer<Object, Integer> refusals) {
-        refusalListener = refusals;
-        bindListener = binds;
-        platformServerListener = platform;
-        connectListener = connects;
+    public static synchronized void install(BiFunction<Object, Integer, IOException> connects,
+                                            BiConsumer<Object, Integer> binds, Consumer<Object> platform,
+                                            BiConsumer<Object, Integer> refusals) {
+        Object[] next = copyOfListeners();
+        next[CONNECT] = connects;
+        next[BIND] = binds;
+        next[PLATFORM_SERVER] = platform;
+        next[REFUSAL] = refusals;
+        listeners = next;
     }
 
-    public static void uninstall() {
-        connectListener = null;
-        bindListener = null;
-        refusalListener = null;
-        platformServerListener = null;
-        nameListener = null;
-        watchedNames = null;
+    public static synchronized void uninstall() {
+        listeners = null;
     }
 
     /**
@@ -59,9 +64,22 @@ public final class SelfConnectBridge {
      * @param listener receives (subject, name) for such a name: the class for whose loader a native library was
      *                 loaded and the library's path, or null and a name about to be used (a temporary file's prefix)
      */
-    public static void watchNames(String[] names, BiConsumer<Object, Object> listener) {
-        watchedNames = names.clone();
-        nameListener = listener;
+    public static synchronized void watchNames(String[] names, BiConsumer<Object, Object> listener) {
+        Object[] next = copyOfListeners();
+        next[WATCHED_NAMES] = names.clone();
+        next[NAME] = listener;
+        listeners = next;
+    }
+
+    private static Object[] copyOfListeners() {
+        Object[] current = listeners;
+        return current == null ? new Object[SLOTS] : current.clone();
+    }
+
+    /** The listener in this slot, or null. */
+    private static Object listener(int slot) {
+        Object[] current = listeners;
+        return current == null ? null : current[slot];
     }
 
     /**
@@ -71,10 +89,15 @@ public final class SelfConnectBridge {
      * @param subject what the name is about (the class a native library was loaded for), or null
      * @param name    a native library's path, a temporary file's prefix
      */
+    @SuppressWarnings("unchecked")
     public static void nameSeen(Object outcome, Object subject, Object name) {
-        BiConsumer<Object, Object> listener = nameListener;
-        String[] names = watchedNames;
-        if (listener == null || names == null || outcome == null || !(name instanceof String)) {
+        Object[] current = listeners;
+        if (current == null || outcome == null || !(name instanceof String)) {
+            return;
+        }
+        BiConsumer<Object, Object> listener = (BiConsumer<Object, Object>) current[NAME];
+        String[] names = (String[]) current[WATCHED_NAMES];
+        if (listener == null || names == null) {
             return;
         }
         for (String part : names) {
@@ -90,12 +113,14 @@ public final class SelfConnectBridge {
     }
 
     public static boolean isInstalled() {
-        return connectListener != null;
+        return listener(CONNECT) != null;
     }
 
     /** A hooked method has just completed a TCP connect: {@code connection} is its {@code this}. */
+    @SuppressWarnings("unchecked")
     public static void afterConnect(Object connection, int family) throws IOException {
-        BiFunction<Object, Integer, IOException> listener = connectListener;
+        BiFunction<Object, Integer, IOException> listener =
+                (BiFunction<Object, Integer, IOException>) listener(CONNECT);
         if (listener == null) {
             return;
         }
@@ -115,8 +140,9 @@ public final class SelfConnectBridge {
      * A hooked method has just bound a server socket to the address the application asked for. Only a bind to a
      * fixed port reaches the listener (a bind to port 0 takes whatever port the kernel gives).
      */
+    @SuppressWarnings("unchecked")
     public static void afterBind(Object server, Object requested, int family) {
-        BiConsumer<Object, Integer> listener = bindListener;
+        BiConsumer<Object, Integer> listener = (BiConsumer<Object, Integer>) listener(BIND);
         if (listener == null || !(requested instanceof InetSocketAddress)
                 || ((InetSocketAddress) requested).getPort() == 0) {
             return;
@@ -132,8 +158,9 @@ public final class SelfConnectBridge {
      * A hooked connect is about to throw {@code failure} to its caller; only a refusal or a timeout reaches the
      * listener, and the failure goes on unchanged whatever happens here.
      */
+    @SuppressWarnings("unchecked")
     public static void afterConnectFailed(Throwable failure, Object requested, int family) {
-        BiConsumer<Object, Integer> listener = refusalListener;
+        BiConsumer<Object, Integer> listener = (BiConsumer<Object, Integer>) listener(REFUSAL);
         if (listener == null || !(failure instanceof ConnectException || failure instanceof SocketTimeoutException)) {
             return;
         }
@@ -145,8 +172,9 @@ public final class SelfConnectBridge {
     }
 
     /** ManagementFactory.getPlatformMBeanServer() is returning this server. */
+    @SuppressWarnings("unchecked")
     public static void afterPlatformMBeanServer(Object server) {
-        Consumer<Object> listener = platformServerListener;
+        Consumer<Object> listener = (Consumer<Object>) listener(PLATFORM_SERVER);
         if (listener == null) {
             return;
         }
