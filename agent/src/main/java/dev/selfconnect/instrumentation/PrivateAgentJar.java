@@ -56,24 +56,20 @@ final class PrivateAgentJar {
         }
         try {
             Object classPath = read(access, PrivateAgentJar.class.getClassLoader(), CLASS_PATH_FIELD);
-            if (classPath == null) {
+            Object loader = classPath == null ? null : loaderOf(access, classPath, agentJar);
+            Field jarField = loader == null ? null : fieldOfType(loader.getClass(), JarFile.class);
+            if (jarField == null) {
                 return null;
             }
-            synchronized (classPath) { // the class path opens its loaders under this lock
-                Object loader = loaderOf(access, classPath, agentJar);
-                Field jarField = loader == null ? null : fieldOfType(loader.getClass(), JarFile.class);
-                if (jarField == null) {
-                    return null;
-                }
-                access.makeAccessible(jarField);
-                JarFile open = (JarFile) jarField.get(loader);
-                JarFile copy = open == null ? null : copyOf(agentJar, open);
-                if (copy == null) {
-                    return null;
-                }
-                jarField.set(loader, copy);
-                return open;
+            access.makeAccessible(jarField);
+            JarFile open = (JarFile) jarField.get(loader);
+            JarFile copy = open == null ? null : copyOf(agentJar, open);
+            if (copy == null) {
+                return null;
             }
+            // The jar loader reads this field without a lock; a lookup under way finishes with the jar it read.
+            jarField.set(loader, copy);
+            return open;
         } catch (IOException | ReflectiveOperationException | RuntimeException notPossibleHere) {
             return null;
         }
@@ -86,8 +82,14 @@ final class PrivateAgentJar {
         if (!(loaders instanceof List)) {
             return null;
         }
+        Object[] snapshot;
+        // The class path adds loaders under its own lock. Nothing else is done under it: this thread holding it while
+        // it loads a class would deadlock with another thread that holds that class's loading lock and waits for it.
+        synchronized (classPath) {
+            snapshot = ((List<?>) loaders).toArray();
+        }
         String wanted = agentJar.getCanonicalPath();
-        for (Object loader : (List<?>) loaders) {
+        for (Object loader : snapshot) {
             if (!loader.getClass().getName().endsWith(JAR_LOADER)) {
                 continue;
             }
