@@ -26,7 +26,8 @@
 # Options:
 #   --startup-only | --jmh-only    run one half only
 #   --scan-only                    only the scan benchmark: selfconnect scan of a namespace holding 10,000 and 50,000
-#                                  TCP sockets (python3 processes in an unshare -rn namespace), about a minute
+#                                  TCP sockets (python3 processes in an unshare -rn namespace), quiet and with short-
+#                                  lived processes churning at a busy node's rate and a fork storm's, about 4 minutes
 #   --jdk17-only | --jdk25-only    one JDK only (the JDKs: $JDK17, $JDK25; defaults below)
 #   --quick                        a smoke run with few samples (under 2 min per JDK); its figures mean little
 #   --no-build                     use the jars already built
