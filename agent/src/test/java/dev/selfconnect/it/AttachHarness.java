@@ -1,12 +1,11 @@
 package dev.selfconnect.it;
 
 import dev.selfconnect.it.ChildJvm.Jdk;
+import dev.selfconnect.testsupport.ChildProcess;
 import org.junit.jupiter.api.Assumptions;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -18,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -51,7 +49,7 @@ final class AttachHarness {
             this.process = process;
             this.command = command;
             this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            this.stdout = lines(process.getInputStream());
+            this.stdout = ChildProcess.lines(process.getInputStream());
             collect(process.getErrorStream(), stderr);
             String ready = stdout.poll(30, TimeUnit.SECONDS);
             if (ready == null || !ready.startsWith("READY pid=")) {
@@ -227,23 +225,6 @@ final class AttachHarness {
             return "command: " + String.join(" ", command) + "\nexit: " + exitCode + " (" + millis + " ms)"
                     + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
         }
-    }
-
-    private static BlockingQueue<String> lines(InputStream stream) {
-        BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    queue.add(line);
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "target-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        return queue;
     }
 
     private static CompletableFuture<Void> collect(InputStream stream, StringBuffer into) {

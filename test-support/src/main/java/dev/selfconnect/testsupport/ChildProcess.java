@@ -1,11 +1,15 @@
 package dev.selfconnect.testsupport;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -65,5 +69,44 @@ public final class ChildProcess {
             thread.setDaemon(true);
             thread.start();
         });
+    }
+
+    /** The stream's lines as they come, read on a daemon thread of its own until the stream ends. */
+    public static BlockingQueue<String> lines(InputStream stream) {
+        BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        daemon("lines", () -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    queue.add(line);
+                }
+            } catch (IOException ended) {
+                // the process ended
+            }
+        });
+        return queue;
+    }
+
+    /**
+     * Appends the stream's lines, each with its newline, to {@code into} as they come, on a daemon thread of its own.
+     *
+     * @return the thread, which ends with the stream
+     */
+    public static Thread collect(InputStream stream, StringBuffer into) {
+        return daemon("collect", () -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    into.append(line).append('\n');
+                }
+            } catch (IOException ended) {
+                // the process ended
+            }
+        });
+    }
+
+    private static Thread daemon(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 }

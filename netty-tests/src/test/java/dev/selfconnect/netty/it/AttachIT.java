@@ -3,21 +3,18 @@ package dev.selfconnect.netty.it;
 import dev.selfconnect.netty.it.NettyJvm.Jdk;
 import dev.selfconnect.netty.it.NettyJvm.Result;
 import dev.selfconnect.netty.it.NettyTransportsIT.Transport;
+import dev.selfconnect.testsupport.ChildProcess;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -56,8 +53,8 @@ class AttachIT {
                 "dev.selfconnect.netty.scenarios.NettyScenarios", transport.scenario(), "bootstrap", "wait");
         Process process = new ProcessBuilder(NettyJvm.inNamespace(jdk, java)).start();
         StringBuffer stderr = new StringBuffer();
-        BlockingQueue<String> stdout = lines(process);
-        Thread errors = collect(process, stderr);
+        BlockingQueue<String> stdout = ChildProcess.lines(process.getInputStream());
+        Thread errors = ChildProcess.collect(process.getErrorStream(), stderr);
         Writer stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         try {
             String ready = stdout.poll(60, TimeUnit.SECONDS);
@@ -119,38 +116,5 @@ class AttachIT {
         List<String> command = new ArrayList<>(List.of(jdk.java().toString(), "-jar", NettyJvm.AGENT_JAR.toString()));
         command.addAll(List.of(arguments));
         return NettyJvm.run(new ProcessBuilder(command));
-    }
-
-    private static BlockingQueue<String> lines(Process process) {
-        BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    queue.add(line);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        thread.setDaemon(true);
-        thread.start();
-        return queue;
-    }
-
-    private static Thread collect(Process process, StringBuffer into) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getErrorStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    into.append(line).append('\n');
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 }

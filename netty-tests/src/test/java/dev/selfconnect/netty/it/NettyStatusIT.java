@@ -2,20 +2,16 @@ package dev.selfconnect.netty.it;
 
 import dev.selfconnect.netty.it.NettyJvm.Jdk;
 import dev.selfconnect.netty.it.NettyJvm.Result;
+import dev.selfconnect.testsupport.ChildProcess;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,8 +64,8 @@ class NettyStatusIT {
         java.addAll(main);
         Process process = new ProcessBuilder(NettyJvm.inNamespace(jdk, java)).start();
         StringBuffer stderr = new StringBuffer();
-        BlockingQueue<String> stdout = lines(process);
-        collect(process, stderr);
+        BlockingQueue<String> stdout = ChildProcess.lines(process.getInputStream());
+        ChildProcess.collect(process.getErrorStream(), stderr);
         Writer stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         try {
             String ready = null;
@@ -109,37 +105,5 @@ class NettyStatusIT {
         } finally {
             process.destroyForcibly();
         }
-    }
-
-    private static BlockingQueue<String> lines(Process process) {
-        BlockingQueue<String> queue = new LinkedBlockingQueue<>();
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    queue.add(line);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        thread.setDaemon(true);
-        thread.start();
-        return queue;
-    }
-
-    private static void collect(Process process, StringBuffer into) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getErrorStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    into.append(line).append('\n');
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        thread.setDaemon(true);
-        thread.start();
     }
 }
