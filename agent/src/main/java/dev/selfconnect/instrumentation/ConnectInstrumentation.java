@@ -483,7 +483,7 @@ public final class ConnectInstrumentation {
         /** The transformer that weaves the target classes as they load, registered now; null for none. */
         abstract ConnectTransformer loadTimeWeaver(Protection protection);
 
-        /** Whether these target classes, loaded already, are woven by retransformation (by a transformer that stays). */
+        /** Whether these target classes, loaded already, are retransformed, by a transformer that stays registered. */
         abstract boolean retransforms(List<Class<?>> loaded);
 
         /** Netty's watch: started now, or handed to the weaver thread. */
