@@ -218,8 +218,8 @@ public final class AgentInstaller {
                     status = AttachReply.Status.INSTALLED;
                     text = agent + " active on Java " + System.getProperty("java.version") + ": "
                             + newSettings.describe() + "; " + protection.describe() + (inPlace
-                            ? "; reuses the hooks left in place" : "; the hooks left in place were gone: the JDK classes"
-                            + " are woven again");
+                            ? "; reuses the hooks left in place"
+                            : "; the hooks left in place were gone: the JDK classes are woven again");
                 } else {
                     ConnectGuard guard = guard(newSettings);
                     ConnectInstrumentation.Preparation preparation = schedule.preparation();

@@ -433,7 +433,7 @@ public final class ConnectInstrumentation {
         /** The transformer that weaves the target classes as they load, registered now; null for none. */
         abstract ConnectTransformer loadTimeWeaver(List<HookPoint> points, Protection protection);
 
-        /** Whether these target classes, loaded already, are woven by retransformation (by a transformer that stays). */
+        /** Whether these target classes, loaded already, are retransformed, by a transformer that stays registered. */
         abstract boolean retransforms(List<Class<?>> loaded);
 
         /** The libraries' hooks: started now, or handed to the weaver thread. */

@@ -28,7 +28,7 @@ public final class ReportQueue implements Runnable {
     /** How long the JVM's exit waits for the queue to drain before it goes on without the rest. */
     public static final long EXIT_DRAIN_MILLIS = 2000;
 
-    /** What this instance is, or does when run: {@link #OUTPUT}, {@link #WRITER}, {@link #EXIT_HOOK} or {@link #DRAINED}. */
+    /** What this is, or does when run: {@link #OUTPUT}, {@link #WRITER}, {@link #EXIT_HOOK}, {@link #DRAINED}. */
     private final int role;
     /** For the writer and the exit hook: the output they serve. */
     private final ReportQueue output;

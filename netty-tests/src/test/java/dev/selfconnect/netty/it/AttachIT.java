@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Attach into a JVM whose Netty transport is loaded and has connected already (its unsafe class is loaded, so it can
- * only be woven by retransformation): protected from then on; detach: back to unprotected.
+ * only be woven by retransformation): protected from then on; detach: back to unprotected (the hook stays, inert);
+ * attached again: protected again, with the hook reused.
  */
 class AttachIT {
 
@@ -46,9 +47,9 @@ class AttachIT {
         return all.stream();
     }
 
-    @ParameterizedTest(name = "{0}, {1}: attach mode=throw protects, detach undoes it")
+    @ParameterizedTest(name = "{0}, {1}: attach mode=throw protects, detach undoes it, attach again protects again")
     @MethodSource("cases")
-    void attachThenDetach(Jdk jdk, Transport transport) throws Exception {
+    void attachDetachAttach(Jdk jdk, Transport transport) throws Exception {
         List<String> java = List.of("-cp", NettyJvm.classPath(transport.nettyCopy()),
                 "dev.selfconnect.netty.scenarios.NettyScenarios", transport.scenario(), "bootstrap", "wait");
         Process process = new ProcessBuilder(NettyJvm.inNamespace(jdk, java)).start();
@@ -82,15 +83,23 @@ class AttachIT {
             assertTrue(detached.contains("RESULT connected local=127.0.0.1:40000 remote=127.0.0.1:40000"),
                     () -> detached + "\n" + stderr);
 
+            Result again = cli(jdk, "attach", pid, "mode=throw");
+            assertEquals(0, again.exitCode(), again::toString);
+            List<String> reattached = connect(stdin, stdout, stderr);
+            assertTrue(reattached.stream().anyMatch(l -> l.startsWith(
+                    "RESULT failed dev.selfconnect.SelfConnectException")), () -> reattached + "\n" + stderr);
+
             stdin.write("quit\n");
             stdin.flush();
             assertTrue(process.waitFor(30, TimeUnit.SECONDS), stderr::toString);
             errors.join(10_000);
             List<String> warnings = stderr.toString().lines()
                     .filter(l -> l.startsWith("[selfconnect] WARN ")).toList();
-            assertEquals(1, warnings.size(), stderr::toString);
-            assertTrue(warnings.get(0).contains("via " + transport.api() + " on thread")
-                    && warnings.get(0).endsWith("(mode=throw)"), stderr::toString);
+            assertEquals(2, warnings.size(), stderr::toString);
+            for (String warning : warnings) {
+                assertTrue(warning.contains("via " + transport.api() + " on thread")
+                        && warning.endsWith("(mode=throw)"), stderr::toString);
+            }
             assertTrue(stderr.toString().lines().noneMatch(l -> l.startsWith("[selfconnect] ERROR")),
                     stderr::toString);
         } finally {
