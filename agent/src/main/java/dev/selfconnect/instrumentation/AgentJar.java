@@ -165,7 +165,7 @@ final class AgentJar {
     private void moveToPrivateCopy(JavaBaseAccess access) {
         synchronized (copying) { // not the lock of changed(), which a thread failing to load a class takes
             if (replacedByPrivateCopy == null) {
-                replacedByPrivateCopy = PrivateAgentJar.moveToPrivateCopy(access, jar);
+                replacedByPrivateCopy = PrivateAgentJar.moveToPrivateCopy(access, jar, lengthAtStart, modifiedAtStart);
             }
         }
     }

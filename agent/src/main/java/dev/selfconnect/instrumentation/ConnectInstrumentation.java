@@ -491,7 +491,6 @@ public final class ConnectInstrumentation {
          * @param skipped a target left to the application, or null
          */
         final void loadTargetClasses(String skipped) {
-            readAgentJarFromPrivateCopy();
             boolean allLoaded = true;
             for (String name : targetClassNames) {
                 if (name.equals(skipped)) {
@@ -533,7 +532,7 @@ public final class ConnectInstrumentation {
         }
 
         /** Before the agent's remaining classes load: a jar written into from now on changes nothing. */
-        private void readAgentJarFromPrivateCopy() {
+        final void readAgentJarFromPrivateCopy() {
             JavaBaseAccess javaBase = this.javaBase;
             if (javaBase == null) {
                 return;
@@ -579,6 +578,11 @@ public final class ConnectInstrumentation {
             }
             loadTargetClasses(null);
             verify();
+            JavaBaseAccess access = javaBase;
+            if (access != null && access.jarDirectoriesMapped()) {
+                // A write into a jar whose directory of entries the JVM maps can kill it: the copy cannot wait.
+                readAgentJarFromPrivateCopy();
+            }
             try {
                 LibraryWatch watch = libraries;
                 if (watch != null) {
@@ -590,6 +594,9 @@ public final class ConnectInstrumentation {
             } catch (InterruptedException e) {
                 return;
             }
+            // Elsewhere once the application's first steps are past, which it would slow on two processors; a write
+            // before then stops only the loading of the agent's remaining classes, and is reported.
+            readAgentJarFromPrivateCopy();
             settled();
             try {
                 Thread.sleep(STARTUP_QUIET_MILLIS);
@@ -668,6 +675,7 @@ public final class ConnectInstrumentation {
                 return;
             }
             loadTargetClasses(MANAGEMENT_FACTORY);
+            readAgentJarFromPrivateCopy();
             loadAgentClasses();
             verify();
             settled();

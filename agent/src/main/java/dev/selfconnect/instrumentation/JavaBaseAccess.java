@@ -86,6 +86,12 @@ public abstract class JavaBaseAccess implements InternalAccess {
 
     protected abstract boolean bridgeInstalled();
 
+    /**
+     * Whether the JDK's zip reader maps each class path jar's directory of entries into memory (JDK 8): a read there
+     * while the file is shorter kills the JVM with SIGBUS.
+     */
+    protected abstract boolean jarDirectoriesMapped();
+
     /** Makes a member of java.base accessible to the agent: only the privileged implementation can. */
     protected abstract void makeAccessible(AccessibleObject member);
 

@@ -65,6 +65,11 @@ final class LegacyJavaBase extends JavaBaseAccess {
     }
 
     @Override
+    protected boolean jarDirectoriesMapped() {
+        return true;
+    }
+
+    @Override
     protected void makeAccessible(AccessibleObject member) {
         member.setAccessible(true);
     }

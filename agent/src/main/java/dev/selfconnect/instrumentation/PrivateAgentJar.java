@@ -7,13 +7,17 @@ import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
-import java.util.Enumeration;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.jar.JarEntry;
+import java.util.Set;
 import java.util.jar.JarFile;
 
 /**
@@ -40,6 +44,9 @@ final class PrivateAgentJar {
     private static final String ENTRY_FIELD = "csu";
     private static final String JAR_LOADER = "JarLoader";
     private static final int BUFFER = 64 * 1024;
+    private static final int CREATE_ATTEMPTS = 8;
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private PrivateAgentJar() {
     }
@@ -47,10 +54,12 @@ final class PrivateAgentJar {
     /**
      * Makes the loader of this class read the agent jar from a private copy.
      *
+     * @param lengthAtStart   the jar's size when premain read it
+     * @param modifiedAtStart its modification time then
      * @return the jar the loader read before, still open; null when the loader was left as it was (not one of the
      *         JDK's, no loader for the jar, no copy could be made, or the jar changed before the copy was made)
      */
-    static JarFile moveToPrivateCopy(JavaBaseAccess access, File agentJar) {
+    static JarFile moveToPrivateCopy(JavaBaseAccess access, File agentJar, long lengthAtStart, long modifiedAtStart) {
         if (agentJar == null) {
             return null;
         }
@@ -63,7 +72,7 @@ final class PrivateAgentJar {
             }
             access.makeAccessible(jarField);
             JarFile open = (JarFile) jarField.get(loader);
-            JarFile copy = open == null ? null : copyOf(agentJar, open);
+            JarFile copy = open == null ? null : copyOf(agentJar, lengthAtStart, modifiedAtStart);
             if (copy == null) {
                 return null;
             }
@@ -108,43 +117,44 @@ final class PrivateAgentJar {
     }
 
     /**
-     * A private copy of the jar, opened, its file unlinked; null when it does not list the same entries with the same
-     * checksums as the jar the JVM opened (the jar changed before the copy was made).
+     * A private copy of the jar, opened, its file unlinked; null when the jar is not the one premain read (its size or
+     * time changed before the copy was made). The file is made by {@link Files#createFile} with a name of its own
+     * rather than by {@code Files.createTempFile}, whose secure random names cost a cold JVM some milliseconds.
      */
-    private static JarFile copyOf(File agentJar, JarFile open) throws IOException {
-        Path copy = Files.createTempFile(COPY_PREFIX, COPY_SUFFIX); // exclusive, owner-only where POSIX
+    private static JarFile copyOf(File agentJar, long lengthAtStart, long modifiedAtStart) throws IOException {
+        Path copy = createOwnerOnly(Paths.get(System.getProperty("java.io.tmpdir")));
         try {
             try (InputStream in = Files.newInputStream(agentJar.toPath());
                  OutputStream out = Files.newOutputStream(copy, LinkOption.NOFOLLOW_LINKS,
-                         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                         StandardOpenOption.WRITE)) {
                 byte[] buffer = new byte[BUFFER];
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     out.write(buffer, 0, n);
                 }
             }
-            JarFile opened = new JarFile(copy.toFile());
-            if (!sameEntries(open, opened)) {
-                opened.close();
+            if (Files.size(copy) != lengthAtStart || agentJar.length() != lengthAtStart
+                    || agentJar.lastModified() != modifiedAtStart) {
                 return null;
             }
-            return opened;
+            return new JarFile(copy.toFile());
         } finally {
             Files.deleteIfExists(copy);
         }
     }
 
-    private static boolean sameEntries(JarFile expected, JarFile actual) {
-        if (expected.size() != actual.size()) {
-            return false;
-        }
-        for (Enumeration<JarEntry> entries = expected.entries(); entries.hasMoreElements(); ) {
-            JarEntry entry = entries.nextElement();
-            JarEntry same = actual.getJarEntry(entry.getName());
-            if (same == null || same.getCrc() != entry.getCrc() || same.getSize() != entry.getSize()) {
-                return false;
+    /** A new file in this directory, readable and writable by its owner only; never a file that was there. */
+    private static Path createOwnerOnly(Path directory) throws IOException {
+        FileAlreadyExistsException last = null;
+        for (int attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+            long unique = System.nanoTime() ^ ((long) System.identityHashCode(new Object()) << 32);
+            Path file = directory.resolve(COPY_PREFIX + Long.toHexString(unique) + COPY_SUFFIX);
+            try {
+                return Files.createFile(file, OWNER_ONLY);
+            } catch (FileAlreadyExistsException taken) {
+                last = taken;
             }
         }
-        return true;
+        throw last;
     }
 
     /** The value of the field with this name in the object's class or a superclass; null if there is none. */

@@ -75,6 +75,11 @@ public final class ModularJavaBase extends JavaBaseAccess {
     }
 
     @Override
+    protected boolean jarDirectoriesMapped() {
+        return false;
+    }
+
+    @Override
     protected void makeAccessible(AccessibleObject member) {
         member.setAccessible(true);
     }
