@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.nio.file.Files;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -51,6 +52,9 @@ import javax.management.ObjectName;
  * Usage: {@code FourApiStorm THREADS WARMUP_MILLIS STORM_MILLIS LOW HIGH}.
  */
 public final class FourApiStorm {
+
+    /** The agent's private copy of its jar, unlinked once opened. */
+    private static final Pattern AGENT_JAR_COPY = Pattern.compile(".*/selfconnect-agent-[0-9a-f]+\\.jar \\(deleted\\)");
 
     static final String[] APIS = {"socket", "channel-blocking", "channel-nonblocking", "async"};
     private static final String REJECTION = "dev.selfconnect.SelfConnectException";
@@ -311,14 +315,18 @@ public final class FourApiStorm {
 
     /**
      * The open file descriptors, each with what it refers to; not the one the listing itself used, gone by the time
-     * its link is read.
+     * its link is read, nor the agent's private copy of its jar, opened once for the JVM's life when its first steps
+     * are past (which may fall in the storm).
      */
     private static Map<String, String> openFds() {
         Map<String, String> open = new TreeMap<String, String>();
         File[] fds = new File("/proc/self/fd").listFiles();
         for (File fd : fds == null ? new File[0] : fds) {
             try {
-                open.put(fd.getName(), Files.readSymbolicLink(fd.toPath()).toString());
+                String target = Files.readSymbolicLink(fd.toPath()).toString();
+                if (!AGENT_JAR_COPY.matcher(target).matches()) {
+                    open.put(fd.getName(), target);
+                }
             } catch (IOException gone) {
                 // closed since the listing
             }

@@ -2,15 +2,13 @@ package dev.selfconnect.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.selfconnect.testsupport.ChildProcess;
+import dev.selfconnect.testsupport.JvmResult;
+import dev.selfconnect.testsupport.NetworkNamespace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,36 +22,25 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class SelfConnectionInNamespaceTest {
 
-    private static final String IN_NAMESPACE = "ip link set lo up"
-            + " && echo \"$1\" > /proc/sys/net/ipv4/ip_local_port_range && shift && exec \"$@\"";
-
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void requireNetworkNamespaces() throws Exception {
-        String problem = namespaceProblem();
-        if (problem == null) {
-            return;
-        }
-        String message = "unshare -rn does not work here (" + problem + "), so the self-connection tests cannot run";
-        if ("true".equals(System.getenv("CI"))) {
-            fail(message + "; with CI=true that is a failure");
-        }
-        Assumptions.abort(message + "; skipped (with CI=true this would fail)");
+    static void requireNetworkNamespaces() {
+        NetworkNamespace.require(); // skipped where unshare -rn does not work; under CI=true a failure
     }
 
     @ParameterizedTest
     @EnumSource(Api.class)
     void selfConnectsAtTheFirstAttempt(Api api) throws Exception {
-        Result run = inNamespace("40000 40000", demo("reproduce", "--api", api.cliName()));
-        assertEquals(ExitCodes.SELF_CONNECTED, run.exitCode, run::toString);
-        assertTrue(run.out.contains("port 40000: the only port of the ephemeral port range 40000-40000"), run::toString);
+        JvmResult run = inNamespace("40000 40000", demo("reproduce", "--api", api.cliName()));
+        assertEquals(ExitCodes.SELF_CONNECTED, run.exitCode(), run::toString);
+        assertTrue(run.stdout().contains("port 40000: the only port of the ephemeral port range 40000-40000"), run::toString);
         String addresses = api == Api.HTTP
                 ? "attempts=1 local=unknown remote=127.0.0.1:40000"
                 : "attempts=1 local=127.0.0.1:40000 remote=127.0.0.1:40000";
-        assertTrue(run.out.contains(addresses + "\n"), run::toString);
-        assertTrue(run.out.endsWith("\nSELF-CONNECTED\n"), run::toString);
+        assertTrue(run.stdout().contains(addresses + "\n"), run::toString);
+        assertTrue(run.stdout().endsWith("\nSELF-CONNECTED\n"), run::toString);
     }
 
     /**
@@ -66,29 +53,29 @@ class SelfConnectionInNamespaceTest {
     void aSelfConnectionLeavesNoTimeWaitBehind(Api api) throws Exception {
         String reproduce = String.join(" ", quoted(demo("reproduce", "--api", api.cliName(), "--max-attempts", "1")));
         String script = reproduce + " && echo \"time-wait: [$(ss -Htan state time-wait)]\" && " + reproduce;
-        Result run = inNamespace("40000 40000", List.of("sh", "-c", script));
-        assertEquals(ExitCodes.SELF_CONNECTED, run.exitCode, run::toString);
-        assertTrue(run.out.contains("\ntime-wait: []\n"), run::toString);
-        assertEquals(2, run.out.split("\nSELF-CONNECTED\n", -1).length - 1, run::toString);
+        JvmResult run = inNamespace("40000 40000", List.of("sh", "-c", script));
+        assertEquals(ExitCodes.SELF_CONNECTED, run.exitCode(), run::toString);
+        assertTrue(run.stdout().contains("\ntime-wait: []\n"), run::toString);
+        assertEquals(2, run.stdout().split("\nSELF-CONNECTED\n", -1).length - 1, run::toString);
     }
 
     @Test
     void selfConnectsOverIpv6Too() throws Exception {
-        Result run = inNamespace("40000 40000", demo("--host", "::1"));
-        assertEquals(ExitCodes.SELF_CONNECTED, run.exitCode, run::toString);
-        assertTrue(run.out.contains("local=[0:0:0:0:0:0:0:1]:40000 remote=[0:0:0:0:0:0:0:1]:40000"), run::toString);
+        JvmResult run = inNamespace("40000 40000", demo("--host", "::1"));
+        assertEquals(ExitCodes.SELF_CONNECTED, run.exitCode(), run::toString);
+        assertTrue(run.stdout().contains("local=[0:0:0:0:0:0:0:1]:40000 remote=[0:0:0:0:0:0:0:1]:40000"), run::toString);
     }
 
     /** Two ports: the client's first, normal connection needs a source port while the server holds 40000. */
     @Test
     void portStealKeepsTheServerFromRestarting() throws Exception {
-        Result run = inNamespace("40000 40001", demo("port-steal"));
-        assertEquals(ExitCodes.SERVER_RESTART_FAILED, run.exitCode, run::toString);
-        assertTrue(run.out.contains("\nattempts=1 local=127.0.0.1:40000 remote=127.0.0.1:40000\n"), run::toString);
-        assertTrue(run.out.contains("\nSELF-CONNECTED\n"), run::toString);
-        assertTrue(run.out.contains("read back \"are you there?\""), run::toString);
-        assertTrue(run.out.contains("SO_REUSEADDR=true: java.net.BindException: Address already in use"), run::toString);
-        assertTrue(run.out.endsWith("\nSERVER-RESTART-FAILED\n"), run::toString);
+        JvmResult run = inNamespace("40000 40001", demo("port-steal"));
+        assertEquals(ExitCodes.SERVER_RESTART_FAILED, run.exitCode(), run::toString);
+        assertTrue(run.stdout().contains("\nattempts=1 local=127.0.0.1:40000 remote=127.0.0.1:40000\n"), run::toString);
+        assertTrue(run.stdout().contains("\nSELF-CONNECTED\n"), run::toString);
+        assertTrue(run.stdout().contains("read back \"are you there?\""), run::toString);
+        assertTrue(run.stdout().contains("SO_REUSEADDR=true: java.net.BindException: Address already in use"), run::toString);
+        assertTrue(run.stdout().endsWith("\nSERVER-RESTART-FAILED\n"), run::toString);
     }
 
     /**
@@ -102,9 +89,9 @@ class SelfConnectionInNamespaceTest {
                 + " for i in $(seq 100); do grep -q SELF-CONNECTED " + held + " && break; sleep 0.1; done;"
                 + " " + String.join(" ", quoted(demo("--api", "http", "--port", "40000")))
                 + "; status=$?; kill $!; exit $status";
-        Result run = inNamespace("40000 40000", List.of("sh", "-c", script));
-        assertEquals(ExitCodes.REJECTED, run.exitCode, run::toString);
-        assertTrue(run.out.contains("\nREJECTED: java.net.ConnectException: "), run::toString);
+        JvmResult run = inNamespace("40000 40000", List.of("sh", "-c", script));
+        assertEquals(ExitCodes.REJECTED, run.exitCode(), run::toString);
+        assertTrue(run.stdout().contains("\nREJECTED: java.net.ConnectException: "), run::toString);
     }
 
     private static List<String> demo(String... args) {
@@ -123,38 +110,7 @@ class SelfConnectionInNamespaceTest {
         return quoted;
     }
 
-    private record Result(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- out:\n" + out + "--- err:\n" + err;
-        }
-    }
-
-    private static Result inNamespace(String portRange, List<String> command) throws Exception {
-        List<String> full = new ArrayList<>(List.of("unshare", "-rn", "sh", "-c", IN_NAMESPACE, "sh", portRange));
-        full.addAll(command);
-        return run(full);
-    }
-
-    private static Result run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        process.getOutputStream().close();
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail("no answer within 90 s from " + command);
-        }
-        return new Result(process.exitValue(),
-                new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-    }
-
-    private static String namespaceProblem() {
-        try {
-            Result probe = run(List.of("unshare", "-rn", "sh", "-c",
-                    "ip link set lo up && echo '40000 40000' > /proc/sys/net/ipv4/ip_local_port_range"));
-            return probe.exitCode == 0 ? null : "exit " + probe.exitCode + ": " + probe.err.trim();
-        } catch (IOException | InterruptedException e) {
-            return e.toString();
-        }
+    private static JvmResult inNamespace(String portRange, List<String> command) {
+        return ChildProcess.run(ChildProcess.builder(NetworkNamespace.command(portRange, "", command)));
     }
 }
