@@ -3,6 +3,7 @@ package dev.selfconnect.it;
 import dev.selfconnect.it.AttachHarness.CliRun;
 import dev.selfconnect.it.AttachHarness.Target;
 import dev.selfconnect.it.ChildJvm.Jdk;
+import dev.selfconnect.testsupport.ChildProcess;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -130,17 +131,7 @@ class AttachLifecycleIT {
 
     /** The target's standard error once nothing has come for 300 ms (it arrives apart from the RESULT lines). */
     private static String settledStderr(Target app) {
-        String last = app.stderr();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            sleep(300);
-            String now = app.stderr();
-            if (now.equals(last)) {
-                break;
-            }
-            last = now;
-        }
-        return last;
+        return ChildProcess.settled(app::stderr, 300, 5_000);
     }
 
     private static void sleep(long millis) {

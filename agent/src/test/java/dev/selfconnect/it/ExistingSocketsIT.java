@@ -3,6 +3,7 @@ package dev.selfconnect.it;
 import dev.selfconnect.audit.StrictJson;
 import dev.selfconnect.it.AttachHarness.CliRun;
 import dev.selfconnect.it.ChildJvm.Jdk;
+import dev.selfconnect.testsupport.ChildProcess;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,6 +61,7 @@ class ExistingSocketsIT {
             + " reserved,.*"
             + " reserve it with 'sysctl -w net.ipv4.ip_local_reserved_ports=40001,40005'.*";
     private static final long AWAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long SETTLED_QUIET_MILLIS = 500;
 
     @TempDir
     Path dir;
@@ -297,17 +299,7 @@ class ExistingSocketsIT {
 
         /** Standard error once nothing has come for 500 ms. */
         String settledStderr() {
-            String last = stderr.toString();
-            long deadline = System.nanoTime() + AWAIT_NANOS;
-            while (System.nanoTime() < deadline) {
-                sleep(500);
-                String now = stderr.toString();
-                if (now.equals(last)) {
-                    break;
-                }
-                last = now;
-            }
-            return last;
+            return ChildProcess.settled(this::stderr, SETTLED_QUIET_MILLIS, TimeUnit.NANOSECONDS.toMillis(AWAIT_NANOS));
         }
 
         private static void sleep(long millis) {

@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -101,6 +102,29 @@ public final class ChildProcess {
                 // the process ended
             }
         });
+    }
+
+    /**
+     * The output as it is once nothing has come for {@code quietMillis}, or as it is after {@code boundMillis}: what a
+     * child writes apart from the lines a test waits for arrives in its own time.
+     */
+    public static String settled(Supplier<String> output, long quietMillis, long boundMillis) {
+        String last = output.get();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(boundMillis);
+        while (System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(quietMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            String now = output.get();
+            if (now.equals(last)) {
+                break;
+            }
+            last = now;
+        }
+        return last;
     }
 
     private static Thread daemon(String name, Runnable task) {
