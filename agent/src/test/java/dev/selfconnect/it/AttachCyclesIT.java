@@ -3,6 +3,7 @@ package dev.selfconnect.it;
 import com.sun.tools.attach.VirtualMachine;
 import dev.selfconnect.it.AttachHarness.Target;
 import dev.selfconnect.it.ChildJvm.Jdk;
+import dev.selfconnect.testsupport.ChildProcess;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -40,6 +41,8 @@ class AttachCyclesIT {
     private static final long RSS_GROWTH_LIMIT_KB = 10 * 1024;
     private static final String REPLY_PROPERTY = "dev.selfconnect.agent.reply";
     private static final String LOADED_CLASSES = "java.cls.loadedClasses";
+    private static final long CLASSES_QUIET_MILLIS = 500;
+    private static final long CLASSES_SETTLE_MILLIS = 10_000;
     /** Thread names as /proc shows them, cut to 15 characters. */
     private static final List<String> TRANSIENT_THREADS = List.of("selfconnect-wea", "selfconnect-jmx");
     /** Classes the JVM may load for its own part of the cycles (the attach listener's, the instrument library's). */
@@ -65,7 +68,10 @@ class AttachCyclesIT {
             try {
                 cycle(vm, jar);
                 long rssFirst = rssKb(pid);
-                long classesFirst = loadedClasses(app.jdk, pid);
+                // The first attach's background steps (the families made, the status thread) may still be loading
+                // classes after its answer: the count is read once it has stopped changing.
+                long classesFirst = Long.parseLong(ChildProcess.settled(
+                        () -> Long.toString(loadedClasses(app.jdk, pid)), CLASSES_QUIET_MILLIS, CLASSES_SETTLE_MILLIS));
                 List<String> threadsFirst = agentThreads(pid);
                 for (int i = 2; i <= CYCLES; i++) {
                     cycle(vm, jar);
