@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  * events, deletes FILLER and makes 2 more.
  */
 public final class AuditFileScenarios {
+
+    private static final int IDLE_SAMPLES = 10;
+    private static final int IDLE_SAMPLE_MILLIS = 20;
 
     private static int nextPort = 40100;
 
@@ -71,7 +75,7 @@ public final class AuditFileScenarios {
 
     private static void fill(String filler, int count) throws IOException, InterruptedException {
         events(2);
-        awaitAgentOutputIdle(); // the first events are in the file before the disk fills
+        awaitLines(Paths.get(filler).resolveSibling("events.jsonl"), 2); // in the file before the disk fills
         long written = 0;
         byte[] block = new byte[512];
         try (OutputStream out = new FileOutputStream(filler)) {
@@ -96,22 +100,46 @@ public final class AuditFileScenarios {
         events(2);
     }
 
-    /**
-     * Waits (at most 10 s) until the agent's writer thread has nothing left to write: it waits on its empty queue. The
-     * audit file is written on that thread, so a scenario that changes the file system must wait for it first.
-     */
-    private static void awaitAgentOutputIdle() throws InterruptedException {
+    /** Waits (at most 10 s) until the audit file holds {@code count} complete lines. */
+    private static void awaitLines(Path file, int count) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
-                if (thread.getKey().getName().equals("selfconnect-reporter")
-                        && thread.getKey().getState() == Thread.State.WAITING && waitsForAReport(thread.getValue())) {
-                    return;
-                }
+            if (Files.exists(file) && new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
+                    .chars().filter(c -> c == '\n').count() >= count) {
+                return;
             }
             Thread.sleep(10);
         }
+        throw new IllegalStateException(file + " did not get " + count + " lines within 10 s");
+    }
+
+    /**
+     * Waits (at most 10 s) until the agent's writer thread has nothing left to write: it waits on its empty queue in
+     * every sample over {@value #IDLE_SAMPLES} samples {@value #IDLE_SAMPLE_MILLIS} ms apart. One sample is not
+     * enough: a thread just handed a report still shows as waiting until it is scheduled. The audit file is written on
+     * that thread, so a scenario that changes the file system must wait for it first.
+     */
+    private static void awaitAgentOutputIdle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int idleSamples = 0;
+        while (System.nanoTime() < deadline) {
+            idleSamples = reporterWaitsForAReport() ? idleSamples + 1 : 0;
+            if (idleSamples == IDLE_SAMPLES) {
+                return;
+            }
+            Thread.sleep(IDLE_SAMPLE_MILLIS);
+        }
         throw new IllegalStateException("the agent's writer thread did not go idle within 10 s");
+    }
+
+    private static boolean reporterWaitsForAReport() {
+        for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
+            if (thread.getKey().getName().equals("selfconnect-reporter")
+                    && thread.getKey().getState() == Thread.State.WAITING && waitsForAReport(thread.getValue())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean waitsForAReport(StackTraceElement[] stack) {
