@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReattachIT {
 
-    /** More on 17 and 25, fewer elsewhere. */
-    private static final int CYCLES_ON_17_AND_25 = 20;
+    /** More on 17 and 25, fewer elsewhere; AttachCyclesIT makes fifty cycles through the attach API in one JVM. */
+    private static final int CYCLES_ON_17_AND_25 = 8;
     private static final int CYCLES_ELSEWHERE = 5;
     private static final String REJECTED = "RESULT exception dev.selfconnect.SelfConnectException";
     private static final String SELF_CONNECTED = "RESULT connected local=127.0.0.1:40000 remote=127.0.0.1:40000";

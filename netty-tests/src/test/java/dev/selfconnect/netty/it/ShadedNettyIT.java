@@ -4,6 +4,7 @@ import dev.selfconnect.netty.it.NettyJvm.Jdk;
 import dev.selfconnect.netty.it.NettyJvm.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,8 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A client library that ships Netty relocated inside its own jar, whose name says nothing of Netty (the build makes
  * it: {@code client-library.jar}, Netty 4.2's epoll transport under {@code com.example.shaded.io.netty}): its first
  * connect, 0.3 s after main, self-connects, and is rejected in mode=throw. Nothing on the class path names Netty, so
- * the agent cannot know Netty is there before the library shows itself.
+ * the agent cannot know Netty is there before the library shows itself. It runs alone: its subject is how soon the
+ * agent gets there, which other tests' JVMs on the same processors would change.
  */
+@Isolated
 class ShadedNettyIT {
 
     private static final Path SHADED_JAR = Paths.get(System.getProperty("selfconnect.test.shadedClient",
