@@ -2,6 +2,7 @@ package dev.selfconnect.it;
 
 import dev.selfconnect.it.ChildJvm.Jdk;
 import dev.selfconnect.testsupport.ChildProcess;
+import dev.selfconnect.testsupport.NetworkNamespace;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -66,10 +67,7 @@ final class AttachHarness {
          */
         static Target inNamespace(Jdk jdk, String... jvmOptions) {
             ChildJvm.requireNamespaces();
-            List<String> command = new ArrayList<>(List.of("unshare", "-rn", "sh", "-c",
-                    "ip link set lo up && echo '40000 40000' > /proc/sys/net/ipv4/ip_local_port_range && exec \"$@\"",
-                    "sh"));
-            return start(jdk, command, jvmOptions);
+            return start(jdk, NetworkNamespace.command(NetworkNamespace.ONE_PORT, "", List.of()), jvmOptions);
         }
 
         /**
