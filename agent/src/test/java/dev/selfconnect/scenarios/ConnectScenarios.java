@@ -22,6 +22,8 @@ import java.nio.channels.CompletionHandler;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,6 +45,8 @@ import java.util.function.Consumer;
 public final class ConnectScenarios {
 
     static final int SERVER_PORT = 5555;
+    /** The state /proc/net/tcp shows for TIME_WAIT. */
+    private static final String TCP_TIME_WAIT = "06";
 
     private static InetSocketAddress target;
 
@@ -492,14 +496,12 @@ public final class ConnectScenarios {
         System.out.println("RESULT " + label + " failed " + last);
     }
 
-    private static final String TCP_TIME_WAIT = "06";
-
     /** Whether the kernel lists a TCP connection in TIME_WAIT on the given local port (/proc/net/tcp and tcp6). */
     private static boolean inTimeWait(int port) {
         String localPort = String.format(":%04X", port);
         for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
             try {
-                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get(table))) {
+                for (String line : Files.readAllLines(Paths.get(table))) {
                     String[] fields = line.trim().split("\\s+");
                     if (fields.length > 3 && fields[1].endsWith(localPort) && fields[3].equals(TCP_TIME_WAIT)) {
                         return true;
