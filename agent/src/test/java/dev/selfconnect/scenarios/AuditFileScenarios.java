@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * Usage:
  * {@code AuditFileScenarios events N} makes N events;
  * {@code AuditFileScenarios interactive} reads commands from standard input ({@code events N}, {@code quit});
- * {@code AuditFileScenarios fill FILLER N} makes 2 events, fills the file system of FILLER to the last byte, makes N
- * events, deletes FILLER and makes 2 more.
+ * {@code AuditFileScenarios fill FILLER N} makes 2 events, waits for them in the audit file (events.jsonl, beside
+ * FILLER), fills the file system of FILLER to the last byte, makes N events, deletes FILLER and makes 2 more.
  */
 public final class AuditFileScenarios {
 
