@@ -1,5 +1,8 @@
 package dev.selfconnect.hooks;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** One method whose normal return the agent hooks, with what it means and where it fits. */
 public final class HookPoint {
 
@@ -127,5 +130,16 @@ public final class HookPoint {
     @Override
     public String toString() {
         return ownerClassName() + "." + method + descriptor;
+    }
+
+    /** The names of the classes that hold these points, each once, in the points' order. */
+    public static List<String> ownerClassNames(List<HookPoint> points) {
+        List<String> names = new ArrayList<String>();
+        for (HookPoint point : points) {
+            if (!names.contains(point.ownerClassName())) {
+                names.add(point.ownerClassName());
+            }
+        }
+        return names;
     }
 }

@@ -9,7 +9,6 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -176,17 +175,6 @@ public final class JdkHooks implements HookModule {
             default:
                 break;
         }
-    }
-
-    /** The names of the classes that hold JDK hook points. */
-    public static List<String> targetClassNames() {
-        List<String> names = new ArrayList<String>();
-        for (HookPoint point : POINTS) {
-            if (!names.contains(point.ownerClassName())) {
-                names.add(point.ownerClassName());
-            }
-        }
-        return names;
     }
 
     private static InetSocketAddress inet(SocketAddress address) {

@@ -187,7 +187,7 @@ public final class ConnectInstrumentation {
                 points, loadTimeWeaver, retransformer, libraries);
         preparation.startLibraries(libraries);
         preparation.javaBase = javaBase;
-        preparation.loadTargets(loadTimeWeaver, protection, targetClassNames(points), steps);
+        preparation.loadTargets(loadTimeWeaver, protection, HookPoint.ownerClassNames(points), steps);
         preparation.installed(listeners, loaded);
         return installation;
     }
@@ -208,17 +208,6 @@ public final class ConnectInstrumentation {
             }
         }
         return points;
-    }
-
-    /** The names of the classes that hold these points, each once. */
-    private static List<String> targetClassNames(List<HookPoint> points) {
-        List<String> names = new ArrayList<String>();
-        for (HookPoint point : points) {
-            if (!names.contains(point.ownerClassName())) {
-                names.add(point.ownerClassName());
-            }
-        }
-        return names;
     }
 
     /** 8 on Java 8 ("1.8"), else the feature version. */
@@ -314,7 +303,7 @@ public final class ConnectInstrumentation {
      * comes first: the length of the name, then the name, then the loader.
      */
     private static List<Class<?>> loadedTargets(Instrumentation instrumentation, List<HookPoint> points) {
-        List<String> names = targetClassNames(points);
+        List<String> names = HookPoint.ownerClassNames(points);
         int longest = 0;
         for (String name : names) {
             longest = Math.max(longest, name.length());
